@@ -1,0 +1,88 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { registerAuth, type RouteRecord } from './api/auth-hook.js';
+import { registerEventRoutes } from './api/events.routes.js';
+import { registerKeyRoutes } from './api/keys.routes.js';
+import { buildOpenApi } from './api/openapi.js';
+import { registerPeopleRoutes } from './api/people.routes.js';
+import type { RegisteredSpec } from './api/route-spec.js';
+import { registerSessionRoutes } from './api/sessions.routes.js';
+import { registerStatusRoutes } from './api/status.routes.js';
+import type { Config } from './config/schema.js';
+import { registerErrorHandler } from './errors/http-error-handler.js';
+import { TokenVerifier } from './identity/api-tokens.js';
+import { PersonResolver } from './identity/person-resolver.js';
+import { PUBLIC } from './identity/roles.js';
+import { GroupCommitQueue } from './ingest/group-commit.js';
+import { IngestService } from './ingest/ingest-service.js';
+import { registerOtlpHttpRoutes } from './ingest/otlp-http.routes.js';
+import { createOpsMetrics, type OpsMetrics } from './ops/ops-metrics.js';
+import { registerOpsRoutes } from './ops/ops.routes.js';
+import type { Store } from './store/store.js';
+import { version } from './version.js';
+
+export interface App {
+  http: FastifyInstance;
+  queue: GroupCommitQueue;
+  ingest: IngestService;
+  verifier: TokenVerifier;
+  metrics: OpsMetrics;
+  routes: RouteRecord[];
+  /** Refuse new ingest, commit what was accepted (bounded by shutdownGraceMs). */
+  drain(): Promise<boolean>;
+}
+
+/** Registers every surface on one Fastify instance. No I/O happens here: the caller opens the store and listens. */
+export function buildApp(config: Config, deps: { store: Store; logger: Logger }): App {
+  const { store, logger } = deps;
+  let draining = false;
+  const http: FastifyInstance = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // Per-request access logs would dominate the log at ingest rates; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+    // URL limits bound memory per request; OTLP bodies have their own limits in the ingest routes.
+    routerOptions: { maxParamLength: 500 },
+  });
+  const resolver = new PersonResolver();
+  // eslint-disable-next-line prefer-const -- the gauge reads the queue created just below
+  let queue: GroupCommitQueue;
+  const metrics = createOpsMetrics(() => queue.depth);
+  queue = new GroupCommitQueue({
+    store,
+    resolver,
+    maxQueueEvents: config.ingest.maxQueueEvents,
+    maxBatchEvents: config.ingest.groupCommitMaxEvents,
+    retryAfterSeconds: config.ingest.retryAfterSeconds,
+    onCommit: ({ events }) => metrics.commitSize.observe(events),
+    onError: (err) => logger.error({ err }, 'group commit failed'),
+  });
+  const ingest = new IngestService(config, queue, metrics);
+  const verifier = new TokenVerifier(store);
+  const routes: RouteRecord[] = [];
+  const specs: RegisteredSpec[] = [];
+
+  registerErrorHandler(http);
+  registerAuth(http, verifier, routes);
+  registerOpsRoutes(http, { store, metrics, isDraining: () => draining });
+  registerOtlpHttpRoutes(http, config, ingest);
+  registerPeopleRoutes(http, specs, store);
+  registerSessionRoutes(http, specs, store);
+  registerEventRoutes(http, specs, store);
+  registerStatusRoutes(http, specs, store, version);
+  registerKeyRoutes(http, specs, store, verifier);
+  http.get('/api/v1/openapi.json', { config: { access: PUBLIC } }, async () => buildOpenApi(specs, version));
+
+  return {
+    http,
+    queue,
+    ingest,
+    verifier,
+    metrics,
+    routes,
+    async drain() {
+      draining = true;
+      return queue.drain(config.shutdownGraceMs);
+    },
+  };
+}

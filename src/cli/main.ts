@@ -1,0 +1,26 @@
+import { Command } from 'commander';
+import { isAppError } from '../errors/app-error.js';
+import { version } from '../version.js';
+import { registerDemoCommand } from './demo/demo.command.js';
+import { registerKeysCommand } from './keys.command.js';
+import { registerServeCommand } from './serve.command.js';
+import { registerStatusCommand } from './status.command.js';
+
+/** The `steward` command. Errors print one clear line to stderr and exit 1 — never a stack for expected errors. */
+export async function runCli(argv: readonly string[]): Promise<void> {
+  const program = new Command()
+    .name('steward')
+    .description('Governance and security control plane for Claude Code, Cowork and the Claude apps')
+    .version(version);
+  registerServeCommand(program);
+  registerStatusCommand(program);
+  registerKeysCommand(program);
+  registerDemoCommand(program);
+  try {
+    await program.parseAsync(argv as string[]);
+  } catch (err) {
+    const message = isAppError(err) ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err);
+    process.stderr.write(`steward: ${message}\n`);
+    process.exitCode = 1;
+  }
+}

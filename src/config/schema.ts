@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+/**
+ * The one configuration schema. Every key has a default and a description; `docs/configuration.md` is generated
+ * from this file (`npm run docs`). Precedence: config file < environment (STEWARD_*) < command-line flags.
+ * Unknown keys are rejected (strict objects) so a typo never silently falls back to a default.
+ */
+export const contentCaptureModes = ['off', 'redacted', 'full'] as const;
+export type ContentCaptureMode = (typeof contentCaptureModes)[number];
+
+const ingestSchema = z
+  .strictObject({
+    maxRequestBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(16 * 1024 * 1024)
+      .describe('Largest OTLP request body accepted on the wire (compressed), in bytes; larger answers 413.'),
+    maxDecompressedBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(64 * 1024 * 1024)
+      .describe('Largest OTLP body after gzip decompression, in bytes; larger answers 413 (gzip-bomb guard).'),
+    maxAttributeBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(64 * 1024)
+      .describe('Longest single attribute value kept; longer string values are truncated and marked.'),
+    maxQueueEvents: z
+      .number()
+      .int()
+      .positive()
+      .default(200_000)
+      .describe('Events waiting for commit before new exports are refused with 503 + Retry-After (bounds memory).'),
+    groupCommitMaxEvents: z
+      .number()
+      .int()
+      .positive()
+      .default(20_000)
+      .describe('Most events written in one database transaction (group commit).'),
+    retryAfterSeconds: z
+      .number()
+      .int()
+      .positive()
+      .default(2)
+      .describe('Retry-After value sent with 429/503 when overloaded.'),
+  })
+  .prefault({});
+
+const contentSchema = z
+  .strictObject({
+    capture: z
+      .enum(contentCaptureModes)
+      .default('off')
+      .describe(
+        'What happens to prompt, response and tool-input text that sources send: off = metadata only (lengths, names); ' +
+          'redacted = store after the detectors redact it (until the detectors ship this behaves as off); full = store as received.',
+      ),
+  })
+  .prefault({});
+
+export const configSchema = z.strictObject({
+  host: z.string().min(1).default('0.0.0.0').describe('Interface the HTTP and gRPC listeners bind to.'),
+  port: z.number().int().min(0).max(65535).default(4318).describe('HTTP port: OTLP/HTTP, REST API, console, metrics.'),
+  grpcPort: z
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .default(4317)
+    .describe('OTLP/gRPC port (logs, metrics and traces services).'),
+  dataDir: z.string().min(1).default('./data').describe('Directory for the embedded SQLite database and state.'),
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional()
+    .describe('PostgreSQL connection URL. When set, PostgreSQL is used instead of the embedded SQLite database.'),
+  redisUrl: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional()
+    .describe('Redis URL for shared counters when running several replicas (optional).'),
+  publicUrl: z
+    .string()
+    .url()
+    .optional()
+    .describe('URL people and agents use to reach Steward; used in printed setup instructions. Default: derived.'),
+  logLevel: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('pino log level.'),
+  shutdownGraceMs: z
+    .number()
+    .int()
+    .positive()
+    .default(10_000)
+    .describe('On SIGTERM, how long to keep draining queued batches before exiting.'),
+  ingest: ingestSchema,
+  content: contentSchema,
+});
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
+export type ConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,119 @@
+import type { NormalisedBatch } from '../contracts/canonical.js';
+import { AppError } from '../errors/app-error.js';
+import type { PersonResolver } from '../identity/person-resolver.js';
+import type { Store } from '../store/store.js';
+import { commitBatch, type CommitResult } from './commit-batch.js';
+
+/**
+ * Group commit: requests hand their normalised batch to this queue and are answered only after the transaction
+ * holding it commits (DESIGN §4: 2xx only after commit). One writer drains everything waiting into one
+ * transaction, so throughput grows with load instead of paying one fsync per request. The queue is bounded in
+ * events; when full, or while draining for shutdown, submissions are refused with 503 + Retry-After, which OTLP
+ * exporters retry (OTLP/HTTP "Failures", retryable 429/502/503/504).
+ */
+export interface GroupCommitOptions {
+  store: Store;
+  resolver: PersonResolver;
+  maxQueueEvents: number;
+  maxBatchEvents: number;
+  retryAfterSeconds: number;
+  now?: () => number;
+  onCommit?: (info: { events: number; requests: number; ms: number }) => void;
+  onError?: (err: unknown) => void;
+}
+
+interface Pending {
+  batch: NormalisedBatch;
+  size: number;
+  resolve: (r: CommitResult) => void;
+  reject: (e: unknown) => void;
+}
+
+export class GroupCommitQueue {
+  private readonly pending: Pending[] = [];
+  private queued = 0;
+  private running = false;
+  private closed = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly opts: GroupCommitOptions) {}
+
+  /** Events waiting or being written. */
+  get depth(): number {
+    return this.queued;
+  }
+
+  submit(batch: NormalisedBatch): Promise<CommitResult> {
+    const size = batch.events.length + batch.metrics.length;
+    if (this.closed) {
+      return Promise.reject(
+        new AppError('overloaded', 'server is shutting down', undefined, { retryAfterSeconds: this.opts.retryAfterSeconds }),
+      );
+    }
+    if (size === 0) return Promise.resolve({ eventsInserted: 0, eventsDuplicate: 0, metricsInserted: 0, metricsDuplicate: 0 });
+    if (this.queued > 0 && this.queued + size > this.opts.maxQueueEvents) {
+      return Promise.reject(
+        new AppError('overloaded', `ingest queue full (${this.queued} events waiting)`, undefined, {
+          retryAfterSeconds: this.opts.retryAfterSeconds,
+        }),
+      );
+    }
+    return new Promise<CommitResult>((resolve, reject) => {
+      this.pending.push({ batch, size, resolve, reject });
+      this.queued += size;
+      if (!this.running) {
+        this.running = true;
+        setImmediate(() => void this.run());
+      }
+    });
+  }
+
+  /** Stop accepting and wait (up to timeoutMs) for everything already accepted to commit. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    this.closed = true;
+    if (!this.running && this.pending.length === 0) return true;
+    const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const outcome = await Promise.race([idle, timeout]);
+    clearTimeout(timer);
+    return outcome !== 'timeout';
+  }
+
+  private async run(): Promise<void> {
+    while (this.pending.length > 0) {
+      const group: Pending[] = [];
+      let events = 0;
+      while (this.pending.length > 0 && (group.length === 0 || events + (this.pending[0]?.size ?? 0) <= this.opts.maxBatchEvents)) {
+        const next = this.pending.shift() as Pending;
+        group.push(next);
+        events += next.size;
+      }
+      const merged: NormalisedBatch = { events: [], metrics: [], rejected: 0, errors: [] };
+      for (const p of group) {
+        for (const e of p.batch.events) merged.events.push(e);
+        for (const m of p.batch.metrics) merged.metrics.push(m);
+      }
+      const started = performance.now();
+      try {
+        const result = await commitBatch(this.opts.store, this.opts.resolver, merged, (this.opts.now ?? Date.now)());
+        this.opts.onCommit?.({ events, requests: group.length, ms: performance.now() - started });
+        // Each request learns the group's totals; per-request duplicate counts are not needed by OTLP responses.
+        for (const p of group) p.resolve(result);
+      } catch (err) {
+        this.opts.onError?.(err);
+        const failure = new AppError('store_unavailable', 'could not commit the batch; retry later', undefined, {
+          retryAfterSeconds: this.opts.retryAfterSeconds,
+          cause: err,
+        });
+        for (const p of group) p.reject(failure);
+      } finally {
+        this.queued -= events;
+      }
+    }
+    this.running = false;
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+}

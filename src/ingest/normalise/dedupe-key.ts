@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * A dedupe key per record so a retried OTLP export, a replay over another protocol, or a re-imported file counts
+ * once. Claude Code events carry (session.id, event.sequence) which is unique per process; the time and name are
+ * added because a resumed session in a new process restarts the sequence at 0 (observed §3).
+ * Everything else hashes a canonical rendering of the record.
+ */
+export function dedupeKey(parts: readonly (string | number | null | undefined)[]): string {
+  const h = createHash('sha1');
+  for (const p of parts) {
+    h.update(p === null || p === undefined ? '\u0000' : String(p));
+    h.update('\u001f');
+  }
+  return h.digest('base64url');
+}
+
+/** Stable JSON (sorted keys) so the same attributes hash the same whichever encoding delivered them. */
+export function stableJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return '[' + value.map(stableJson).join(',') + ']';
+  const obj = value as Record<string, unknown>;
+  return (
+    '{' +
+    Object.keys(obj)
+      .sort()
+      .map((k) => JSON.stringify(k) + ':' + stableJson(obj[k]))
+      .join(',') +
+    '}'
+  );
+}

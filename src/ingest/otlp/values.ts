@@ -1,0 +1,123 @@
+/**
+ * Readers for OTLP values that accept both encodings: OTLP/JSON (int64 as string or number, bytes as hex/base64)
+ * and protobufjs-decoded messages (int64 as Long, bytes as Uint8Array). Claude Code sends `intValue` as a JSON
+ * number and many numeric-looking attributes as strings (reference/claude-code-observed.md §3), so every reader
+ * is tolerant and every attribute optional.
+ */
+export interface LongLike {
+  low: number;
+  high: number;
+  unsigned?: boolean;
+  toNumber(): number;
+}
+
+export function isLong(v: unknown): v is LongLike {
+  return typeof v === 'object' && v !== null && typeof (v as LongLike).toNumber === 'function' && 'low' in v;
+}
+
+/** int64/uint64/fixed64 in any encoding → number (precision loss above 2^53 is irrelevant for ns→ms). */
+export function toNumber(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'string') {
+    if (v.trim() === '') return undefined;
+    const n = Number(v);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  if (typeof v === 'bigint') return Number(v);
+  if (isLong(v)) return v.toNumber();
+  return undefined;
+}
+
+/** Nanoseconds since epoch (any encoding) → milliseconds; 0 and missing mean "not set" per OTLP. */
+export function nanosToMillis(v: unknown): number | undefined {
+  if (typeof v === 'string' && v.length > 6 && /^\d+$/.test(v)) {
+    // Avoid double rounding on 19-digit strings: drop the sub-millisecond digits textually.
+    const ms = Number(v.slice(0, -6));
+    return ms > 0 ? ms : undefined;
+  }
+  const n = toNumber(v);
+  if (n === undefined || n <= 0) return undefined;
+  return Math.floor(n / 1e6);
+}
+
+export interface KeyValueLike {
+  key?: unknown;
+  value?: unknown;
+}
+
+export interface AttributeLimits {
+  maxValueBytes: number;
+}
+
+/** AnyValue (JSON or protobuf) → plain JS value. Unknown shapes become undefined (dropped), never throw. */
+export function anyValue(v: unknown, limits: AttributeLimits, depth = 0): unknown {
+  if (typeof v !== 'object' || v === null || depth > 8) return undefined;
+  const o = v as Record<string, unknown>;
+  if (o.stringValue !== undefined && o.stringValue !== null) return clip(String(o.stringValue), limits);
+  if (o.boolValue !== undefined && o.boolValue !== null) return o.boolValue === true || o.boolValue === 'true';
+  if (o.intValue !== undefined && o.intValue !== null) return toNumber(o.intValue);
+  if (o.doubleValue !== undefined && o.doubleValue !== null) return toNumber(o.doubleValue);
+  if (o.arrayValue !== undefined && o.arrayValue !== null) {
+    const values = (o.arrayValue as { values?: unknown }).values;
+    return Array.isArray(values) ? values.map((x) => anyValue(x, limits, depth + 1)) : [];
+  }
+  if (o.kvlistValue !== undefined && o.kvlistValue !== null) {
+    return attributesToObject((o.kvlistValue as { values?: unknown }).values, limits, depth + 1);
+  }
+  if (o.bytesValue !== undefined && o.bytesValue !== null) {
+    const b = o.bytesValue;
+    return b instanceof Uint8Array ? Buffer.from(b).toString('base64') : String(b);
+  }
+  return undefined;
+}
+
+export function attributesToObject(list: unknown, limits: AttributeLimits, depth = 0): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!Array.isArray(list)) return out;
+  for (const kv of list as KeyValueLike[]) {
+    if (typeof kv !== 'object' || kv === null || typeof kv.key !== 'string') continue;
+    const value = anyValue(kv.value, limits, depth);
+    if (value !== undefined) out[kv.key] = value;
+  }
+  return out;
+}
+
+/** Trace/span ids: hex in JSON, bytes in protobuf → lower-case hex. */
+export function idToHex(v: unknown): string | undefined {
+  if (v instanceof Uint8Array) return v.length ? Buffer.from(v).toString('hex') : undefined;
+  if (typeof v === 'string' && v.length) return v.toLowerCase();
+  return undefined;
+}
+
+function clip(s: string, limits: AttributeLimits): string {
+  // Cheap length check first: UTF-16 length ≥ bytes/3, so only long strings pay for byteLength.
+  if (s.length * 3 <= limits.maxValueBytes) return s;
+  if (Buffer.byteLength(s) <= limits.maxValueBytes) return s;
+  return Buffer.from(s).subarray(0, limits.maxValueBytes).toString('utf8').replace(/\uFFFD$/, '') + '…[truncated]';
+}
+
+/** Typed accessors over a flattened attribute map (strings and numbers both accepted, see module comment). */
+export function str(a: Record<string, unknown>, key: string): string | null {
+  const v = a[key];
+  if (typeof v === 'string') return v.length ? v : null;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return null;
+}
+
+export function num(a: Record<string, unknown>, key: string): number | null {
+  const v = a[key];
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (typeof v === 'string' && v.trim() !== '' && v !== 'undefined') {
+    const n = Number(v);
+    return Number.isFinite(n) ? n : null;
+  }
+  return null;
+}
+
+export function bool(a: Record<string, unknown>, key: string): boolean | null {
+  const v = a[key];
+  if (typeof v === 'boolean') return v;
+  if (v === 'true' || v === 1 || v === '1') return true;
+  if (v === 'false' || v === 0 || v === '0') return false;
+  return null;
+}

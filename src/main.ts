@@ -1,0 +1,81 @@
+import { pino, type Logger } from 'pino';
+import { buildApp, type App } from './app.js';
+import type { Config } from './config/schema.js';
+import { bootstrapOnce, type BootstrapResult } from './identity/bootstrap.js';
+import { startOtlpGrpcServer, type GrpcListener } from './ingest/otlp/grpc-server.js';
+import { bearer } from './api/auth-hook.js';
+import { AppError } from './errors/app-error.js';
+import { openStore, type Store } from './store/store.js';
+
+/**
+ * Process entry: open store → bootstrap → build app → listen (HTTP + gRPC). `stop()` drains: refuse new ingest,
+ * commit everything already accepted, close listeners, close the store.
+ */
+export interface Steward {
+  app: App;
+  store: Store;
+  logger: Logger;
+  httpUrl: string;
+  grpcUrl: string;
+  httpPort: number;
+  grpcPort: number;
+  bootstrap: BootstrapResult | null;
+  stop(): Promise<void>;
+}
+
+export async function startSteward(config: Config, opts: { logger?: Logger; pgSchema?: string } = {}): Promise<Steward> {
+  const logger = opts.logger ?? pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, pgSchema: opts.pgSchema });
+  const bootstrap = await bootstrapOnce(store);
+  const app = buildApp(config, { store, logger });
+  let grpc: GrpcListener | undefined;
+  try {
+    await app.http.listen({ host: config.host, port: config.port });
+    grpc = await startOtlpGrpcServer({
+      host: config.host,
+      port: config.grpcPort,
+      maxReceiveMessageBytes: config.ingest.maxDecompressedBytes,
+      handler: async (signal, request, headers) => {
+        const token = bearer({ headers } as never);
+        if (!token) throw new AppError('unauthenticated', 'missing authorization: Bearer <token> metadata');
+        const principal = await app.verifier.verify(token);
+        if (!principal) throw new AppError('unauthenticated', 'invalid or revoked token');
+        if (principal.role !== 'ingest' && principal.role !== 'admin') {
+          throw new AppError('forbidden', `role "${principal.role}" may not send telemetry`);
+        }
+        const outcome = await app.ingest.ingest(signal, request, 'grpc');
+        return { rejected: outcome.rejected, ...(outcome.errorMessage ? { errorMessage: outcome.errorMessage } : {}) };
+      },
+    });
+  } catch (err) {
+    await app.http.close();
+    await store.close();
+    throw err;
+  }
+  const address = app.http.server.address();
+  const httpPort = typeof address === 'object' && address ? address.port : config.port;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const httpUrl = config.publicUrl?.replace(/\/$/, '') ?? `http://${shownHost}:${httpPort}`;
+  const grpcUrl = `http://${shownHost}:${grpc.port}`;
+  let stopped: Promise<void> | undefined;
+  const listener = grpc;
+  return {
+    app,
+    store,
+    logger,
+    httpUrl,
+    grpcUrl,
+    httpPort,
+    grpcPort: grpc.port,
+    bootstrap,
+    stop() {
+      stopped ??= (async () => {
+        const drained = await app.drain();
+        if (!drained) logger.warn('shutdown grace period ended before the ingest queue drained');
+        await Promise.allSettled([listener.close(), app.http.close()]);
+        await store.close();
+      })();
+      return stopped;
+    },
+  };
+}

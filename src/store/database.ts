@@ -1,0 +1,159 @@
+import type { ColumnType, Generated, Selectable } from 'kysely';
+
+/**
+ * Kysely table types — the canonical model of DESIGN §3 as stored. Times are epoch milliseconds (bigint columns;
+ * the Postgres driver is told to parse int8 as number, safe below 2^53). Costs are micro-USD integers.
+ * JSON columns are text so one schema serves SQLite and PostgreSQL.
+ */
+export interface PeopleTable {
+  id: string;
+  org_id: string;
+  display_name: string;
+  email: string | null;
+  department: string | null;
+  team: string | null;
+  cost_center: string | null;
+  manager: string | null;
+  is_demo: number;
+  first_seen: number;
+  last_seen: number;
+  merged_into: string | null;
+}
+
+export interface PersonAliasesTable {
+  kind: string;
+  value: string;
+  person_id: string;
+  first_seen: number;
+  last_seen: number;
+}
+
+export interface PersonMergesTable {
+  id: Generated<number>;
+  from_id: string;
+  into_id: string;
+  at: number;
+  alias_kind: string;
+  alias_value: string;
+}
+
+export interface SessionsTable {
+  id: string;
+  org_id: string;
+  person_id: string | null;
+  surface: string;
+  service_name: string | null;
+  app_version: string | null;
+  entrypoint: string | null;
+  terminal_type: string | null;
+  os_type: string | null;
+  host_arch: string | null;
+  department: string | null;
+  team: string | null;
+  workspace_paths: string | null;
+  first_seen: number;
+  last_seen: number;
+  event_count: number;
+  prompt_count: number;
+  api_request_count: number;
+  tool_call_count: number;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  cost_micros: number;
+}
+
+export interface EventsTable {
+  id: Generated<number>;
+  dedupe_key: string;
+  time: number;
+  org_id: string;
+  source: string;
+  surface: string;
+  kind: string;
+  name: string;
+  person_id: string | null;
+  session_id: string | null;
+  prompt_id: string | null;
+  sequence: number | null;
+  agent: string | null;
+  workflow: string | null;
+  skill: string | null;
+  plugin: string | null;
+  model: string | null;
+  tool: string | null;
+  tool_use_id: string | null;
+  mcp_server: string | null;
+  mcp_tool: string | null;
+  decision: string | null;
+  decision_source: string | null;
+  success: number | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cache_read_tokens: number | null;
+  cache_write_tokens: number | null;
+  cost_micros: number | null;
+  duration_ms: number | null;
+  request_id: string | null;
+  department: string | null;
+  team: string | null;
+  content: string | null;
+  attrs: string;
+}
+
+export interface MetricPointsTable {
+  id: Generated<number>;
+  dedupe_key: string;
+  time: number;
+  org_id: string;
+  name: string;
+  unit: string | null;
+  surface: string;
+  person_id: string | null;
+  session_id: string | null;
+  model: string | null;
+  type: string | null;
+  value: number;
+  department: string | null;
+  team: string | null;
+  attrs: string;
+}
+
+export interface MetricSeriesTable {
+  key: string;
+  start_time: number;
+  last_time: number;
+  last_value: number;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  role: string;
+  token_hash: string;
+  prefix: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface MetaTable {
+  key: string;
+  value: ColumnType<string, string, string>;
+}
+
+export interface Database {
+  people: PeopleTable;
+  person_aliases: PersonAliasesTable;
+  person_merges: PersonMergesTable;
+  sessions: SessionsTable;
+  events: EventsTable;
+  metric_points: MetricPointsTable;
+  metric_series: MetricSeriesTable;
+  api_tokens: ApiTokensTable;
+  meta: MetaTable;
+}
+
+/** A stored event as read back (generated id resolved to number). */
+export type EventRecord = Selectable<EventsTable>;

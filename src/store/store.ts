@@ -1,0 +1,119 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import pg from 'pg';
+import { AppError } from '../errors/app-error.js';
+import type { Database } from './database.js';
+import { initialMigration } from './migrations/0001-initial.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * An open store: the Kysely handle every repository takes, plus — for SQLite — the raw better-sqlite3 handle that
+ * the ingest hot path uses for prepared-statement inserts (DESIGN §4: dialect-specific SQL lives only in store/).
+ */
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+  readonly sqlite: SqliteDatabase.Database | undefined;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  dataDir: string;
+  databaseUrl?: string | undefined;
+  /** Postgres only: a schema to create and use (tests isolate themselves this way). */
+  pgSchema?: string | undefined;
+}
+
+export async function openStore(opts: StoreOptions): Promise<Store> {
+  const store = opts.databaseUrl ? await openPostgres(opts.databaseUrl, opts.pgSchema) : openSqlite(opts.dataDir);
+  try {
+    await migrateToLatest(store);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  return store;
+}
+
+function openSqlite(dataDir: string): Store {
+  mkdirSync(dataDir, { recursive: true });
+  const raw = new SqliteDatabase(join(dataDir, 'steward.db'));
+  // WAL + synchronous=NORMAL: a commit is durable against process death (kill -9) because the WAL write reaches the
+  // OS before COMMIT returns; only an OS crash or power loss can lose the last transactions (sqlite.org/wal.html).
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = NORMAL');
+  raw.pragma('busy_timeout = 5000');
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('cache_size = -65536');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    sqlite: raw,
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+async function openPostgres(url: string, schema: string | undefined): Promise<Store> {
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) {
+    throw new AppError('config_invalid', `invalid Postgres schema name "${schema}"`);
+  }
+  // int8 → number: times are epoch ms and token/cost counters stay far below 2^53.
+  const types = {
+    getTypeParser(oid: number, format?: 'text' | 'binary') {
+      if (oid === INT8_OID || oid === NUMERIC_OID) return (v: string) => Number(v);
+      return pg.types.getTypeParser(oid, format);
+    },
+  };
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    types: types as pg.CustomTypesConfig,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  try {
+    const client = await pool.connect();
+    try {
+      if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    } finally {
+      client.release();
+    }
+  } catch (err) {
+    await pool.end();
+    throw new AppError('store_unavailable', `cannot connect to PostgreSQL: ${(err as Error).message}`, undefined, {
+      cause: err,
+    });
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    dialect: 'postgres',
+    sqlite: undefined,
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+async function migrateToLatest(store: Store): Promise<void> {
+  const migrations: Record<string, Migration> = {
+    '0001-initial': initialMigration(store.dialect),
+  };
+  const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
+  const migrator = new Migrator({ db: store.db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new AppError('store_unavailable', `migration ${failed} failed: ${(error as Error).message}`, undefined, {
+      cause: error,
+    });
+  }
+}
