@@ -2,8 +2,9 @@
  * Checks the rules of DESIGN §6 and §8 that the compiler and the linter cannot see:
  *   names     every file and folder under src/, test/, bench/, scripts/ and web/src/ is kebab-case (dots separate
  *             role suffixes: `usage.routes.ts`, `usage.test.ts`); no file or folder named utils, helpers, misc, common.
- *   layers    imports in src/ point down: cli, app.ts, main.ts → surfaces → domain → store → contracts, with config/
- *             and errors/ usable from everywhere. Modules in the same layer may import each other.
+ *   layers    imports in src/ point down: cli, app.ts, main.ts → surfaces → domain → store → contracts, with config/,
+ *             errors/ and version.ts usable from everywhere. Modules in the same layer may import each other;
+ *             nothing outside cli/ imports cli/.
  *   purity    policy/ and detect/ do no I/O: no node I/O modules, database or HTTP clients, nothing from store/.
  *   size      files under src/ stay under 400 lines (warning) and never pass 600 (error).
  *
@@ -62,8 +63,11 @@ defineLayer('surface', 3, ['ingest', 'enforce', 'govern', 'api', 'export', 'conn
 defineLayer('domain', 2, ['analytics', 'policy', 'detect', 'audit', 'identity']);
 defineLayer('store', 1, ['store']);
 defineLayer('contracts', 0, ['contracts']);
-/** Usable from every layer; they import only zod, node builtins and each other (errors never imports config). */
-const FOUNDATION = new Set(['config', 'errors']);
+/**
+ * Usable from every layer; they import only zod, node builtins and each other (errors never imports config).
+ * `version` (src/version.ts: the package version, read with node:fs) is not named in DESIGN §6; it is such a leaf.
+ */
+const FOUNDATION = new Set(['config', 'errors', 'version']);
 const FOUNDATION_PACKAGES = new Set(['zod']);
 
 const PURE_MODULES = new Set(['policy', 'detect']);
@@ -208,7 +212,7 @@ function importProblem(root: string, file: string, module: string, isTest: boole
   if (FOUNDATION.has(module)) {
     if (module === 'errors' && to === 'config') return `imports ${specifier}: errors/ must not import config/`;
     if (FOUNDATION.has(to)) return null;
-    return `imports ${specifier}: ${module}/ imports only zod, node builtins, config/ and errors/`;
+    return `imports ${specifier}: ${module} imports only zod, node builtins, config/, errors/ and version.ts`;
   }
   if (FOUNDATION.has(to)) return null;
 
@@ -225,7 +229,7 @@ function packageProblem(module: string, isTest: boolean, ref: ImportRef): string
   const name = packageName(ref.specifier);
   const builtin = ref.specifier.startsWith('node:') || builtinModules.includes(name);
   if (FOUNDATION.has(module) && !builtin && !FOUNDATION_PACKAGES.has(name) && !ref.typeOnly) {
-    return `imports ${ref.specifier}: ${module}/ imports only zod and node builtins (type-only imports aside)`;
+    return `imports ${ref.specifier}: ${module} imports only zod and node builtins (type-only imports aside)`;
   }
   if (PURE_MODULES.has(module) && !isTest) {
     const bare = name.replace(/^node:/, '');

@@ -52,7 +52,9 @@ const clean: Record<string, string> = {
     "import pg from 'pg';\nimport type { Row } from '../contracts/canonical.js';\nexport const insertEvents = [pg] as unknown as Row;\n",
   'src/store/migrations/0001-initial.ts':
     "import { insertEvents } from '../events.repo.js';\nexport const m = insertEvents;\n",
-  'src/contracts/canonical.ts': "import { z } from 'zod';\nexport type Row = string;\nexport const canonical = z;\n",
+  'src/contracts/canonical.ts':
+    "import { z } from 'zod';\nimport { version } from '../version.js';\nexport type Row = string;\nexport const canonical = [z, version];\n",
+  'src/version.ts': "import { readFileSync } from 'node:fs';\nexport const version = readFileSync;\n",
   'src/config/schema.ts': "import { z } from 'zod';\nexport type Config = object;\nexport const s = z;\n",
   'src/config/load.ts':
     "import { readFileSync } from 'node:fs';\nimport { AppError } from '../errors/app-error.js';\nexport const l = [readFileSync, AppError];\n",
@@ -137,16 +139,19 @@ describe('check-architecture', () => {
     ]);
   });
 
-  it('keeps config/ and errors/ at the bottom: zod, node builtins and each other, never errors → config', () => {
+  it('keeps config/, errors/ and version.ts at the bottom: zod, node builtins and each other, never errors → config', () => {
     const report = withFiles({
       'src/errors/catalog.ts': "import type { Config } from '../config/schema.js';\nexport type C = Config;\n",
       'src/config/defaults.ts': "import { canonical } from '../contracts/canonical.js';\nexport const d = canonical;\n",
       'src/errors/log.ts': "import pino from 'pino';\nexport const l = pino;\n",
+      'src/version.ts':
+        "import { insertEvents } from './store/events.repo.js';\nexport const version = insertEvents;\n",
     });
     expect(described(report.errors)).toEqual([
-      'layers src/config/defaults.ts: imports ../contracts/canonical.js: config/ imports only zod, node builtins, config/ and errors/',
+      'layers src/config/defaults.ts: imports ../contracts/canonical.js: config imports only zod, node builtins, config/, errors/ and version.ts',
       'layers src/errors/catalog.ts: imports ../config/schema.js: errors/ must not import config/',
-      'layers src/errors/log.ts: imports pino: errors/ imports only zod and node builtins (type-only imports aside)',
+      'layers src/errors/log.ts: imports pino: errors imports only zod and node builtins (type-only imports aside)',
+      'layers src/version.ts: imports ./store/events.repo.js: version imports only zod, node builtins, config/, errors/ and version.ts',
     ]);
   });
 

@@ -79,9 +79,9 @@ function sessionsOnDay(person: DemoPerson, day: number, dayStart: number, random
   const weekday = new Date(dayStart + person.utcOffsetHours * HOUR_MS).getUTCDay();
   const weekend = weekday === 0 || weekday === 6;
   let activeProbability = weekend ? 0.04 : 0.78;
-  // New adopters ramp up over their first two weeks.
+  // New adopters ramp up over their first two weeks; people active from day 0 were users before the window.
   const sinceStart = day - person.adoptionStartDay;
-  if (sinceStart < 14) activeProbability *= 0.35 + (0.65 * sinceStart) / 14;
+  if (person.adoptionStartDay > 0 && sinceStart < 14) activeProbability *= 0.35 + (0.65 * sinceStart) / 14;
   // Stalled adopters go quiet but occasionally come back.
   if (person.stallAfterDay !== null && day > person.stallAfterDay) activeProbability *= 0.06;
   if (!random.chance(activeProbability)) return 0;

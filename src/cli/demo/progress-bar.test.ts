@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ProgressBar } from './progress-bar.js';
 
-function capture(isTTY: boolean): { stream: { isTTY: boolean; columns: number; write(chunk: string): boolean }; text: () => string } {
+function capture(isTTY: boolean): {
+  stream: { isTTY: boolean; columns: number; write(chunk: string): boolean };
+  text: () => string;
+} {
   const chunks: string[] = [];
   return {
     stream: {
@@ -40,7 +43,10 @@ describe('ProgressBar', () => {
     now = 160;
     bar.update(10, 10); // completion always draws
     bar.finish();
-    const draws = out.text().split('\r').filter((part) => part !== '');
+    const draws = out
+      .text()
+      .split('\r')
+      .filter((part) => part !== '');
     expect(draws).toHaveLength(3);
     expect(draws[1]).toContain('[#');
     expect(draws[1]).toContain('50% 5/10');

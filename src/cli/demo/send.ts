@@ -67,21 +67,37 @@ export async function sendDemo(options: SendOptions): Promise<DemoSummary> {
   const totals = { sessions: 0, events: 0, metricPoints: 0, costUsd: 0 };
   options.onProgress?.(0, sessionsTotal);
 
+  // On the first failure the other workers stop taking work, and every open install is shut down before the
+  // error is reported, so nothing keeps sending behind the user's back.
   let next = 0;
+  let failed = false;
   const worker = async (): Promise<void> => {
-    while (next < installs.length) {
+    while (next < installs.length && !failed) {
       const install = installs[next++] as InstallWork;
-      const sent = await sendInstall(org, install, options, () => {
-        totals.sessions++;
-        options.onProgress?.(totals.sessions, sessionsTotal);
-      });
-      totals.events += sent.events;
-      totals.metricPoints += sent.metricPoints;
-      totals.costUsd += sent.costUsd;
+      try {
+        const sent = await sendInstall(
+          org,
+          install,
+          options,
+          () => failed,
+          () => {
+            totals.sessions++;
+            options.onProgress?.(totals.sessions, sessionsTotal);
+          },
+        );
+        totals.events += sent.events;
+        totals.metricPoints += sent.metricPoints;
+        totals.costUsd += sent.costUsd;
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   };
   const workers = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, installs.length));
-  await Promise.all(Array.from({ length: workers }, worker));
+  const outcomes = await Promise.allSettled(Array.from({ length: workers }, worker));
+  const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failure !== undefined) throw failure.reason;
 
   return {
     people: org.people.length,
@@ -112,6 +128,7 @@ async function sendInstall(
   org: DemoOrganisation,
   install: InstallWork,
   options: SendOptions,
+  stopped: () => boolean,
   onSession: () => void,
 ): Promise<{ events: number; metricPoints: number; costUsd: number }> {
   const first = install.plans[0] as SessionPlan;
@@ -122,6 +139,7 @@ async function sendInstall(
   let pending = 0;
   try {
     for (const plan of install.plans) {
+      if (stopped()) return { events, metricPoints: pipeline.metricPoints, costUsd };
       const script = scriptSession(org, plan);
       pipeline.record(script);
       events += script.events.length;

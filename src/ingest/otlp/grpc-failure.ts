@@ -74,7 +74,14 @@ export function encodeRetryStatus(code: number, message: string, retryAfterSecon
   const retryInfo = protobuf.Writer.create().uint32(10).bytes(duration).finish();
   // Any { string type_url = 1; bytes value = 2; }
   const any = protobuf.Writer.create().uint32(10).string(RETRY_INFO_TYPE_URL).uint32(18).bytes(retryInfo).finish();
-  const bytes = protobuf.Writer.create().uint32(8).int32(code).uint32(18).string(message).uint32(26).bytes(any).finish();
+  const bytes = protobuf.Writer.create()
+    .uint32(8)
+    .int32(code)
+    .uint32(18)
+    .string(message)
+    .uint32(26)
+    .bytes(any)
+    .finish();
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 

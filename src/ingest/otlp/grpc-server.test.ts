@@ -58,7 +58,10 @@ function bearer(token: string): Metadata {
 }
 
 function loggerProvider(processor: SimpleLogRecordProcessor): LoggerProvider {
-  return new LoggerProvider({ resource: resourceFromAttributes({ 'service.name': 'claude-code' }), processors: [processor] });
+  return new LoggerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'claude-code' }),
+    processors: [processor],
+  });
 }
 
 const logRecords = (request: unknown): LogRecord[] =>
@@ -104,11 +107,13 @@ describe('OTLP/gRPC with the real OpenTelemetry exporters', () => {
     await provider.forceFlush();
     await provider.shutdown();
 
-    expect(received.map((r) => r.signal)).toEqual(['logs']);
-    const { request, headers } = received[0] as Received;
-    expect(headers.authorization).toBe('Bearer stw_test_logs');
-    expect(headers['user-agent']).toMatch(/OTel-OTLP-Exporter-JavaScript\/0\.208\.0/);
-    const records = logRecords(request);
+    // SimpleLogRecordProcessor exports each record on its own call.
+    expect(received.map((r) => r.signal)).toEqual(['logs', 'logs']);
+    for (const { headers } of received) {
+      expect(headers.authorization).toBe('Bearer stw_test_logs');
+      expect(headers['user-agent']).toMatch(/OTel-OTLP-Exporter-JavaScript\/0\.208\.0/);
+    }
+    const records = received.flatMap((r) => logRecords(r.request));
     expect(records.map((r) => r.body.stringValue)).toEqual(['claude_code.api_request', 'claude_code.user_prompt']);
     expect(attr(records[0], 'cost_usd')?.doubleValue).toBe(0.0017448);
     expect(attr(records[1], 'prompt_length')?.stringValue).toBe('42');
@@ -124,7 +129,9 @@ describe('OTLP/gRPC with the real OpenTelemetry exporters', () => {
       });
       const provider = loggerProvider(new SimpleLogRecordProcessor(exporter));
       const prompt = 'summarise the quarterly close '.repeat(40_000); // ~1.2 MB, highly compressible
-      provider.getLogger('com.anthropic.claude_code.events').emit({ body: 'claude_code.user_prompt', attributes: { prompt } });
+      provider
+        .getLogger('com.anthropic.claude_code.events')
+        .emit({ body: 'claude_code.user_prompt', attributes: { prompt } });
       await provider.forceFlush();
       await provider.shutdown();
 
@@ -166,7 +173,9 @@ describe('OTLP/gRPC with the real OpenTelemetry exporters', () => {
       resource: resourceFromAttributes({ 'service.name': 'claude-code' }),
       readers: [reader],
     });
-    const cost = provider.getMeter('com.anthropic.claude_code').createCounter('claude_code.cost.usage', { unit: 'USD' });
+    const cost = provider
+      .getMeter('com.anthropic.claude_code')
+      .createCounter('claude_code.cost.usage', { unit: 'USD' });
     cost.add(0.0034896, { model: 'claude-sonnet-4-5', query_source: 'main' });
     await provider.forceFlush();
     await provider.shutdown();
@@ -175,7 +184,9 @@ describe('OTLP/gRPC with the real OpenTelemetry exporters', () => {
     expect(metricsCalls.length).toBeGreaterThanOrEqual(1);
     expect(metricsCalls[0]?.headers.authorization).toBe('Bearer stw_test_metrics');
     type Metric = { name: string; unit: string; sum: { dataPoints: Array<{ asDouble?: number | null }> } };
-    const request = metricsCalls[0]?.request as { resourceMetrics: Array<{ scopeMetrics: Array<{ metrics: Metric[] }> }> };
+    const request = metricsCalls[0]?.request as {
+      resourceMetrics: Array<{ scopeMetrics: Array<{ metrics: Metric[] }> }>;
+    };
     const metric = request.resourceMetrics[0]?.scopeMetrics[0]?.metrics[0];
     expect(metric?.name).toBe('claude_code.cost.usage');
     expect(metric?.unit).toBe('USD');

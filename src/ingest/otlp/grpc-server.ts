@@ -127,7 +127,8 @@ async function respond(
     return;
   }
   const errorMessage = outcome.errorMessage ?? '';
-  const partial = outcome.rejected > 0 || errorMessage !== '' ? { rejected: outcome.rejected, errorMessage } : undefined;
+  const partial =
+    outcome.rejected > 0 || errorMessage !== '' ? { rejected: outcome.rejected, errorMessage } : undefined;
   callback(null, encodeExportResponse(signal, partial));
 }
 

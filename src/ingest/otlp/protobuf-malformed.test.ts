@@ -93,7 +93,6 @@ describe('malformed protobuf', () => {
   });
 
   it('still decodes moderate nesting', () => {
-    expect(decodesOrRejectsCleanly(decodeLogsRequest, deeplyNestedLogs(50))).toBe(true);
     expect(() => decodeLogsRequest(deeplyNestedLogs(50))).not.toThrow();
   });
 });

@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ProtobufLogsSerializer, ProtobufMetricsSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import {
+  ProtobufLogsSerializer,
+  ProtobufMetricsSerializer,
+  ProtobufTraceSerializer,
+} from '@opentelemetry/otlp-transformer';
 import { describe, expect, it } from 'vitest';
 import {
   decodeExportResponse,
@@ -17,7 +21,8 @@ import {
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const fixtureDir = path.resolve(repoRoot, '../shared/fixtures/claude-code/otlp/http-protobuf');
 const bin = (name: string): Buffer => readFileSync(path.join(fixtureDir, `${name}.bin`));
-const json = <T>(name: string): T => JSON.parse(readFileSync(path.join(fixtureDir, `${name}.decoded.json`), 'utf8')) as T;
+const json = <T>(name: string): T =>
+  JSON.parse(readFileSync(path.join(fixtureDir, `${name}.decoded.json`), 'utf8')) as T;
 
 interface Long {
   toString(): string;
@@ -98,7 +103,8 @@ describe('decoding the real Claude Code captures', () => {
   });
 
   it('decodes metrics.bin to the same metrics as metrics.decoded.json', () => {
-    const metrics = (r: MetricsRequest) => r.resourceMetrics.flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics));
+    const metrics = (r: MetricsRequest) =>
+      r.resourceMetrics.flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics));
     const got = metrics(decodeMetricsRequest(bin('metrics')) as MetricsRequest);
     const want = metrics(json<MetricsRequest>('metrics'));
 
@@ -158,7 +164,9 @@ describe('export responses', () => {
 
   it('carries a warning with zero rejected, as OTLP permits', () => {
     const bytes = encodeExportResponse('logs', { rejected: 0, errorMessage: 'attribute values truncated' });
-    expect(decodeExportResponse('logs', bytes)).toEqual({ partial: { rejected: 0, errorMessage: 'attribute values truncated' } });
+    expect(decodeExportResponse('logs', bytes)).toEqual({
+      partial: { rejected: 0, errorMessage: 'attribute values truncated' },
+    });
   });
 
   it('is read by the OpenTelemetry exporters’ own response deserializers with the per-signal field names', () => {
