@@ -7,6 +7,8 @@
  *             nothing outside cli/ imports cli/.
  *   purity    policy/ and detect/ do no I/O: no node I/O modules, database or HTTP clients, nothing from store/.
  *   size      files under src/ stay under 400 lines (warning) and never pass 600 (error).
+ * Tests beside the code (`*.test.ts`) follow the layer rules too, but may read fixtures (purity does not apply to
+ * them) and may import shared support code from test/.
  *
  * Imports are found with regular expressions over `import … from '…'`, `export … from '…'`, `import '…'` and
  * `import('…')`, after removing comments. That is good enough for this codebase's style (one statement per import,
@@ -53,9 +55,9 @@ const GRAB_BAG_STEMS = new Set(['util', 'utils', 'helper', 'helpers', 'misc', 'c
 const GRAB_BAG_SUFFIX = /-(utils?|helpers?)$/;
 
 /** Layer of each top-level module of src/ (a folder, or a file such as `app.ts`); higher imports lower. */
-const LAYERS: Record<string, { rank: number; layer: string }> = {};
+const LAYERS = new Map<string, { rank: number; layer: string }>();
 function defineLayer(layer: string, rank: number, modules: string[]): void {
-  for (const m of modules) LAYERS[m] = { rank, layer };
+  for (const m of modules) LAYERS.set(m, { rank, layer });
 }
 defineLayer('entry', 4, ['cli', 'app', 'main']);
 // `ops` (health, readiness, Prometheus metrics routes) is not named in DESIGN §6; it is an HTTP surface like `api`.
@@ -86,7 +88,7 @@ export function checkArchitecture(root: string): ArchitectureReport {
   const srcDir = join(root, 'src');
   if (existsSync(srcDir)) {
     checkTopLevelModules(root, srcDir, report);
-    for (const file of sourceFiles(srcDir)) checkSourceFile(root, file, report);
+    for (const file of sourceFiles(root, srcDir)) checkSourceFile(root, file, report);
   }
   // Stable sort: by file, then in the order found (import order within a file).
   const byFile = (a: Violation, b: Violation): number => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
@@ -120,7 +122,7 @@ function checkTopLevelModules(root: string, srcDir: string, report: Architecture
   for (const entry of readdirSync(srcDir, { withFileTypes: true })) {
     if (!entry.isDirectory() && !/\.(ts|tsx|mts|js|mjs)$/.test(entry.name)) continue;
     const module = entry.isDirectory() ? entry.name : baseStem(entry.name);
-    if (!(module in LAYERS) && !FOUNDATION.has(module)) {
+    if (!LAYERS.has(module) && !FOUNDATION.has(module)) {
       report.errors.push({
         rule: 'layers',
         file: toPosix(relative(root, join(srcDir, entry.name))),
@@ -130,11 +132,12 @@ function checkTopLevelModules(root: string, srcDir: string, report: Architecture
   }
 }
 
-function* sourceFiles(dir: string): Generator<string> {
+function* sourceFiles(root: string, dir: string): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!SKIPPED_DIRS.has(entry.name) && !VENDORED.some((v) => toPosix(full).endsWith(v))) yield* sourceFiles(full);
+      const skipped = SKIPPED_DIRS.has(entry.name) || VENDORED.includes(toPosix(relative(root, full)));
+      if (!skipped) yield* sourceFiles(root, full);
     } else if (/\.(ts|tsx|mts|js|mjs)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) {
       yield full;
     }
@@ -177,11 +180,8 @@ function checkSourceFile(root: string, file: string, report: ArchitectureReport)
   }
 
   for (const ref of findImports(text)) {
-    const message = importProblem(root, file, module, isTest, ref);
-    if (message) {
-      const rule = message.startsWith('purity:') ? 'purity' : 'layers';
-      report.errors.push({ rule, file: rel, message: message.replace(/^purity: /, '') });
-    }
+    const problem = importProblem(root, file, module, isTest, ref);
+    if (problem) report.errors.push({ ...problem, file: rel });
   }
 }
 
@@ -192,49 +192,55 @@ function moduleOf(relPath: string): string {
   return parts.length > 2 ? first : baseStem(first);
 }
 
-function importProblem(root: string, file: string, module: string, isTest: boolean, ref: ImportRef): string | null {
+type Problem = Omit<Violation, 'file'> | null;
+const layers = (message: string): Problem => ({ rule: 'layers', message });
+const purity = (message: string): Problem => ({ rule: 'purity', message });
+
+function importProblem(root: string, file: string, module: string, isTest: boolean, ref: ImportRef): Problem {
   const { specifier } = ref;
   if (!specifier.startsWith('.') && !specifier.startsWith('/')) return packageProblem(module, isTest, ref);
 
   const target = toPosix(relative(root, resolve(dirname(file), specifier)));
-  if (target.startsWith('web/')) return `imports ${specifier}: nothing in src/ imports the console (web/)`;
+  if (target.startsWith('web/')) return layers(`imports ${specifier}: nothing in src/ imports the console (web/)`);
   if (target.startsWith('test/')) {
-    return isTest ? null : `imports ${specifier}: code in src/ never imports test/ (only *.test.ts files may)`;
+    return isTest ? null : layers(`imports ${specifier}: code in src/ never imports test/ (only *.test.ts files may)`);
   }
   if (!target.startsWith('src/')) return null;
 
   const to = moduleOf(target);
   if (to === module) return null;
-  if (to === 'cli') return `imports ${specifier}: nothing outside src/cli imports src/cli`;
+  if (to === 'cli') return layers(`imports ${specifier}: nothing outside src/cli imports src/cli`);
   if (PURE_MODULES.has(module) && to === 'store' && !isTest) {
-    return `purity: imports ${specifier}: ${module}/ is pure and never reads the store; pass the data in`;
+    return purity(`imports ${specifier}: ${module}/ is pure and never reads the store; pass the data in`);
   }
   if (FOUNDATION.has(module)) {
-    if (module === 'errors' && to === 'config') return `imports ${specifier}: errors/ must not import config/`;
+    if (module === 'errors' && to === 'config') return layers(`imports ${specifier}: errors/ must not import config/`);
     if (FOUNDATION.has(to)) return null;
-    return `imports ${specifier}: ${module} imports only zod, node builtins, config/, errors/ and version.ts`;
+    return layers(`imports ${specifier}: ${module} imports only zod, node builtins, config/, errors/ and version.ts`);
   }
   if (FOUNDATION.has(to)) return null;
 
-  const from = LAYERS[module];
-  const into = LAYERS[to];
+  const from = LAYERS.get(module);
+  const into = LAYERS.get(to);
   if (!from || !into) return null; // reported once by checkTopLevelModules
   if (into.rank > from.rank) {
-    return `imports ${specifier}: ${module}/ (${from.layer} layer) must not import ${to} (higher ${into.layer} layer)`;
+    return layers(
+      `imports ${specifier}: ${module}/ (${from.layer} layer) must not import ${to} (higher ${into.layer} layer)`,
+    );
   }
   return null;
 }
 
-function packageProblem(module: string, isTest: boolean, ref: ImportRef): string | null {
+function packageProblem(module: string, isTest: boolean, ref: ImportRef): Problem {
   const name = packageName(ref.specifier);
   const builtin = ref.specifier.startsWith('node:') || builtinModules.includes(name);
   if (FOUNDATION.has(module) && !builtin && !FOUNDATION_PACKAGES.has(name) && !ref.typeOnly) {
-    return `imports ${ref.specifier}: ${module} imports only zod and node builtins (type-only imports aside)`;
+    return layers(`imports ${ref.specifier}: ${module} imports only zod and node builtins (type-only imports aside)`);
   }
   if (PURE_MODULES.has(module) && !isTest) {
     const bare = name.replace(/^node:/, '');
     if ((builtin && IO_BUILTINS.has(bare)) || (!builtin && IO_PACKAGES.has(name))) {
-      return `purity: imports ${ref.specifier}: ${module}/ does no I/O (DESIGN §6); its caller does`;
+      return purity(`imports ${ref.specifier}: ${module}/ does no I/O (DESIGN §6); its caller does`);
     }
   }
   return null;

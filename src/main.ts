@@ -23,7 +23,10 @@ export interface Steward {
   stop(): Promise<void>;
 }
 
-export async function startSteward(config: Config, opts: { logger?: Logger; pgSchema?: string } = {}): Promise<Steward> {
+export async function startSteward(
+  config: Config,
+  opts: { logger?: Logger; pgSchema?: string } = {},
+): Promise<Steward> {
   const logger = opts.logger ?? pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, pgSchema: opts.pgSchema });
   const bootstrap = await bootstrapOnce(store);
@@ -35,6 +38,7 @@ export async function startSteward(config: Config, opts: { logger?: Logger; pgSc
       host: config.host,
       port: config.grpcPort,
       maxReceiveMessageBytes: config.ingest.maxDecompressedBytes,
+      onError: (err, signal) => logger.error({ err, signal }, 'otlp grpc export failed'),
       handler: async (signal, request, headers) => {
         const token = bearer({ headers } as never);
         if (!token) throw new AppError('unauthenticated', 'missing authorization: Bearer <token> metadata');

@@ -88,7 +88,12 @@ export function registerEventRoutes(app: FastifyInstance, registry: RegisteredSp
         cost_note: 'Costs are estimates computed by the clients from their price tables, not official billing.',
         totals: {
           requests: totals.requests,
-          tokens: { input: totals.input, output: totals.output, cache_read: totals.cache_read, cache_write: totals.cache_write },
+          tokens: {
+            input: totals.input,
+            output: totals.output,
+            cache_read: totals.cache_read,
+            cache_write: totals.cache_write,
+          },
           cost_usd_estimate: usd(totals.cost_micros),
         },
         groups: rows.map((r) => ({

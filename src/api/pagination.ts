@@ -46,7 +46,9 @@ export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.in
   const res = schema.safeParse(query);
   if (!res.success) {
     const msg = res.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; ');
-    throw new AppError('invalid_query', msg, { issues: res.error.issues.map((i) => ({ path: i.path, message: i.message })) });
+    throw new AppError('invalid_query', msg, {
+      issues: res.error.issues.map((i) => ({ path: i.path, message: i.message })),
+    });
   }
   return res.data;
 }

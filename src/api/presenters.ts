@@ -80,7 +80,10 @@ export function presentEvent(e: EventRecord) {
     decision_source: e.decision_source,
     success: e.success === null ? null : e.success === 1,
     tokens:
-      e.input_tokens === null && e.output_tokens === null && e.cache_read_tokens === null && e.cache_write_tokens === null
+      e.input_tokens === null &&
+      e.output_tokens === null &&
+      e.cache_read_tokens === null &&
+      e.cache_write_tokens === null
         ? null
         : {
             input: e.input_tokens ?? 0,

@@ -35,11 +35,11 @@ export interface RegisteredSpec {
 
 const empty = z.object({});
 
-export function defineRoute<Q extends z.ZodType = typeof empty, P extends z.ZodType = typeof empty, B extends z.ZodType = typeof empty>(
-  app: FastifyInstance,
-  registry: RegisteredSpec[],
-  spec: RouteSpec<Q, P, B>,
-): void {
+export function defineRoute<
+  Q extends z.ZodType = typeof empty,
+  P extends z.ZodType = typeof empty,
+  B extends z.ZodType = typeof empty,
+>(app: FastifyInstance, registry: RegisteredSpec[], spec: RouteSpec<Q, P, B>): void {
   registry.push({
     method: spec.method,
     url: spec.url,

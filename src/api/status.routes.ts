@@ -8,7 +8,12 @@ import { iso, presentSession } from './presenters.js';
 import { defineRoute, type RegisteredSpec } from './route-spec.js';
 
 /** What `steward status` prints: is data arriving, from whom, and the latest sessions. */
-export function registerStatusRoutes(app: FastifyInstance, registry: RegisteredSpec[], store: Store, version: string): void {
+export function registerStatusRoutes(
+  app: FastifyInstance,
+  registry: RegisteredSpec[],
+  store: Store,
+  version: string,
+): void {
   defineRoute(app, registry, {
     method: 'GET',
     url: '/api/v1/status',

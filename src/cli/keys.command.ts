@@ -38,7 +38,9 @@ export function registerKeysCommand(program: Command): void {
         for (const t of await listTokens(store)) {
           const state = t.revoked_at ? `revoked ${new Date(t.revoked_at).toISOString()}` : 'active';
           const used = t.last_used_at ? new Date(t.last_used_at).toISOString() : 'never';
-          process.stdout.write(`${t.id}  ${t.role.padEnd(7)}  ${t.prefix}…  ${state.padEnd(8)}  last used ${used}  ${t.name}\n`);
+          process.stdout.write(
+            `${t.id}  ${t.role.padEnd(7)}  ${t.prefix}…  ${state.padEnd(8)}  last used ${used}  ${t.name}\n`,
+          );
         }
       } finally {
         await store.close();

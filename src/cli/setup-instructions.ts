@@ -56,7 +56,9 @@ export function setupInstructions(info: SetupInfo): string {
     '',
     '    {',
     '      "env": {',
-    ...Object.entries(env).map(([k, v], i, all) => `        ${JSON.stringify(k)}: ${JSON.stringify(v)}${i < all.length - 1 ? ',' : ''}`),
+    ...Object.entries(env).map(
+      ([k, v], i, all) => `        ${JSON.stringify(k)}: ${JSON.stringify(v)}${i < all.length - 1 ? ',' : ''}`,
+    ),
     '      }',
     '    }',
     '',

@@ -5,7 +5,15 @@
 export const surfaces = ['claude_code', 'cowork', 'desktop', 'office', 'api', 'claude_ai'] as const;
 export type Surface = (typeof surfaces)[number];
 
-export const eventSources = ['otlp', 'gateway', 'hook', 'inference_hook', 'mcp', 'admin_api', 'compliance_api'] as const;
+export const eventSources = [
+  'otlp',
+  'gateway',
+  'hook',
+  'inference_hook',
+  'mcp',
+  'admin_api',
+  'compliance_api',
+] as const;
 export type EventSource = (typeof eventSources)[number];
 
 export const eventKinds = [

@@ -1,11 +1,24 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { engines, openTestStore, type TestStore } from '../../test/support/engines.js';
-import type { IdentityHints } from '../contracts/canonical.js';
-import { identityHints } from '../ingest/normalise/identity-hints.js';
+import { aliasKinds, type AliasKind, type IdentityHints } from '../contracts/canonical.js';
 import { PersonResolver } from './person-resolver.js';
 
-function hints(attrs: Record<string, string>): IdentityHints {
-  return identityHints(attrs);
+function hints(attrs: Partial<Record<AliasKind, string>>): IdentityHints {
+  const aliases = aliasKinds
+    .filter((k) => attrs[k] !== undefined)
+    .map((kind) => ({
+      kind,
+      value: kind === 'user.email' ? attrs[kind]!.toLowerCase() : attrs[kind]!,
+    }));
+  return {
+    key: aliases.map((a) => `${a.kind}=${a.value};`).join(''),
+    aliases,
+    email: aliases.find((a) => a.kind === 'user.email')?.value ?? null,
+    department: null,
+    team: null,
+    costCenter: null,
+    isDemo: false,
+  };
 }
 
 describe.each(engines)('PersonResolver on %s', (dialect) => {

@@ -94,7 +94,11 @@ describe.each(engines)('commitBatch on %s', (dialect) => {
     await commitBatch(t.store, resolver, normaliseMetrics(point(250, 1700000002000), opts), 2);
     await commitBatch(t.store, resolver, normaliseMetrics(point(250, 1700000002000), opts), 3); // replay
     await commitBatch(t.store, resolver, normaliseMetrics(point(40, 1700000003000), opts), 4); // reset → 40
-    const rows = await t.store.db.selectFrom('metric_points').select(['value', 'type', 'person_id']).orderBy('time').execute();
+    const rows = await t.store.db
+      .selectFrom('metric_points')
+      .select(['value', 'type', 'person_id'])
+      .orderBy('time')
+      .execute();
     expect(rows.map((r) => r.value)).toEqual([100, 150, 40]);
     expect(rows.every((r) => r.type === 'input' && r.person_id !== null)).toBe(true);
   });

@@ -198,13 +198,23 @@ async function metricPointRows(
 ): Promise<MetricPointRow[]> {
   if (points.length === 0) return [];
   const cumulativeKeys = [...new Set(points.filter((p) => p.temporality === 'cumulative').map((p) => p.seriesKey))];
-  const states = cumulativeKeys.length ? await getSeriesStates(trx, cumulativeKeys) : new Map<string, MetricSeriesTable>();
+  const states = cumulativeKeys.length
+    ? await getSeriesStates(trx, cumulativeKeys)
+    : new Map<string, MetricSeriesTable>();
   const changed = new Map<string, MetricSeriesTable>();
   const missingSessionPeople = [
-    ...new Set(points.filter((p) => !people.get(p.identity.key) && p.sessionId && !sessionPeople.has(p.sessionId)).map((p) => p.sessionId as string)),
+    ...new Set(
+      points
+        .filter((p) => !people.get(p.identity.key) && p.sessionId && !sessionPeople.has(p.sessionId))
+        .map((p) => p.sessionId as string),
+    ),
   ];
   if (missingSessionPeople.length) {
-    const rows = await trx.selectFrom('sessions').select(['id', 'person_id']).where('id', 'in', missingSessionPeople).execute();
+    const rows = await trx
+      .selectFrom('sessions')
+      .select(['id', 'person_id'])
+      .where('id', 'in', missingSessionPeople)
+      .execute();
     for (const r of rows) sessionPeople.set(r.id, r.person_id);
   }
   const rows: MetricPointRow[] = [];

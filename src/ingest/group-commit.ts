@@ -47,10 +47,13 @@ export class GroupCommitQueue {
     const size = batch.events.length + batch.metrics.length;
     if (this.closed) {
       return Promise.reject(
-        new AppError('overloaded', 'server is shutting down', undefined, { retryAfterSeconds: this.opts.retryAfterSeconds }),
+        new AppError('overloaded', 'server is shutting down', undefined, {
+          retryAfterSeconds: this.opts.retryAfterSeconds,
+        }),
       );
     }
-    if (size === 0) return Promise.resolve({ eventsInserted: 0, eventsDuplicate: 0, metricsInserted: 0, metricsDuplicate: 0 });
+    if (size === 0)
+      return Promise.resolve({ eventsInserted: 0, eventsDuplicate: 0, metricsInserted: 0, metricsDuplicate: 0 });
     if (this.queued > 0 && this.queued + size > this.opts.maxQueueEvents) {
       return Promise.reject(
         new AppError('overloaded', `ingest queue full (${this.queued} events waiting)`, undefined, {
@@ -86,7 +89,10 @@ export class GroupCommitQueue {
     while (this.pending.length > 0) {
       const group: Pending[] = [];
       let events = 0;
-      while (this.pending.length > 0 && (group.length === 0 || events + (this.pending[0]?.size ?? 0) <= this.opts.maxBatchEvents)) {
+      while (
+        this.pending.length > 0 &&
+        (group.length === 0 || events + (this.pending[0]?.size ?? 0) <= this.opts.maxBatchEvents)
+      ) {
         const next = this.pending.shift() as Pending;
         group.push(next);
         events += next.size;

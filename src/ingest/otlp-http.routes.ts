@@ -36,9 +36,13 @@ export function registerOtlpHttpRoutes(app: FastifyInstance, config: Config, ing
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     for (const type of [JSON_TYPE, PROTOBUF]) {
-      scope.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: config.ingest.maxRequestBytes }, (_req, body, done) => {
-        done(null, body);
-      });
+      scope.addContentTypeParser(
+        type,
+        { parseAs: 'buffer', bodyLimit: config.ingest.maxRequestBytes },
+        (_req, body, done) => {
+          done(null, body);
+        },
+      );
     }
     const signals: [string, OtlpSignal][] = [
       ['/v1/logs', 'logs'],
@@ -71,7 +75,9 @@ async function handle(
 }
 
 async function decompress(body: Buffer, encodingHeader: string | string[] | undefined, max: number): Promise<Buffer> {
-  const encoding = (Array.isArray(encodingHeader) ? encodingHeader.join(',') : (encodingHeader ?? '')).trim().toLowerCase();
+  const encoding = (Array.isArray(encodingHeader) ? encodingHeader.join(',') : (encodingHeader ?? ''))
+    .trim()
+    .toLowerCase();
   if (encoding === '' || encoding === 'identity') {
     if (body.length > max) throw new AppError('payload_too_large', `body exceeds ${max} bytes`);
     return body;

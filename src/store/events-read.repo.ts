@@ -18,7 +18,12 @@ export interface EventFilter {
 
 /** Raw events in a required time window (DESIGN §4: raw reads are always time-bounded), oldest first. */
 export async function listEvents(db: Kysely<Database>, f: EventFilter): Promise<EventRecord[]> {
-  let q = db.selectFrom('events').selectAll().where('org_id', '=', 'default').where('time', '>=', f.from).where('time', '<', f.to);
+  let q = db
+    .selectFrom('events')
+    .selectAll()
+    .where('org_id', '=', 'default')
+    .where('time', '>=', f.from)
+    .where('time', '<', f.to);
   if (f.personId) q = q.where('person_id', '=', f.personId);
   if (f.sessionId) q = q.where('session_id', '=', f.sessionId);
   if (f.kind) q = q.where('kind', '=', f.kind);
@@ -30,7 +35,11 @@ export async function listEvents(db: Kysely<Database>, f: EventFilter): Promise<
     const c = f.cursor;
     q = q.where((eb) => eb.or([eb('time', '>', c.t), eb.and([eb('time', '=', c.t), eb('id', '>', Number(c.id))])]));
   }
-  return q.orderBy('time', 'asc').orderBy('id', 'asc').limit(f.limit + 1).execute();
+  return q
+    .orderBy('time', 'asc')
+    .orderBy('id', 'asc')
+    .limit(f.limit + 1)
+    .execute();
 }
 
 export type UsageGroup = 'person' | 'team' | 'department' | 'model' | 'day';
@@ -48,7 +57,12 @@ export interface UsageRow {
 const DAY_MS = 86_400_000;
 
 /** Token and cost totals from `api_request` events in a window, grouped. Input/output/cache never conflated. */
-export async function usageSummary(db: Kysely<Database>, from: number, to: number, groupBy: UsageGroup): Promise<UsageRow[]> {
+export async function usageSummary(
+  db: Kysely<Database>,
+  from: number,
+  to: number,
+  groupBy: UsageGroup,
+): Promise<UsageRow[]> {
   const keyExpr =
     groupBy === 'person'
       ? sql<string | null>`person_id`

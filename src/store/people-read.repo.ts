@@ -21,13 +21,21 @@ export async function listPeople(db: Kysely<Database>, f: PeopleFilter): Promise
   if (f.team) q = q.where('team', '=', f.team);
   if (f.q) {
     const like = `%${f.q.toLowerCase()}%`;
-    q = q.where((eb) => eb.or([eb(eb.fn('lower', ['display_name']), 'like', like), eb(eb.fn('lower', ['email']), 'like', like)]));
+    q = q.where((eb) =>
+      eb.or([eb(eb.fn('lower', ['display_name']), 'like', like), eb(eb.fn('lower', ['email']), 'like', like)]),
+    );
   }
   if (f.cursor) {
     const c = f.cursor;
-    q = q.where((eb) => eb.or([eb('last_seen', '<', c.t), eb.and([eb('last_seen', '=', c.t), eb('id', '>', String(c.id))])]));
+    q = q.where((eb) =>
+      eb.or([eb('last_seen', '<', c.t), eb.and([eb('last_seen', '=', c.t), eb('id', '>', String(c.id))])]),
+    );
   }
-  return q.orderBy('last_seen', 'desc').orderBy('id', 'asc').limit(f.limit + 1).execute();
+  return q
+    .orderBy('last_seen', 'desc')
+    .orderBy('id', 'asc')
+    .limit(f.limit + 1)
+    .execute();
 }
 
 /** A person by id; an id that was merged away resolves to the person it was merged into. */

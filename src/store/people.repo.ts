@@ -27,7 +27,9 @@ export async function attachAliases(db: Db, personId: string, aliases: readonly 
   if (aliases.length === 0) return;
   await db
     .insertInto('person_aliases')
-    .values(aliases.map((a) => ({ kind: a.kind, value: a.value, person_id: personId, first_seen: now, last_seen: now })))
+    .values(
+      aliases.map((a) => ({ kind: a.kind, value: a.value, person_id: personId, first_seen: now, last_seen: now })),
+    )
     .onConflict((oc) => oc.columns(['kind', 'value']).doNothing())
     .execute();
 }
@@ -41,13 +43,7 @@ export async function getPeopleByIds(db: Db, ids: readonly string[]): Promise<Pe
  * Folds `fromId` into `intoId`: aliases, events, sessions and metric points are repointed, the loser keeps a
  * `merged_into` tombstone (so old links still resolve) and the merge is recorded with the alias that linked them.
  */
-export async function mergePeople(
-  db: Db,
-  fromId: string,
-  intoId: string,
-  link: Alias,
-  now: number,
-): Promise<void> {
+export async function mergePeople(db: Db, fromId: string, intoId: string, link: Alias, now: number): Promise<void> {
   await db.updateTable('person_aliases').set({ person_id: intoId }).where('person_id', '=', fromId).execute();
   await db.updateTable('events').set({ person_id: intoId }).where('person_id', '=', fromId).execute();
   await db.updateTable('sessions').set({ person_id: intoId }).where('person_id', '=', fromId).execute();

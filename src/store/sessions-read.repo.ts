@@ -19,9 +19,15 @@ export async function listSessions(db: Kysely<Database>, f: SessionFilter): Prom
   if (f.to !== undefined) q = q.where('first_seen', '<', f.to);
   if (f.cursor) {
     const c = f.cursor;
-    q = q.where((eb) => eb.or([eb('last_seen', '<', c.t), eb.and([eb('last_seen', '=', c.t), eb('id', '>', String(c.id))])]));
+    q = q.where((eb) =>
+      eb.or([eb('last_seen', '<', c.t), eb.and([eb('last_seen', '=', c.t), eb('id', '>', String(c.id))])]),
+    );
   }
-  return q.orderBy('last_seen', 'desc').orderBy('id', 'asc').limit(f.limit + 1).execute();
+  return q
+    .orderBy('last_seen', 'desc')
+    .orderBy('id', 'asc')
+    .limit(f.limit + 1)
+    .execute();
 }
 
 export async function getSession(db: Kysely<Database>, id: string): Promise<SessionsTable | undefined> {
@@ -44,6 +50,9 @@ export async function sessionEvents(db: Kysely<Database>, session: SessionsTable
 }
 
 export async function countSessions(db: Kysely<Database>): Promise<number> {
-  const r = await db.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom('sessions')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }

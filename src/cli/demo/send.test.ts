@@ -1,3 +1,4 @@
+import { Server as GrpcServer, ServerCredentials, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Command } from 'commander';
@@ -9,7 +10,7 @@ import { sendDemo } from './send.js';
 /** A minimal OTLP/HTTP JSON receiver on 127.0.0.1:0 that records what the exporters POST (OTLP spec §OTLP/HTTP). */
 interface Sink {
   readonly endpoint: string;
-  readonly requests: { path: string; headers: IncomingHttpHeaders; body: OtlpJson }[];
+  readonly requests: { path: string; headers: IncomingHttpHeaders; body: OtlpJson; bytes: number }[];
   close(): Promise<void>;
 }
 type KeyValue = { key: string; value: Record<string, unknown> };
@@ -50,11 +51,17 @@ async function startSink(status = 200): Promise<Sink> {
         requests.push({
           path: req.url ?? '',
           headers: req.headers,
-          body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpJson,
+          body:
+            req.headers['content-type'] === 'application/json'
+              ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpJson)
+              : {},
+          bytes: Buffer.concat(chunks).length,
         });
       }
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(status === 200 ? '{}' : '{"code":16,"message":"unauthenticated"}');
+      // An empty body is a valid protobuf Export*ServiceResponse; JSON clients get `{}` (OTLP/HTTP response).
+      const json = req.headers['content-type'] === 'application/json';
+      res.writeHead(status, { 'content-type': json ? 'application/json' : 'application/x-protobuf' });
+      res.end(status !== 200 ? '{"code":16,"message":"unauthenticated"}' : json ? '{}' : '');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -149,6 +156,61 @@ describe('sendDemo over OTLP/HTTP JSON', () => {
     });
     await expect(attempt).rejects.toBeInstanceOf(DemoExportError);
     await expect(attempt).rejects.toMatchObject({ resultCode: 1, signal: 'logs' });
+  });
+});
+
+describe('sendDemo over the other protocols', () => {
+  const options = { token: 'demo-token', people: 3, days: 2, seed: 1, endMs: END_MS } as const;
+
+  it('sends OTLP/HTTP protobuf to /v1/logs and /v1/metrics', async () => {
+    const sink = await startSink();
+    const summary = await sendDemo({ ...options, protocol: 'http/protobuf', endpoint: sink.endpoint });
+    expect(summary.events).toBeGreaterThan(0);
+    expect(new Set(sink.requests.map((r) => r.path))).toEqual(new Set(['/v1/logs', '/v1/metrics']));
+    for (const request of sink.requests) {
+      expect(request.headers['content-type']).toBe('application/x-protobuf');
+      expect(request.headers.authorization).toBe('Bearer demo-token');
+      expect(request.bytes).toBeGreaterThan(0);
+    }
+  });
+
+  it('sends OTLP/gRPC with the token as authorization metadata', async () => {
+    const calls: { path: string; authorization: unknown; bytes: number }[] = [];
+    const server = new GrpcServer();
+    const service = (path: string) => ({
+      Export: {
+        path,
+        requestStream: false,
+        responseStream: false,
+        requestSerialize: (value: Buffer) => value,
+        requestDeserialize: (value: Buffer) => value,
+        responseSerialize: (value: Buffer) => value,
+        responseDeserialize: (value: Buffer) => value,
+      },
+    });
+    const handler = (path: string) => ({
+      Export: (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) => {
+        calls.push({ path, authorization: call.metadata.get('authorization')[0], bytes: call.request.length });
+        callback(null, Buffer.alloc(0)); // an empty Export*ServiceResponse
+      },
+    });
+    const logsPath = '/opentelemetry.proto.collector.logs.v1.LogsService/Export';
+    const metricsPath = '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export';
+    server.addService(service(logsPath), handler(logsPath));
+    server.addService(service(metricsPath), handler(metricsPath));
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>
+        error ? reject(error) : resolve(bound),
+      ),
+    );
+    try {
+      const summary = await sendDemo({ ...options, protocol: 'grpc', endpoint: `http://127.0.0.1:${port}` });
+      expect(summary.events).toBeGreaterThan(0);
+      expect(new Set(calls.map((c) => c.path))).toEqual(new Set([logsPath, metricsPath]));
+      for (const call of calls) expect(call.authorization).toBe('Bearer demo-token');
+    } finally {
+      server.forceShutdown();
+    }
   });
 });
 

@@ -290,13 +290,13 @@ class SessionRecorder implements ToolContext {
    * reads grow with the conversation; the first call of a session writes the system prompt to the cache.
    */
   private tokenUsage(model: DemoModel, subagent: boolean): TokenUsage {
-    const scale = (this.surface === 'cowork' ? 0.6 : 1) * (subagent ? 0.5 : 1);
+    const scale = (this.surface === 'cowork' ? 0.8 : 1) * (subagent ? 0.5 : 1);
     const first = this.apiCalls++ === 0;
     const cacheRead = first
       ? this.random.int(0, 14_000)
-      : Math.min(190_000, Math.round((15_000 + this.apiCalls * this.random.logNormal(2_500, 0.5)) * scale));
-    const cacheCreation5m = Math.round(this.random.logNormal(first ? 18_000 : 1_200, first ? 0.3 : 0.8) * scale);
-    let output = Math.min(32_000, Math.max(1, Math.round(this.random.logNormal(320, 0.9))));
+      : Math.min(190_000, Math.round((25_000 + this.apiCalls * this.random.logNormal(6_000, 0.5)) * scale));
+    const cacheCreation5m = Math.round(this.random.logNormal(first ? 18_000 : 2_000, first ? 0.3 : 0.8) * scale);
+    let output = Math.min(32_000, Math.max(1, Math.round(this.random.logNormal(450, 0.9))));
     const input = Math.max(1, Math.round(this.random.logNormal(30, 1.2)));
     // An integral cost would be encoded as intValue by the OTLP transformer; the client always sends a double.
     while (Number.isInteger(costUsd(model, { input, output, cacheRead, cacheCreation5m, cacheCreation1h: 0 })))

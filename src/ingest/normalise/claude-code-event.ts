@@ -87,8 +87,7 @@ export function eventColumns(name: string, a: Record<string, unknown>): EventCol
     model: str(a, 'model'),
     tool: str(a, 'tool_name'),
     toolUseId: str(a, 'tool_use_id'),
-    mcpServer:
-      str(a, 'mcp_server.name') ?? str(p, 'mcp_server_name') ?? (isConnection ? str(a, 'server_name') : null),
+    mcpServer: str(a, 'mcp_server.name') ?? str(p, 'mcp_server_name') ?? (isConnection ? str(a, 'server_name') : null),
     mcpTool: str(a, 'mcp_tool.name') ?? str(p, 'mcp_tool_name'),
     decision: str(a, 'decision') ?? str(a, 'decision_type'),
     decisionSource: str(a, 'source') ?? str(a, 'decision_source'),

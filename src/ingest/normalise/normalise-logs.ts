@@ -60,7 +60,8 @@ export function normaliseLogs(request: unknown, opts: NormaliseOptions): Normali
         const rec = records[li] as unknown;
         if (typeof rec !== 'object' || rec === null) {
           batch.rejected += 1;
-          if (batch.errors.length < 5) batch.errors.push(`resourceLogs[${ri}].scopeLogs[${si}].logRecords[${li}] is not an object`);
+          if (batch.errors.length < 5)
+            batch.errors.push(`resourceLogs[${ri}].scopeLogs[${si}].logRecords[${li}] is not an object`);
           continue;
         }
         batch.events.push(normaliseRecord(rec as Record<string, unknown>, resource, opts));
@@ -78,7 +79,11 @@ function normaliseRecord(
   const own = attributesToObject(rec.attributes, opts.limits);
   const a: Record<string, unknown> = { ...resource, ...own };
   const body = bodyString(rec.body);
-  const rawName = str(own, 'event.name') ?? (typeof rec.eventName === 'string' && rec.eventName ? rec.eventName : null) ?? body ?? 'log';
+  const rawName =
+    str(own, 'event.name') ??
+    (typeof rec.eventName === 'string' && rec.eventName ? rec.eventName : null) ??
+    body ??
+    'log';
   const prefixed = PREFIX_RE.exec(body ?? '') ?? PREFIX_RE.exec(rawName);
   const name = PREFIX_RE.exec(rawName)?.[2] ?? rawName;
   const surface = surfaceOf(str(resource, 'service.name'), prefixed?.[1] ?? null);

@@ -66,7 +66,9 @@ function normaliseMetric(
         ? 'delta'
         : 'delta';
   for (const dp of points as unknown[]) {
-    const value = histogram ? toNumber(field(dp, 'sum')) : (toNumber(field(dp, 'asDouble')) ?? toNumber(field(dp, 'asInt')));
+    const value = histogram
+      ? toNumber(field(dp, 'sum'))
+      : (toNumber(field(dp, 'asDouble')) ?? toNumber(field(dp, 'asInt')));
     const time = nanosToMillis(field(dp, 'timeUnixNano'));
     if (value === undefined || time === undefined) {
       batch.rejected += 1;

@@ -138,7 +138,8 @@ function genAiUsage(a: Record<string, unknown>): Usage {
   const totalInput = num(a, 'gen_ai.usage.input_tokens') ?? num(a, 'gen_ai.usage.prompt_tokens');
   const output = num(a, 'gen_ai.usage.output_tokens') ?? num(a, 'gen_ai.usage.completion_tokens');
   const cacheRead = num(a, 'gen_ai.usage.cache_read.input_tokens');
-  const cacheWrite = num(a, 'gen_ai.usage.cache_write.input_tokens') ?? num(a, 'gen_ai.usage.cache_creation.input_tokens');
+  const cacheWrite =
+    num(a, 'gen_ai.usage.cache_write.input_tokens') ?? num(a, 'gen_ai.usage.cache_creation.input_tokens');
   const input = totalInput === null ? null : Math.max(0, totalInput - (cacheRead ?? 0) - (cacheWrite ?? 0));
   return { input, output, cacheRead, cacheWrite };
 }

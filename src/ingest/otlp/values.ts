@@ -35,6 +35,13 @@ export function nanosToMillis(v: unknown): number | undefined {
     const ms = Number(v.slice(0, -6));
     return ms > 0 ? ms : undefined;
   }
+  if (isLong(v)) {
+    // Exact: Long.toNumber() rounds 19-digit nanosecond values to the nearest double and can shift the
+    // millisecond, which would make the protobuf and JSON encodings of one record disagree (and dedupe fail).
+    const ns = (BigInt(v.high >>> 0) << 32n) | BigInt(v.low >>> 0);
+    const ms = Number(ns / 1_000_000n);
+    return ms > 0 ? ms : undefined;
+  }
   const n = toNumber(v);
   if (n === undefined || n <= 0) return undefined;
   return Math.floor(n / 1e6);
@@ -93,7 +100,12 @@ function clip(s: string, limits: AttributeLimits): string {
   // Cheap length check first: UTF-16 length ≥ bytes/3, so only long strings pay for byteLength.
   if (s.length * 3 <= limits.maxValueBytes) return s;
   if (Buffer.byteLength(s) <= limits.maxValueBytes) return s;
-  return Buffer.from(s).subarray(0, limits.maxValueBytes).toString('utf8').replace(/\uFFFD$/, '') + '…[truncated]';
+  return (
+    Buffer.from(s)
+      .subarray(0, limits.maxValueBytes)
+      .toString('utf8')
+      .replace(/\uFFFD$/, '') + '…[truncated]'
+  );
 }
 
 /** Typed accessors over a flattened attribute map (strings and numbers both accepted, see module comment). */

@@ -137,7 +137,11 @@ export function initialMigration(dialect: Dialect) {
         .addColumn('team', 'text')
         .addColumn('attrs', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('metric_points_time').on('metric_points').columns(['org_id', 'name', 'time']).execute();
+      await db.schema
+        .createIndex('metric_points_time')
+        .on('metric_points')
+        .columns(['org_id', 'name', 'time'])
+        .execute();
 
       await db.schema
         .createTable('metric_series')
