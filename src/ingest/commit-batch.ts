@@ -73,7 +73,7 @@ export async function commitBatch(
   }
 }
 
-function toEventRow(e: NormalisedEvent, personId: string | null): EventRow {
+export function toEventRow(e: NormalisedEvent, personId: string | null): EventRow {
   return {
     dedupe_key: e.dedupeKey,
     time: e.time,

@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Transaction } from 'kysely';
 import type { Database, EventsTable } from './database.js';
 import type { Store } from './store.js';
@@ -56,7 +57,8 @@ export async function insertEvents(
 ): Promise<boolean[]> {
   if (store.sqlite) {
     const stmt = sqliteInsert(store);
-    return rows.map((r) => stmt.run(...COLUMNS.map((c) => r[c])).changes > 0);
+    // Named parameters bind straight from the row object (no per-row argument array).
+    return rows.map((r) => stmt.run(r).changes > 0);
   }
   const inserted = new Set<string>();
   for (let i = 0; i < rows.length; i += PG_CHUNK) {
@@ -78,14 +80,14 @@ export async function insertEvents(
   });
 }
 
-const statements = new WeakMap<object, import('better-sqlite3').Statement>();
+const statements = new WeakMap<object, Statement>();
 
-function sqliteInsert(store: Store): import('better-sqlite3').Statement {
+function sqliteInsert(store: Store): Statement {
   const raw = store.sqlite as NonNullable<Store['sqlite']>;
   let stmt = statements.get(raw);
   if (!stmt) {
     stmt = raw.prepare(
-      `INSERT INTO events (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')}) ` +
+      `INSERT INTO events (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => '@' + c).join(', ')}) ` +
         `ON CONFLICT(dedupe_key) DO NOTHING`,
     );
     statements.set(raw, stmt);

@@ -55,11 +55,13 @@ export function planSessions(org: DemoOrganisation, person: DemoPerson, endMs: n
     for (let n = 0; n < count; n++) {
       const hour = random.weighted(HOUR_WEIGHTS);
       const startMs = Math.round(dayStart + (hour - person.utcOffsetHours) * HOUR_MS + random.next() * HOUR_MS);
+      // Draw everything before skipping a session, so skipping never shifts the draws of the ones after it.
+      const codeRoll = random.next();
       if (startMs + MAX_SESSION_MS > endMs) continue;
       const surface: Surface =
         person.surfaces.length === 1
           ? (person.surfaces[0] as Surface)
-          : random.chance(person.claudeCodeShare)
+          : codeRoll < person.claudeCodeShare
             ? 'claude_code'
             : 'cowork';
       plans.push({
@@ -88,12 +90,17 @@ function sessionsOnDay(person: DemoPerson, day: number, dayStart: number, random
   return Math.max(1, random.poisson(person.sessionsPerWorkday));
 }
 
-/** The newest release the person had installed at `atMs`, given their upgrade lag. */
-export function versionAt(surface: Surface, person: DemoPerson, atMs: number, endMs: number): string {
+/**
+ * The newest release the person had installed at `atMs`, given their upgrade lag. Release dates hang off the UTC
+ * day of `endMs`, not the exact instant, so two runs on the same day with the same seed produce the same data
+ * (and the store's dedupe keys make the second run a no-op for everything the first one sent).
+ */
+function versionAt(surface: Surface, person: DemoPerson, atMs: number, endMs: number): string {
   const releases: readonly AppRelease[] = surface === 'claude_code' ? CLAUDE_CODE_RELEASES : COWORK_RELEASES;
+  const anchor = Math.floor(endMs / DAY_MS) * DAY_MS;
   let chosen = releases[0] as AppRelease;
   for (const release of releases) {
-    const installedAt = endMs - release.releasedDaysAgo * DAY_MS + person.upgradeLagDays * DAY_MS;
+    const installedAt = anchor - release.releasedDaysAgo * DAY_MS + person.upgradeLagDays * DAY_MS;
     if (installedAt <= atMs) chosen = release;
   }
   return chosen.version;

@@ -1,5 +1,5 @@
 import { COWORK_RELEASES, type Surface } from './demo-catalog.js';
-import type { DemoPerson } from './organisation.js';
+import type { DemoOrganisation, DemoPerson } from './organisation.js';
 
 /**
  * The OTel resource of one install (person × surface × app version) and the parts of it the client copies onto
@@ -51,4 +51,44 @@ export function resourceAttributes(person: DemoPerson, surface: Surface, appVers
 export function scopeVersion(surface: Surface, appVersion: string): string {
   if (surface === 'claude_code') return appVersion;
   return COWORK_RELEASES.find((release) => release.version === appVersion)?.engineVersion ?? appVersion;
+}
+
+/**
+ * The attributes the client puts on every record of a session after the resource copies (§1.4, §2.2). Claude
+ * Code sessions signed in with OAuth carry the account identity; API-key sessions only the install id. Cowork
+ * always carries the account, the connected folders and `terminal.type=non-interactive`. Metric points get the
+ * Claude Code set as well (there is no event-only attribute in it).
+ */
+export function sessionAttributes(
+  org: DemoOrganisation,
+  person: DemoPerson,
+  surface: Surface,
+  sessionId: string,
+): Record<string, string | boolean | string[]> {
+  const account = {
+    'organization.id': org.organizationId,
+    'user.account_uuid': person.accountUuid,
+    'user.account_id': person.accountId,
+    'user.email': person.email,
+  };
+  const copied = copiedResourceAttributes(person, surface);
+  if (surface === 'claude_code') {
+    return {
+      ...copied,
+      'user.id': person.deviceIds.claude_code,
+      'session.id': sessionId,
+      ...(person.claudeCodeAuth === 'oauth' ? account : {}),
+      'anthropic.provider': 'firstParty',
+      'anthropic.custom_base_url': person.customBaseUrl,
+      'terminal.type': person.terminalType,
+    };
+  }
+  return {
+    ...copied,
+    'user.id': person.deviceIds.cowork,
+    'session.id': sessionId,
+    ...account,
+    'workspace.host_paths': [...person.workspacePaths],
+    'terminal.type': 'non-interactive',
+  };
 }

@@ -89,6 +89,14 @@ describe('planSessions', () => {
     for (let i = 1; i < plans.length; i++) expect(plans[i]?.startMs).toBeGreaterThanOrEqual(plans[i - 1]?.startMs ?? 0);
   });
 
+  it('plans the same sessions for two runs on the same day (later runs only add newer sessions)', () => {
+    for (const person of org.people) {
+      const earlier = planSessions(org, person, END_MS - 2 * 3_600_000);
+      const later = new Map(planSessions(org, person, END_MS).map((plan) => [plan.key, plan]));
+      for (const plan of earlier) expect(later.get(plan.key)).toEqual(plan);
+    }
+  });
+
   it('keeps sessions inside the window, after adoption, on the person’s surfaces', () => {
     const windowStart = Math.floor(END_MS / 86_400_000) * 86_400_000 - 29 * 86_400_000;
     let total = 0;

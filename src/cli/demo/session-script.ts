@@ -1,9 +1,9 @@
 import type { SessionPlan } from './activity-schedule.js';
 import { COWORK_RELEASES, SKILLS, type DemoModel, type Surface } from './demo-catalog.js';
-import { copiedResourceAttributes } from './demo-resource.js';
-import { costUsd, costUsdMicros, type TokenUsage } from './model-prices.js';
+import { sessionAttributes } from './demo-resource.js';
 import type { DemoOrganisation } from './organisation.js';
 import { SeededRandom } from './seeded-random.js';
+import { runApiCall, type ApiCallContext, type ApiCallOptions } from './session-api-call.js';
 import { runToolUse, type ToolContext } from './session-tools.js';
 import { SessionMetrics, type MetricAttributes, type ScriptedMetricPoint } from './session-metrics.js';
 
@@ -41,33 +41,23 @@ export interface SessionScript {
 }
 
 const REDACTED = '<REDACTED>';
-const MS_PER_OUTPUT_TOKEN: Readonly<Record<DemoModel, number>> = {
-  'claude-opus-5': 28,
-  'claude-sonnet-5': 16,
-  'claude-haiku-4-5': 7,
-};
-const API_ERRORS: readonly (readonly [{ status: number; message: string }, number])[] = [
-  [{ status: 529, message: 'Overloaded' }, 5],
-  [{ status: 429, message: 'Number of request tokens has exceeded your per-minute rate limit' }, 3],
-  [{ status: 500, message: 'Internal server error' }, 2],
-];
 
 export function scriptSession(org: DemoOrganisation, plan: SessionPlan): SessionScript {
   return new SessionRecorder(org, plan).run();
 }
 
 /** Mutable state of one session while its script is written; tools (session-tools.ts) drive it through ToolContext. */
-class SessionRecorder implements ToolContext {
+class SessionRecorder implements ToolContext, ApiCallContext {
   readonly random: SeededRandom;
   readonly surface: Surface;
   readonly metrics: SessionMetrics | null;
   readonly plan: SessionPlan;
   readonly model: DemoModel;
   readonly permissionMode: string;
+  readonly emitsAssistantResponse: boolean;
   private readonly sessionId: string;
   private readonly prefix: string;
   private readonly common: EventAttributes;
-  private readonly emitsAssistantResponse: boolean;
   private readonly events: ScriptedEvent[] = [];
   private time: number;
   private sequence = 0;
@@ -93,36 +83,10 @@ class SessionRecorder implements ToolContext {
     this.model = this.random.weighted(person.modelMix[this.surface]);
     this.permissionMode = this.surface === 'claude_code' && this.random.chance(0.2) ? 'acceptEdits' : 'default';
 
-    const account = {
-      'organization.id': org.organizationId,
-      'user.account_uuid': person.accountUuid,
-      'user.account_id': person.accountId,
-      'user.email': person.email,
-    };
-    const copied = copiedResourceAttributes(person, this.surface);
-    if (this.surface === 'claude_code') {
-      const common: MetricAttributes = {
-        ...copied,
-        'user.id': person.deviceIds.claude_code,
-        'session.id': this.sessionId,
-        ...(person.claudeCodeAuth === 'oauth' ? account : {}),
-        'anthropic.provider': 'firstParty',
-        'anthropic.custom_base_url': person.customBaseUrl,
-        'terminal.type': person.terminalType,
-      };
-      this.common = { ...common };
-      this.metrics = new SessionMetrics(common);
-    } else {
-      this.common = {
-        ...copied,
-        'user.id': person.deviceIds.cowork,
-        'session.id': this.sessionId,
-        ...account,
-        'workspace.host_paths': [...person.workspacePaths],
-        'terminal.type': 'non-interactive',
-      };
-      this.metrics = null;
-    }
+    const common = sessionAttributes(org, person, this.surface, this.sessionId);
+    this.common = common;
+    // Metric points carry the same identity attributes as events, minus the event-only ones (§1.4).
+    this.metrics = this.surface === 'claude_code' ? new SessionMetrics(common as MetricAttributes) : null;
   }
 
   run(): SessionScript {
@@ -205,103 +169,16 @@ class SessionRecorder implements ToolContext {
     }
   }
 
-  /** One model call: `api_request` (+ `assistant_response`), or a final `api_error` after the client's retries. */
-  apiCall(options: { querySource: 'main' | 'subagent'; agentId?: string; agentType?: string }): string | null {
-    const subagent = options.querySource === 'subagent';
-    const model: DemoModel = subagent && this.random.chance(0.5) ? 'claude-haiku-4-5' : this.model;
-    const eventQuerySource = subagent ? `agent:builtin:${options.agentType ?? 'general-purpose'}` : 'sdk';
-    const effort = 'medium';
-    const agent: EventAttributes = subagent ? { agent_id: options.agentId ?? '' } : {};
-    if (this.random.chance(0.012)) {
-      const failure = this.random.weighted(API_ERRORS);
-      const duration = Math.round(this.random.logNormal(8_000, 0.8));
-      this.advance(duration);
-      this.emit('api_error', {
-        model,
-        error: failure.message,
-        // Cowork reports status_code as a string (claude-surfaces.md §2.2); Claude Code as an int.
-        status_code: this.surface === 'cowork' ? String(failure.status) : failure.status,
-        duration_ms: duration,
-        attempt: this.random.int(2, 11),
-        request_id: this.requestId(),
-        speed: 'normal',
-        query_source: eventQuerySource,
-        effort,
-        ...agent,
-      });
-      return null;
-    }
-    const usage = this.tokenUsage(model, subagent);
-    const cost = costUsd(model, usage);
-    const ttft = Math.round(this.random.logNormal(1_100, 0.4));
-    const duration = Math.round(ttft + usage.output * MS_PER_OUTPUT_TOKEN[model] * this.random.logNormal(1, 0.2));
-    this.advance(duration);
-    this.cliSeconds += duration / 1000;
-    this.totalCost += cost;
-    const requestId = this.requestId();
-    this.emit('api_request', {
-      model,
-      input_tokens: usage.input,
-      output_tokens: usage.output,
-      cache_read_tokens: usage.cacheRead,
-      cache_creation_tokens: usage.cacheCreation5m + usage.cacheCreation1h,
-      cache_creation_5m_tokens: usage.cacheCreation5m,
-      cache_creation_1h_tokens: usage.cacheCreation1h,
-      cost_usd: cost,
-      cost_usd_micros: costUsdMicros(cost),
-      duration_ms: duration,
-      ttft_ms: ttft,
-      request_id: requestId,
-      speed: 'normal',
-      query_source: eventQuerySource,
-      effort,
-      ...(subagent ? { 'agent.name': options.agentType ?? 'general-purpose' } : {}),
-      ...agent,
-    });
-    if (this.emitsAssistantResponse) {
-      this.advance(this.random.int(1, 4));
-      this.emit('assistant_response', {
-        response_length: Math.max(1, Math.round(usage.output * this.random.logNormal(3.2, 0.3))),
-        response: REDACTED,
-        request_id: requestId,
-        'message.uuid': this.random.uuid(),
-        model,
-        query_source: eventQuerySource,
-        ...agent,
-      });
-    }
-    const metricAttributes = {
-      model,
-      query_source: options.querySource,
-      effort,
-      ...(subagent ? { 'agent.name': options.agentType ?? 'general-purpose' } : {}),
-    };
-    this.metrics?.add('claude_code.cost.usage', cost, metricAttributes);
-    this.metrics?.add('claude_code.token.usage', usage.input, { ...metricAttributes, type: 'input' });
-    this.metrics?.add('claude_code.token.usage', usage.output, { ...metricAttributes, type: 'output' });
-    this.metrics?.add('claude_code.token.usage', usage.cacheRead, { ...metricAttributes, type: 'cacheRead' });
-    const creation = usage.cacheCreation5m + usage.cacheCreation1h;
-    this.metrics?.add('claude_code.token.usage', creation, { ...metricAttributes, type: 'cacheCreation' });
-    return requestId;
+  apiCall(options: ApiCallOptions): string | null {
+    return runApiCall(this, options);
   }
 
-  /**
-   * Claude Code's `input_tokens` is only what follows the last cache breakpoint, so it stays small while cache
-   * reads grow with the conversation; the first call of a session writes the system prompt to the cache.
-   */
-  private tokenUsage(model: DemoModel, subagent: boolean): TokenUsage {
-    const scale = (this.surface === 'cowork' ? 0.8 : 1) * (subagent ? 0.5 : 1);
-    const first = this.apiCalls++ === 0;
-    const cacheRead = first
-      ? this.random.int(0, 14_000)
-      : Math.min(190_000, Math.round((25_000 + this.apiCalls * this.random.logNormal(6_000, 0.5)) * scale));
-    const cacheCreation5m = Math.round(this.random.logNormal(first ? 18_000 : 2_000, first ? 0.3 : 0.8) * scale);
-    let output = Math.min(32_000, Math.max(1, Math.round(this.random.logNormal(450, 0.9))));
-    const input = Math.max(1, Math.round(this.random.logNormal(30, 1.2)));
-    // An integral cost would be encoded as intValue by the OTLP transformer; the client always sends a double.
-    while (Number.isInteger(costUsd(model, { input, output, cacheRead, cacheCreation5m, cacheCreation1h: 0 })))
-      output++;
-    return { input, output, cacheRead, cacheCreation5m, cacheCreation1h: 0 };
+  nextApiCallIndex(): number {
+    return this.apiCalls++;
+  }
+
+  addCost(cost: number): void {
+    this.totalCost += cost;
   }
 
   private connectMcp(server: string): void {
@@ -347,10 +224,6 @@ class SessionRecorder implements ToolContext {
 
   addUserTime(ms: number): void {
     this.userSeconds += ms / 1000;
-  }
-
-  private requestId(): string {
-    return `req_011C${this.random.base62(20)}`;
   }
 }
 

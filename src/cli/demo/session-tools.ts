@@ -8,6 +8,7 @@ import {
   type Surface,
 } from './demo-catalog.js';
 import type { SeededRandom } from './seeded-random.js';
+import type { ApiCallOptions } from './session-api-call.js';
 import type { SessionMetrics } from './session-metrics.js';
 import type { EventAttributes } from './session-script.js';
 
@@ -30,7 +31,7 @@ export interface ToolContext {
   advance(ms: number): void;
   addCliTime(ms: number): void;
   addUserTime(ms: number): void;
-  apiCall(options: { querySource: 'main' | 'subagent'; agentId?: string; agentType?: string }): string | null;
+  apiCall(options: ApiCallOptions): string | null;
 }
 
 const REJECT_PROBABILITY: Readonly<Record<DemoTool, number>> = {

@@ -7,6 +7,19 @@ import { createHash } from 'node:crypto';
  * Everything else hashes a canonical rendering of the record.
  */
 export function dedupeKey(parts: readonly (string | number | null | undefined)[]): string {
+  return hashParts(parts);
+}
+
+/**
+ * Dedupe key led by the record time (base-36 ms, fixed width): keys of new telemetry sort after existing ones, so
+ * the unique index grows at its right edge like the time index instead of taking random B-tree inserts
+ * (measured: a random-key unique index cost ~30% of insert throughput).
+ */
+export function timedDedupeKey(time: number, parts: readonly (string | number | null | undefined)[]): string {
+  return Math.max(0, Math.floor(time)).toString(36).padStart(9, '0') + '.' + hashParts(parts);
+}
+
+function hashParts(parts: readonly (string | number | null | undefined)[]): string {
   const h = createHash('sha1');
   for (const p of parts) {
     h.update(p === null || p === undefined ? '\u0000' : String(p));

@@ -1,10 +1,10 @@
 import type { ContentCaptureMode } from '../../config/schema.js';
-import type { NormalisedBatch, NormalisedEvent } from '../../contracts/canonical.js';
+import type { IdentityHints, NormalisedBatch, NormalisedEvent, SessionHints } from '../../contracts/canonical.js';
 import { emptyBatch } from '../../contracts/canonical.js';
 import { attributesToObject, nanosToMillis, num, str, type AttributeLimits } from '../otlp/values.js';
 import { eventColumns, kindOfEvent } from './claude-code-event.js';
 import { isContentKey, pickContent } from './content-capture.js';
-import { dedupeKey, stableJson } from './dedupe-key.js';
+import { stableJson, timedDedupeKey } from './dedupe-key.js';
 import { identityHints, sessionHints } from './identity-hints.js';
 import { surfaceOf } from './surface.js';
 
@@ -14,7 +14,11 @@ export interface NormaliseOptions {
   now: () => number;
 }
 
-/** Attributes that become columns, aliases or session fields and so are not repeated in `events.attrs`. */
+/**
+ * Attributes not repeated in `events.attrs`: they became columns, aliases or session fields already
+ * (claude-code-event.ts lifts the Claude Code ones). Keeping attrs small keeps rows narrow — row width is the
+ * largest cost of an insert.
+ */
 const LIFTED = new Set([
   'session.id',
   'prompt.id',
@@ -29,9 +33,35 @@ const LIFTED = new Set([
   'process.owner',
   'terminal.type',
   'workspace.host_paths',
+  'model',
+  'input_tokens',
+  'output_tokens',
+  'cache_read_tokens',
+  'cache_creation_tokens',
+  'cost_usd',
+  'cost_usd_micros',
+  'duration_ms',
+  'tool_name',
+  'tool_use_id',
+  'decision',
+  'source',
+  'success',
+  'request_id',
+  'agent.name',
+  'skill.name',
+  'plugin.name',
+  'mcp_server.name',
+  'mcp_tool.name',
+  'workflow.name',
 ]);
 
 const PREFIX_RE = /^(claude_code|claude_cowork)\.(.+)$/;
+
+/** Per-request memo: one person and one session repeat across hundreds of records in an export. */
+interface Memo {
+  identities: Map<string, IdentityHints>;
+  sessions: Map<string, SessionHints>;
+}
 
 /**
  * OTLP logs → canonical events. Claude Code and Cowork events ride the logs signal: the name is in the
@@ -48,9 +78,11 @@ export function normaliseLogs(request: unknown, opts: NormaliseOptions): Normali
     batch.errors.push('resourceLogs must be an array');
     return batch;
   }
+  const memo: Memo = { identities: new Map(), sessions: new Map() };
   for (let ri = 0; ri < resourceLogs.length; ri++) {
     const rl = resourceLogs[ri] as unknown;
     const resource = attributesToObject(field(field(rl, 'resource'), 'attributes'), opts.limits);
+    memo.sessions.clear();
     const scopeLogs = field(rl, 'scopeLogs');
     if (!Array.isArray(scopeLogs)) continue;
     for (let si = 0; si < scopeLogs.length; si++) {
@@ -60,11 +92,12 @@ export function normaliseLogs(request: unknown, opts: NormaliseOptions): Normali
         const rec = records[li] as unknown;
         if (typeof rec !== 'object' || rec === null) {
           batch.rejected += 1;
-          if (batch.errors.length < 5)
+          if (batch.errors.length < 5) {
             batch.errors.push(`resourceLogs[${ri}].scopeLogs[${si}].logRecords[${li}] is not an object`);
+          }
           continue;
         }
-        batch.events.push(normaliseRecord(rec as Record<string, unknown>, resource, opts));
+        batch.events.push(normaliseRecord(rec as Record<string, unknown>, resource, opts, memo));
       }
     }
   }
@@ -75,43 +108,42 @@ function normaliseRecord(
   rec: Record<string, unknown>,
   resource: Record<string, unknown>,
   opts: NormaliseOptions,
+  memo: Memo,
 ): NormalisedEvent {
-  const own = attributesToObject(rec.attributes, opts.limits);
-  const a: Record<string, unknown> = { ...resource, ...own };
+  // `a` reads record attributes with resource attributes as fallback (prototype chain, no copy).
+  const a = attributesToObject(rec.attributes, opts.limits, 0, resource);
+  const ownKeys = Object.keys(a);
   const body = bodyString(rec.body);
-  const rawName =
-    str(own, 'event.name') ??
-    (typeof rec.eventName === 'string' && rec.eventName ? rec.eventName : null) ??
-    body ??
-    'log';
+  const eventName = typeof rec.eventName === 'string' && rec.eventName ? rec.eventName : null;
+  const rawName = (Object.hasOwn(a, 'event.name') ? str(a, 'event.name') : null) ?? eventName ?? body ?? 'log';
   const prefixed = PREFIX_RE.exec(body ?? '') ?? PREFIX_RE.exec(rawName);
   const name = PREFIX_RE.exec(rawName)?.[2] ?? rawName;
   const surface = surfaceOf(str(resource, 'service.name'), prefixed?.[1] ?? null);
   const time =
     nanosToMillis(rec.timeUnixNano) ??
     nanosToMillis(rec.observedTimeUnixNano) ??
-    parseIso(str(own, 'event.timestamp')) ??
+    parseIso(str(a, 'event.timestamp')) ??
     opts.now();
   const sessionId = str(a, 'session.id');
-  const sequence = num(own, 'event.sequence');
-  const identity = identityHints(a);
+  const sequence = Object.hasOwn(a, 'event.sequence') ? num(a, 'event.sequence') : null;
+  const identity = memoIdentity(a, memo);
   const cols = eventColumns(name, a);
-  const content = pickContent(own, opts.capture);
 
   const attrs: Record<string, unknown> = {};
-  for (const key in own) {
+  for (const key of ownKeys) {
     if (LIFTED.has(key)) continue;
-    if (resource[key] !== undefined && resource[key] === own[key]) continue; // resource copies (observed §3)
-    if (isContentKey(key) && opts.capture !== 'full') continue;
-    attrs[key] = own[key];
+    const value = a[key];
+    if (resource[key] !== undefined && resource[key] === value) continue; // resource copies (observed §3)
+    if (opts.capture !== 'full' && isContentKey(key)) continue;
+    attrs[key] = value;
   }
-  const severity = str(rec as Record<string, unknown>, 'severityText');
+  const severity = str(rec, 'severityText');
   if (severity) attrs['severity'] = severity;
 
   const key =
     sessionId !== null && sequence !== null
-      ? dedupeKey(['ev', surface, sessionId, sequence, time, name])
-      : dedupeKey(['log', stableJson(resource), stableJson(own), time, body]);
+      ? timedDedupeKey(time, ['ev', surface, sessionId, sequence, name])
+      : timedDedupeKey(time, ['log', stableJson(resource), stableJson(ownObject(a, ownKeys)), body]);
 
   return {
     dedupeKey: key,
@@ -123,14 +155,77 @@ function normaliseRecord(
     sessionId,
     promptId: str(a, 'prompt.id'),
     sequence,
-    ...cols,
+    agent: cols.agent,
+    workflow: cols.workflow,
+    skill: cols.skill,
+    plugin: cols.plugin,
+    model: cols.model,
+    tool: cols.tool,
+    toolUseId: cols.toolUseId,
+    mcpServer: cols.mcpServer,
+    mcpTool: cols.mcpTool,
+    decision: cols.decision,
+    decisionSource: cols.decisionSource,
+    success: cols.success,
+    inputTokens: cols.inputTokens,
+    outputTokens: cols.outputTokens,
+    cacheReadTokens: cols.cacheReadTokens,
+    cacheWriteTokens: cols.cacheWriteTokens,
+    costMicros: cols.costMicros,
+    durationMs: cols.durationMs,
+    requestId: cols.requestId,
     department: identity.department,
     team: identity.team,
-    content,
+    content: pickContent(a, opts.capture),
     attrs,
     identity,
-    session: sessionHints(a),
+    session: memoSession(a, sessionId, memo),
   };
+}
+
+const IDENTITY_KEYS = [
+  'user.email',
+  'user.account_uuid',
+  'user.account_id',
+  'enduser.id',
+  'user.id',
+  'process.owner',
+  'department',
+  'team.id',
+  'team',
+  'cost_center',
+  'steward.demo',
+];
+
+function memoIdentity(a: Record<string, unknown>, memo: Memo): IdentityHints {
+  let k = '';
+  for (const key of IDENTITY_KEYS) {
+    const v = a[key];
+    if (v !== undefined) k += `${key}=${String(v)}\u0001`;
+  }
+  let hints = memo.identities.get(k);
+  if (!hints) {
+    hints = identityHints(a);
+    memo.identities.set(k, hints);
+  }
+  return hints;
+}
+
+function memoSession(a: Record<string, unknown>, sessionId: string | null, memo: Memo): SessionHints {
+  const paths = a['workspace.host_paths'];
+  const k = `${sessionId ?? ''}\u0001${String(a['terminal.type'])}\u0001${String(a['app.entrypoint'])}\u0001${Array.isArray(paths) ? paths.join('\u0002') : String(paths)}`;
+  let hints = memo.sessions.get(k);
+  if (!hints) {
+    hints = sessionHints(a);
+    memo.sessions.set(k, hints);
+  }
+  return hints;
+}
+
+function ownObject(a: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) out[k] = a[k];
+  return out;
 }
 
 function bodyString(body: unknown): string | null {

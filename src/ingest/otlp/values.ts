@@ -78,8 +78,18 @@ export function anyValue(v: unknown, limits: AttributeLimits, depth = 0): unknow
   return undefined;
 }
 
-export function attributesToObject(list: unknown, limits: AttributeLimits, depth = 0): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+/**
+ * OTLP KeyValue list → object. With `fallback`, the result inherits from it (prototype chain), so record
+ * attributes can be read with resource attributes as defaults without copying them — this runs once per record
+ * on the ingest hot path; `Object.keys` still lists only the record's own attributes.
+ */
+export function attributesToObject(
+  list: unknown,
+  limits: AttributeLimits,
+  depth = 0,
+  fallback?: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = fallback ? (Object.create(fallback) as Record<string, unknown>) : {};
   if (!Array.isArray(list)) return out;
   for (const kv of list as KeyValueLike[]) {
     if (typeof kv !== 'object' || kv === null || typeof kv.key !== 'string') continue;

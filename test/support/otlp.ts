@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TestSteward } from './steward.js';
+
+/**
+ * OTLP request material for end-to-end tests: the captured Claude Code fixtures (shared/fixtures/claude-code/otlp)
+ * and small synthetic Claude Code-shaped log batches whose events are countable by session id.
+ */
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const OTLP_FIXTURES = path.resolve(repoRoot, '../shared/fixtures/claude-code/otlp');
+
+export function fixtureBytes(relative: string): Buffer {
+  return readFileSync(path.join(OTLP_FIXTURES, relative));
+}
+
+export function fixtureJson(relative: string): unknown {
+  return JSON.parse(fixtureBytes(relative).toString('utf8')) as unknown;
+}
+
+export interface LogsSummary {
+  records: number;
+  sessionIds: string[];
+  minTimeMs: number;
+  maxTimeMs: number;
+}
+
+interface JsonKeyValue {
+  key: string;
+  value: { stringValue?: string };
+}
+interface JsonLogRecord {
+  timeUnixNano: string;
+  attributes: JsonKeyValue[];
+}
+interface JsonLogsRequest {
+  resourceLogs: { scopeLogs: { logRecords: JsonLogRecord[] }[] }[];
+}
+
+/** Counts the records of an OTLP/JSON logs request and collects their session ids and time range. */
+export function summariseLogs(request: unknown): LogsSummary {
+  const sessions = new Set<string>();
+  let records = 0;
+  let minTimeMs = Infinity;
+  let maxTimeMs = -Infinity;
+  for (const rl of (request as JsonLogsRequest).resourceLogs) {
+    for (const sl of rl.scopeLogs) {
+      for (const rec of sl.logRecords) {
+        records += 1;
+        const t = Number(rec.timeUnixNano.slice(0, -6));
+        minTimeMs = Math.min(minTimeMs, t);
+        maxTimeMs = Math.max(maxTimeMs, t);
+        const sid = rec.attributes.find((a) => a.key === 'session.id')?.value.stringValue;
+        if (sid) sessions.add(sid);
+      }
+    }
+  }
+  return { records, sessionIds: [...sessions], minTimeMs, maxTimeMs };
+}
+
+export type AnyValue =
+  { stringValue: string } | { intValue: number | string } | { doubleValue: number } | { boolValue: boolean };
+
+export function kv(key: string, value: string | number | boolean): { key: string; value: AnyValue } {
+  if (typeof value === 'string') return { key, value: { stringValue: value } };
+  if (typeof value === 'boolean') return { key, value: { boolValue: value } };
+  return { key, value: Number.isInteger(value) ? { intValue: value } : { doubleValue: value } };
+}
+
+/**
+ * A Claude Code-shaped OTLP/JSON logs request: `count` `user_prompt` events of one session with sequences
+ * `0..count-1`, so every event has its own dedupe key and the stored count per session is exact.
+ */
+export function claudeLogs(opts: {
+  sessionId: string;
+  count: number;
+  timeMs?: number;
+  extra?: { key: string; value: AnyValue }[];
+}): object {
+  const timeMs = opts.timeMs ?? Date.now();
+  const records = [];
+  for (let i = 0; i < opts.count; i++) {
+    const nanos = `${timeMs + i}000000`;
+    records.push({
+      timeUnixNano: nanos,
+      observedTimeUnixNano: nanos,
+      body: { stringValue: 'claude_code.user_prompt' },
+      attributes: [
+        kv('session.id', opts.sessionId),
+        kv('user.email', 'fuzz@example.com'),
+        kv('event.name', 'user_prompt'),
+        kv('event.sequence', i),
+        kv('prompt_length', 42),
+        ...(opts.extra ?? []),
+      ],
+    });
+  }
+  return {
+    resourceLogs: [
+      {
+        resource: { attributes: [kv('service.name', 'claude-code'), kv('service.version', '2.1.329')] },
+        scopeLogs: [{ scope: { name: 'com.anthropic.claude_code.events' }, logRecords: records }],
+      },
+    ],
+  };
+}
+
+export interface ApiEvent {
+  session_id: string | null;
+  name: string;
+  kind: string;
+  time: string;
+  sequence: number | null;
+  attributes: Record<string, unknown>;
+}
+
+/** Every event in a window (following `next_cursor`), optionally for one session. */
+export async function listAllEvents(
+  t: TestSteward,
+  q: { from: number; to: number; session_id?: string },
+): Promise<ApiEvent[]> {
+  const out: ApiEvent[] = [];
+  let cursor: string | null = null;
+  do {
+    const params = new URLSearchParams({ from: String(q.from), to: String(q.to), limit: '500' });
+    if (q.session_id) params.set('session_id', q.session_id);
+    if (cursor) params.set('cursor', cursor);
+    const res = await t.api(`/api/v1/events?${params.toString()}`, { role: 'analyst' });
+    if (res.status !== 200) throw new Error(`GET /api/v1/events → ${res.status} ${await res.text()}`);
+    const page = (await res.json()) as { items: ApiEvent[]; next_cursor: string | null };
+    out.push(...page.items);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return out;
+}
+
+/** POST an OTLP body with the ingest token (unless `role` says otherwise). */
+export function postOtlp(
+  t: TestSteward,
+  signal: 'logs' | 'metrics' | 'traces',
+  body: string | Uint8Array,
+  opts: { contentType?: string; encoding?: string; role?: 'admin' | 'analyst' | 'ingest' | null } = {},
+): Promise<Response> {
+  const headers: Record<string, string> = { 'content-type': opts.contentType ?? 'application/json' };
+  if (opts.encoding) headers['content-encoding'] = opts.encoding;
+  return t.api(`/v1/${signal}`, {
+    method: 'POST',
+    headers,
+    body,
+    role: opts.role === undefined ? 'ingest' : opts.role,
+  });
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string };
+}
