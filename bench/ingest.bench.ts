@@ -40,7 +40,7 @@ async function bareSqliteCeiling(totalEvents: number): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'steward-bench-bare-'));
   const store = await openStore({ dataDir: dir });
   const raw = store.sqlite!;
-  const rows = [];
+  const rows: ReturnType<typeof toEventRow>[] = [];
   const opts = { capture: 'off' as const, limits: { maxValueBytes: 65536 }, now: Date.now };
   while (rows.length < totalEvents) {
     for (const e of normaliseLogs(claudeCodeBatch(EVENTS_PER_BATCH), opts).events) rows.push(toEventRow(e, null));

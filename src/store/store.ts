@@ -17,6 +17,8 @@ export interface Store {
   readonly db: Kysely<Database>;
   readonly dialect: Dialect;
   readonly sqlite: SqliteDatabase.Database | undefined;
+  /** Postgres schema holding Steward's tables (`public` unless configured). */
+  readonly schema: string | undefined;
   close(): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ function openSqlite(dataDir: string): Store {
     db,
     dialect: 'sqlite',
     sqlite: raw,
+    schema: undefined,
     async close() {
       await db.destroy();
     },
@@ -97,6 +100,7 @@ async function openPostgres(url: string, schema: string | undefined): Promise<St
     db,
     dialect: 'postgres',
     sqlite: undefined,
+    schema: schema ?? 'public',
     async close() {
       await db.destroy();
     },
@@ -108,7 +112,13 @@ async function migrateToLatest(store: Store): Promise<void> {
     '0001-initial': initialMigration(store.dialect),
   };
   const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
-  const migrator = new Migrator({ db: store.db, provider });
+  // Name the schema explicitly: Kysely's existence check for its migration tables otherwise matches a table of the
+  // same name in ANY schema (another Steward schema, another Kysely app) and skips creating its own.
+  const migrator = new Migrator({
+    db: store.db,
+    provider,
+    ...(store.schema ? { migrationTableSchema: store.schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

@@ -30,7 +30,14 @@ export async function openTestStore(dialect: Dialect): Promise<TestStore> {
   const dataDir = mkdtempSync(join(tmpdir(), 'steward-test-'));
   const pgSchema = dialect === 'postgres' ? uniqueSchema() : undefined;
   const databaseUrl = dialect === 'postgres' ? PG_URL : undefined;
-  const store = await openStore({ dataDir, databaseUrl, pgSchema });
+  let store: Store;
+  try {
+    store = await openStore({ dataDir, databaseUrl, pgSchema });
+  } catch (err) {
+    if (pgSchema) await dropSchema(pgSchema);
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     store,
     dataDir,

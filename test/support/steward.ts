@@ -41,10 +41,17 @@ export async function startTestSteward(
       ...opts.config,
     },
   });
-  const steward = await startSteward(config, {
-    logger: pino({ level: 'silent' }),
-    ...(pgSchema ? { pgSchema } : {}),
-  });
+  let steward: Steward;
+  try {
+    steward = await startSteward(config, {
+      logger: pino({ level: 'silent' }),
+      ...(pgSchema ? { pgSchema } : {}),
+    });
+  } catch (err) {
+    if (pgSchema) await dropSchema(pgSchema);
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
   const tokens = {
     admin: steward.bootstrap?.admin.token ?? (await createApiToken(steward.store, 'admin', 'test admin')).token,
     analyst: (await createApiToken(steward.store, 'analyst', 'test analyst')).token,

@@ -18,6 +18,19 @@ import { surfaceOf } from './surface.js';
  */
 const STATUS_ERROR = 2;
 
+/** Identifiers already held by the person, session and columns; not repeated in attrs. */
+const SPAN_LIFTED = new Set([
+  'session.id',
+  'prompt.id',
+  'user.id',
+  'user.email',
+  'user.account_uuid',
+  'user.account_id',
+  'enduser.id',
+  'process.owner',
+  'terminal.type',
+]);
+
 export function normaliseTraces(request: unknown, opts: NormaliseOptions): NormalisedBatch {
   const batch = emptyBatch();
   const resourceSpans = field(request, 'resourceSpans');
@@ -83,6 +96,7 @@ function normaliseSpan(
   const parent = idToHex(span.parentSpanId);
   if (parent) attrs['parent_span_id'] = parent;
   for (const key in own) {
+    if (SPAN_LIFTED.has(key)) continue;
     if (resource[key] !== undefined && resource[key] === own[key]) continue;
     if (isContentKey(key) && opts.capture !== 'full') continue;
     attrs[key] = own[key];
