@@ -1,8 +1,9 @@
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/schema.js';
 import { AppError } from '../errors/app-error.js';
+import { fromFastifyError } from '../errors/http-error-handler.js';
 import { INGEST } from '../identity/roles.js';
 import type { IngestOutcome, IngestService, OtlpSignal } from './ingest-service.js';
 import {
@@ -12,6 +13,7 @@ import {
   encodeExportResponse,
   OtlpDecodeError,
 } from './otlp/protobuf.js';
+import { otlpStatusBody } from './otlp/http-status-body.js';
 
 const gunzipAsync = promisify(gunzip);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -34,6 +36,15 @@ const REJECTED_FIELD: Record<OtlpSignal, string> = {
  */
 export function registerOtlpHttpRoutes(app: FastifyInstance, config: Config, ingest: IngestService): void {
   app.register(async (scope) => {
+    // Errors on these routes (auth included: hooks use the route's error handler) answer with an OTLP Status.
+    scope.setErrorHandler((rawErr: FastifyError, request, reply) => {
+      const err = fromFastifyError(rawErr);
+      if (err.code === 'internal') request.log.error({ err: rawErr }, 'otlp ingest failed');
+      const isProtobuf = (request.headers['content-type'] ?? '').toLowerCase().startsWith(PROTOBUF);
+      const { contentType, body } = otlpStatusBody(err, isProtobuf);
+      if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
+      return reply.status(err.status).header('content-type', contentType).send(body);
+    });
     scope.removeAllContentTypeParsers();
     for (const type of [JSON_TYPE, PROTOBUF]) {
       scope.addContentTypeParser(
