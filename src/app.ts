@@ -18,6 +18,7 @@ import { IngestService } from './ingest/ingest-service.js';
 import { registerOtlpHttpRoutes } from './ingest/otlp-http.routes.js';
 import { createOpsMetrics, type OpsMetrics } from './ops/ops-metrics.js';
 import { registerOpsRoutes } from './ops/ops.routes.js';
+import type { RedisHandle } from './store/redis.js';
 import type { Store } from './store/store.js';
 import { version } from './version.js';
 
@@ -33,7 +34,7 @@ export interface App {
 }
 
 /** Registers every surface on one Fastify instance. No I/O happens here: the caller opens the store and listens. */
-export function buildApp(config: Config, deps: { store: Store; logger: Logger }): App {
+export function buildApp(config: Config, deps: { store: Store; logger: Logger; redis?: RedisHandle | undefined }): App {
   const { store, logger } = deps;
   let draining = false;
   const http: FastifyInstance = Fastify({
@@ -64,7 +65,7 @@ export function buildApp(config: Config, deps: { store: Store; logger: Logger })
 
   registerErrorHandler(http);
   registerAuth(http, verifier, routes);
-  registerOpsRoutes(http, { store, metrics, isDraining: () => draining });
+  registerOpsRoutes(http, { store, metrics, isDraining: () => draining, redis: deps.redis });
   registerOtlpHttpRoutes(http, config, ingest);
   registerPeopleRoutes(http, specs, store);
   registerSessionRoutes(http, specs, store);

@@ -5,6 +5,7 @@ import { bootstrapOnce, type BootstrapResult } from './identity/bootstrap.js';
 import { startOtlpGrpcServer, type GrpcListener } from './ingest/otlp/grpc-server.js';
 import { bearer } from './api/auth-hook.js';
 import { AppError } from './errors/app-error.js';
+import { connectRedis, type RedisHandle } from './store/redis.js';
 import { openStore, type Store } from './store/store.js';
 
 /**
@@ -29,8 +30,15 @@ export async function startSteward(
 ): Promise<Steward> {
   const logger = opts.logger ?? pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, pgSchema: opts.pgSchema });
+  let redis: RedisHandle | undefined;
+  try {
+    redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
+  } catch (err) {
+    await store.close();
+    throw new AppError('config_invalid', `cannot connect to Redis at redisUrl: ${(err as Error).message}`);
+  }
   const bootstrap = await bootstrapOnce(store);
-  const app = buildApp(config, { store, logger });
+  const app = buildApp(config, { store, logger, redis });
   let grpc: GrpcListener | undefined;
   try {
     await app.http.listen({ host: config.host, port: config.port });
@@ -53,6 +61,7 @@ export async function startSteward(
     });
   } catch (err) {
     await app.http.close();
+    await redis?.close();
     await store.close();
     throw err;
   }
@@ -77,6 +86,7 @@ export async function startSteward(
         const drained = await app.drain();
         if (!drained) logger.warn('shutdown grace period ended before the ingest queue drained');
         await Promise.allSettled([listener.close(), app.http.close()]);
+        await redis?.close();
         await store.close();
       })();
       return stopped;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { PUBLIC, READ } from '../identity/roles.js';
+import type { RedisHandle } from '../store/redis.js';
 import type { Store } from '../store/store.js';
 import type { OpsMetrics } from './ops-metrics.js';
 
@@ -11,17 +12,18 @@ import type { OpsMetrics } from './ops-metrics.js';
  */
 export function registerOpsRoutes(
   app: FastifyInstance,
-  deps: { store: Store; metrics: OpsMetrics; isDraining: () => boolean },
+  deps: { store: Store; metrics: OpsMetrics; isDraining: () => boolean; redis?: RedisHandle | undefined },
 ): void {
   app.get('/healthz', { config: { access: PUBLIC } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { config: { access: PUBLIC } }, async (_req, reply) => {
     if (deps.isDraining()) return reply.status(503).send({ status: 'draining' });
     try {
       await sql`select 1`.execute(deps.store.db);
-      return { status: 'ready', database: deps.store.dialect };
     } catch {
       return reply.status(503).send({ status: 'database unavailable' });
     }
+    if (deps.redis && !(await deps.redis.ping())) return reply.status(503).send({ status: 'redis unavailable' });
+    return { status: 'ready', database: deps.store.dialect, redis: deps.redis ? 'connected' : 'not configured' };
   });
   app.get('/metrics', { config: { access: READ } }, async (_req, reply) => {
     reply.header('content-type', deps.metrics.registry.contentType);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerAuth, type RouteRecord } from '../../src/api/auth-hook.js';
 import type { TokenVerifier } from '../../src/identity/api-tokens.js';
 import type { Role } from '../../src/identity/roles.js';
-import { claudeLogs, type ErrorBody } from '../support/otlp.js';
+import { claudeLogs, parseError, readError } from '../support/otlp.js';
 import { startTestSteward, type TestSteward } from '../support/steward.js';
 
 /**
@@ -94,7 +94,8 @@ describe('every route × every caller', () => {
     for (const route of routes) {
       for (const caller of callers) {
         const res = await call(route, caller);
-        const text = await res.text();
+        const bytes = new Uint8Array(await res.arrayBuffer());
+        const text = Buffer.from(bytes).toString('utf8');
         const who = caller ?? 'no token';
         const where = `${route.method} ${route.url} as ${who} → ${res.status} ${text.slice(0, 160)}`;
         if (res.status >= 500) failures.push(`5xx: ${where}`);
@@ -107,11 +108,10 @@ describe('every route × every caller', () => {
           failures.push(`expected ${expected}: ${where}`);
           continue;
         }
-        const body = JSON.parse(text) as ErrorBody;
+        const error = parseError(bytes, res.headers.get('content-type'));
         const code = expected === 401 ? 'unauthenticated' : 'forbidden';
-        if (body.error.code !== code) failures.push(`expected code ${code}: ${where}`);
-        if (expected === 403 && !body.error.message.includes(`"${caller}"`))
-          failures.push(`message lacks role: ${where}`);
+        if (error?.code !== code) failures.push(`expected code ${code}: ${where}`);
+        if (expected === 403 && !error?.message.includes(`"${caller}"`)) failures.push(`message lacks role: ${where}`);
       }
     }
     expect(failures).toEqual([]);
@@ -145,7 +145,7 @@ describe('every route × every caller', () => {
     ]) {
       const res = await fetch(`${t.url}${protectedRoute.url}`, { headers: { authorization } });
       expect(res.status, authorization.slice(0, 20)).toBe(401);
-      expect(((await res.json()) as ErrorBody).error.code).toBe('unauthenticated');
+      expect((await readError(res))?.code).toBe('unauthenticated');
     }
   });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/store.js';
-import { claudeLogs, type ErrorBody } from '../support/otlp.js';
+import { claudeLogs, parseError } from '../support/otlp.js';
 import { createTokenWithCli, ensureBuilt, spawnSteward, type StewardProcess } from '../support/steward-process.js';
 import { startTestSteward } from '../support/steward.js';
 
@@ -73,17 +73,13 @@ function startSenders(opts: {
           body,
           signal: AbortSignal.timeout(20_000),
         });
-        const text = await res.text();
+        const bytes = new Uint8Array(await res.arrayBuffer());
         outcome.status = res.status;
         outcome.retryAfter = res.headers.get('retry-after');
         if (res.status !== 200) {
-          let code: unknown;
-          try {
-            code = (JSON.parse(text) as Partial<ErrorBody>).error?.code;
-          } catch {
-            code = undefined;
-          }
-          outcome.code = typeof code === 'string' ? code : `(not a catalogue error) ${text.slice(0, 100)}`;
+          const error = parseError(bytes, res.headers.get('content-type'));
+          outcome.code =
+            error?.code ?? `(not a Steward error body) ${Buffer.from(bytes).toString('utf8').slice(0, 100)}`;
         }
       } catch (err) {
         outcome.error =
@@ -275,7 +271,7 @@ describe('SIGTERM drains (deterministic, in-process)', () => {
   // `steward serve` answers SIGTERM with `steward.stop()`: drain the queue, then close the listeners. A request
   // whose body completes during the drain is refused by the queue; one that arrives (pipelined on a live
   // keep-alive connection) after the HTTP listener began closing must be refused the same way: 503, Retry-After,
-  // and the catalogue `{error:{code,message}}` body — exporters (and load balancers) rely on Retry-After.
+  // and a Steward error body (an OTLP Status naming `overloaded`) — exporters (and load balancers) rely on Retry-After.
   it('requests arriving while the server drains and closes get 503 overloaded with Retry-After', async () => {
     const t = await startTestSteward();
     try {
@@ -300,7 +296,7 @@ describe('SIGTERM drains (deterministic, in-process)', () => {
       expect(responses.map((r) => r.status)).toEqual([503, 503]);
       for (const r of responses) {
         expect(r.headers['retry-after'], JSON.stringify(r)).toBe('2');
-        expect((JSON.parse(r.body) as ErrorBody).error.code, r.body).toBe('overloaded');
+        expect(parseError(Buffer.from(r.body), r.headers['content-type'] ?? null)?.code, r.body).toBe('overloaded');
       }
     } finally {
       await t.stop();

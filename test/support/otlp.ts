@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import protobuf from 'protobufjs/minimal.js';
 import type { TestSteward } from './steward.js';
 
 /**
@@ -153,4 +154,58 @@ export function postOtlp(
 
 export interface ErrorBody {
   error: { code: string; message: string };
+}
+
+export interface ParsedError {
+  /** Steward's stable error code (docs/errors.md), e.g. `invalid_json`. */
+  code: string;
+  message: string;
+  shape: 'error-object' | 'otlp-status-json' | 'otlp-status-protobuf';
+}
+
+/**
+ * Reads an error response in either shape Steward uses: the REST `{error:{code,message}}` body, or — on the OTLP
+ * routes — a google.rpc.Status (OTLP/HTTP "Failures": JSON or protobuf, following the request's encoding) whose
+ * message leads with the Steward code (`invalid_json: …`). Returns null when the body is neither.
+ */
+export function parseError(bytes: Uint8Array, contentType: string | null): ParsedError | null {
+  if ((contentType ?? '').startsWith('application/x-protobuf')) {
+    try {
+      const r = protobuf.Reader.create(bytes);
+      let message = '';
+      while (r.pos < r.len) {
+        const tag = r.uint32();
+        if (tag === 18) message = r.string();
+        else r.skipType(tag & 7);
+      }
+      return fromStatusMessage(message, 'otlp-status-protobuf');
+    } catch {
+      return null;
+    }
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (typeof body !== 'object' || body === null) return null;
+  const { error, code, message } = body as { error?: unknown; code?: unknown; message?: unknown };
+  if (typeof error === 'object' && error !== null) {
+    const e = error as { code?: unknown; message?: unknown };
+    if (typeof e.code === 'string' && typeof e.message === 'string') {
+      return { code: e.code, message: e.message, shape: 'error-object' };
+    }
+  }
+  if (typeof code === 'number' && typeof message === 'string') return fromStatusMessage(message, 'otlp-status-json');
+  return null;
+}
+
+function fromStatusMessage(message: string, shape: ParsedError['shape']): ParsedError | null {
+  const m = /^([a-z_]+): ([\s\S]*)$/.exec(message);
+  return m ? { code: m[1] as string, message: m[2] as string, shape } : null;
+}
+
+export async function readError(res: Response): Promise<ParsedError | null> {
+  return parseError(new Uint8Array(await res.arrayBuffer()), res.headers.get('content-type'));
 }
