@@ -3,8 +3,6 @@ import { createGzip, gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   claudeLogs,
-  fixtureBytes,
-  fixtureJson,
   kv,
   listAllEvents,
   postOtlp,
@@ -12,6 +10,7 @@ import {
   summariseLogs,
   type LogsSummary,
 } from '../support/otlp.js';
+import { fixtureBytes, fixtureJson } from '../support/fixtures.js';
 import { startTestSteward, type TestSteward } from '../support/steward.js';
 
 /**
@@ -94,17 +93,17 @@ function statusBeforeBody(path: string, headers: Record<string, string>): Promis
 
 beforeAll(async () => {
   t = await startTestSteward({ config: { ingest: LIMITS } });
-  const json = fixtureBytes('http-json/logs.json');
+  const json = fixtureBytes('otlp/http-json/logs.json');
   const res1 = await postOtlp(t, 'logs', json);
   expect(res1.status).toBe(200);
   expect(await res1.json()).toEqual({});
   jsonFixture = summariseLogs(JSON.parse(json.toString('utf8')));
 
-  const res2 = await postOtlp(t, 'logs', fixtureBytes('http-protobuf/logs.bin'), {
+  const res2 = await postOtlp(t, 'logs', fixtureBytes('otlp/http-protobuf/logs.bin'), {
     contentType: 'application/x-protobuf',
   });
   expect(res2.status).toBe(200);
-  protobufFixture = summariseLogs(fixtureJson('http-protobuf/logs.decoded.json'));
+  protobufFixture = summariseLogs(fixtureJson('otlp/http-protobuf/logs.decoded.json'));
 
   for (const f of [jsonFixture, protobufFixture]) {
     expect(f.sessionIds).toHaveLength(1);
@@ -162,7 +161,7 @@ describe('malformed bodies → 400 naming the problem', () => {
   });
 
   it('malformed protobuf → 400 invalid_protobuf', async () => {
-    const bin = fixtureBytes('http-protobuf/logs.bin');
+    const bin = fixtureBytes('otlp/http-protobuf/logs.bin');
     const pb = { contentType: 'application/x-protobuf' };
     const truncated = bin.subarray(0, Math.floor(bin.length / 2));
     await expectError(await postOtlp(t, 'logs', truncated, pb), 400, 'invalid_protobuf', /invalid protobuf/);

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { engines } from '../support/engines.js';
-import { claudeLogs, fixtureBytes, fixtureJson, kv, postOtlp, parseError, type AnyValue } from '../support/otlp.js';
+import { claudeLogs, kv, postOtlp, parseError, type AnyValue } from '../support/otlp.js';
+import { fixtureBytes, fixtureJson } from '../support/fixtures.js';
 import { startTestSteward, type TestSteward } from '../support/steward.js';
 
 /**
@@ -19,14 +20,14 @@ type Path = (string | number)[];
 const signals: readonly Signal[] = ['logs', 'metrics', 'traces'];
 const DAY = 86_400_000;
 const jsonFixtures: Record<Signal, Json> = {
-  logs: fixtureJson('http-json/logs.json') as Json,
-  metrics: fixtureJson('http-json/metrics.json') as Json,
-  traces: fixtureJson('http-json/traces.json') as Json,
+  logs: fixtureJson('otlp/http-json/logs.json') as Json,
+  metrics: fixtureJson('otlp/http-json/metrics.json') as Json,
+  traces: fixtureJson('otlp/http-json/traces.json') as Json,
 };
 const protobufFixtures: Record<Signal, Buffer> = {
-  logs: fixtureBytes('http-protobuf/logs.bin'),
-  metrics: fixtureBytes('http-protobuf/metrics.bin'),
-  traces: fixtureBytes('http-protobuf/traces.bin'),
+  logs: fixtureBytes('otlp/http-protobuf/logs.bin'),
+  metrics: fixtureBytes('otlp/http-protobuf/metrics.bin'),
+  traces: fixtureBytes('otlp/http-protobuf/traces.bin'),
 };
 
 /** 200, or a 4xx with the `{error:{code,message}}` body; anything else fails the property. */

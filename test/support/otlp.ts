@@ -1,24 +1,10 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs/minimal.js';
 import type { TestSteward } from './steward.js';
 
 /**
- * OTLP request material for end-to-end tests: the captured Claude Code fixtures (shared/fixtures/claude-code/otlp)
- * and small synthetic Claude Code-shaped log batches whose events are countable by session id.
+ * OTLP request material for end-to-end tests (captured fixtures are read with ./fixtures.js): small synthetic
+ * Claude Code-shaped log batches whose events are countable by session id, and readers for what Steward answers.
  */
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const OTLP_FIXTURES = path.resolve(repoRoot, '../shared/fixtures/claude-code/otlp');
-
-export function fixtureBytes(relative: string): Buffer {
-  return readFileSync(path.join(OTLP_FIXTURES, relative));
-}
-
-export function fixtureJson(relative: string): unknown {
-  return JSON.parse(fixtureBytes(relative).toString('utf8')) as unknown;
-}
-
 export interface LogsSummary {
   records: number;
   sessionIds: string[];
