@@ -47,7 +47,7 @@ async function bareSqliteCeiling(totalEvents: number): Promise<number> {
   }
   const cols = Object.keys(rows[0]!) as (keyof (typeof rows)[number])[];
   const stmt = raw.prepare(
-    `INSERT INTO events (${cols.join(',')}) VALUES (${cols.map(() => '?').join(',')}) ON CONFLICT(dedupe_key) DO NOTHING`,
+    `INSERT INTO events (${cols.join(',')}) VALUES (${cols.map(() => '?').join(',')}) ON CONFLICT(org_id, time, dedupe_key) DO NOTHING`,
   );
   const insertMany = raw.transaction((chunk: typeof rows) => {
     for (const r of chunk) stmt.run(...cols.map((c) => r[c]));

@@ -66,7 +66,7 @@ export async function insertEvents(
     const res = await trx
       .insertInto('events')
       .values(chunk)
-      .onConflict((oc) => oc.column('dedupe_key').doNothing())
+      .onConflict((oc) => oc.columns(['org_id', 'time', 'dedupe_key']).doNothing())
       .returning('dedupe_key')
       .execute();
     for (const r of res) inserted.add(r.dedupe_key);
@@ -88,7 +88,7 @@ function sqliteInsert(store: Store): Statement {
   if (!stmt) {
     stmt = raw.prepare(
       `INSERT INTO events (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => '@' + c).join(', ')}) ` +
-        `ON CONFLICT(dedupe_key) DO NOTHING`,
+        `ON CONFLICT(org_id, time, dedupe_key) DO NOTHING`,
     );
     statements.set(raw, stmt);
   }

@@ -227,7 +227,7 @@ async function readApiAnswers(t: TestSteward): Promise<void> {
   }
 }
 
-const RUNS = 120;
+const RUNS = 150;
 
 describe.each(engines)('OTLP fuzzing on %s', (dialect) => {
   let t: TestSteward;

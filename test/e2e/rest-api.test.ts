@@ -15,7 +15,7 @@ describe.each(engines)('REST API on %s', (dialect) => {
 
   beforeAll(async () => {
     t = await startTestSteward({ dialect });
-    const send = (signal: string, body: BodyInit, type: string) =>
+    const send = (signal: string, body: string | Uint8Array, type: string) =>
       t.api(`/v1/${signal}`, { method: 'POST', role: 'ingest', body, headers: { 'content-type': type } });
     for (const s of ['logs', 'metrics', 'traces']) {
       expect((await send(s, JSON.stringify(fixtureJson(`otlp/http-json/${s}.json`)), 'application/json')).status).toBe(

@@ -2,7 +2,7 @@ import type { EventKind, NormalisedBatch, NormalisedEvent } from '../../contract
 import { emptyBatch } from '../../contracts/canonical.js';
 import { attributesToObject, idToHex, nanosToMillis, num, str, toNumber } from '../otlp/values.js';
 import { isContentKey } from './content-capture.js';
-import { dedupeKey } from './dedupe-key.js';
+import { timedDedupeKey } from './dedupe-key.js';
 import { identityHints, sessionHints } from './identity-hints.js';
 import { field, type NormaliseOptions } from './normalise-logs.js';
 import { surfaceOf } from './surface.js';
@@ -102,7 +102,7 @@ function normaliseSpan(
     attrs[key] = own[key];
   }
   const base: NormalisedEvent = {
-    dedupeKey: dedupeKey(['span', traceId, spanId]),
+    dedupeKey: timedDedupeKey(start, ['span', traceId, spanId]),
     time: start,
     source: 'otlp',
     surface,
@@ -173,10 +173,16 @@ function officeTokenEvents(
     const count = num(e, 'token_usage.token_count');
     const type = str(e, 'token_usage.type');
     if (count === null || type === null) return;
+    const time = nanosToMillis(field(ev, 'timeUnixNano')) ?? base.time;
     batch.events.push({
       ...base,
-      dedupeKey: dedupeKey(['span-event', base.attrs['trace_id'] as string, base.attrs['span_id'] as string, i]),
-      time: nanosToMillis(field(ev, 'timeUnixNano')) ?? base.time,
+      dedupeKey: timedDedupeKey(time, [
+        'span-event',
+        base.attrs['trace_id'] as string,
+        base.attrs['span_id'] as string,
+        i,
+      ]),
+      time,
       kind: 'api_request',
       name: 'office_agent.token.usage',
       model: str(e, 'token_usage.model') ?? base.model,
