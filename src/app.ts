@@ -13,6 +13,7 @@ import { registerErrorHandler } from './errors/http-error-handler.js';
 import { TokenVerifier } from './identity/api-tokens.js';
 import { PersonResolver } from './identity/person-resolver.js';
 import { PUBLIC } from './identity/roles.js';
+import { DecodePool } from './ingest/decode/decode-pool.js';
 import { GroupCommitQueue } from './ingest/group-commit.js';
 import { IngestService } from './ingest/ingest-service.js';
 import { registerOtlpHttpRoutes } from './ingest/otlp-http.routes.js';
@@ -42,6 +43,8 @@ export function buildApp(config: Config, deps: { store: Store; logger: Logger; r
     // Per-request access logs would dominate the log at ingest rates; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
+    // While closing, requests still reach the routes: ingest then answers 503 `overloaded` with Retry-After.
+    return503OnClosing: false,
     // URL limits bound memory per request; OTLP bodies have their own limits in the ingest routes.
     routerOptions: { maxParamLength: 500 },
   });
@@ -55,10 +58,14 @@ export function buildApp(config: Config, deps: { store: Store; logger: Logger; r
     maxQueueEvents: config.ingest.maxQueueEvents,
     maxBatchEvents: config.ingest.groupCommitMaxEvents,
     retryAfterSeconds: config.ingest.retryAfterSeconds,
-    onCommit: ({ events }) => metrics.commitSize.observe(events),
+    onCommit: ({ events, duplicates }) => {
+      metrics.commitSize.observe(events);
+      if (duplicates > 0) metrics.duplicateEvents.inc(duplicates);
+    },
     onError: (err) => logger.error({ err }, 'group commit failed'),
   });
-  const ingest = new IngestService(config, queue, metrics);
+  const pool = new DecodePool(config.ingest.decodeWorkers);
+  const ingest = new IngestService(config, queue, metrics, pool);
   const verifier = new TokenVerifier(store);
   const routes: RouteRecord[] = [];
   const specs: RegisteredSpec[] = [];
@@ -83,7 +90,9 @@ export function buildApp(config: Config, deps: { store: Store; logger: Logger; r
     routes,
     async drain() {
       draining = true;
-      return queue.drain(config.shutdownGraceMs);
+      const drained = await queue.drain(config.shutdownGraceMs);
+      await pool.close();
+      return drained;
     },
   };
 }

@@ -40,6 +40,15 @@ const ingestSchema = z
       .positive()
       .default(20_000)
       .describe('Most events written in one database transaction (group commit).'),
+    decodeWorkers: z
+      .number()
+      .int()
+      .min(0)
+      .max(16)
+      .default(1)
+      .describe(
+        'Worker threads that decompress, decode and normalise OTLP/HTTP bodies while the main thread commits; 0 = decode on the main thread.',
+      ),
     retryAfterSeconds: z
       .number()
       .int()

@@ -13,16 +13,21 @@ export function toErrorBody(err: AppError): ErrorBody {
   return { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } };
 }
 
-export function fromFastifyError(err: FastifyError): AppError {
+export function fromFastifyError(err: FastifyError, request?: FastifyRequest): AppError {
   if (isAppError(err)) return err;
   const status = err.statusCode ?? 500;
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new AppError('payload_too_large', err.message);
-  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new AppError('unsupported_media_type', err.message);
+  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || status === 415) {
+    const type = request?.headers['content-type'];
+    return new AppError(
+      'unsupported_media_type',
+      type ? `Content-Type "${type}" is not supported by this endpoint` : 'a Content-Type header is required',
+    );
+  }
   if (err.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') return new AppError('bad_request', err.message);
   if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return new AppError('invalid_json', err.message);
   if (err.validation) return new AppError('bad_request', err.message);
   if (status === 404) return new AppError('not_found', err.message);
-  if (status === 415) return new AppError('unsupported_media_type', err.message);
   if (status === 413) return new AppError('payload_too_large', err.message);
   if (status === 400 && err instanceof SyntaxError) return new AppError('invalid_json', `invalid JSON: ${err.message}`);
   if (status >= 400 && status < 500) return new AppError('bad_request', err.message);
@@ -31,7 +36,7 @@ export function fromFastifyError(err: FastifyError): AppError {
 
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((rawErr: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const err = fromFastifyError(rawErr);
+    const err = fromFastifyError(rawErr, request);
     if (err.code === 'internal') request.log.error({ err: rawErr }, 'unhandled error');
     sendError(reply, err);
   });

@@ -45,7 +45,7 @@ export async function commitBatch(
         if (!fresh[i]) return;
         inserted += 1;
         const personId = rows[i]?.person_id ?? null;
-        if (e.sessionId) addToSession(sessions, e, personId);
+        if (e.sessionId) addToSession(sessions, e, rows[i] as EventRow, personId);
         if (personId) touchPerson(personUpdates, personId, e.identity, e.time);
       });
 
@@ -73,6 +73,26 @@ export async function commitBatch(
   }
 }
 
+/**
+ * Numbers bound for integer columns: telemetry is untrusted (a fuzzer sent 1e300 tokens and fractional sequences),
+ * and PostgreSQL rejects a whole transaction for one bad bigint. Out-of-range or non-finite values become null.
+ */
+const MAX_COUNT = 1e12; // no request has a trillion tokens or a million dollars of cost (in micro-USD: 1e12)
+
+function count(v: number | null): number | null {
+  if (v === null || !Number.isFinite(v) || v < 0 || v > MAX_COUNT) return null;
+  return Math.round(v);
+}
+
+function int(v: number | null): number | null {
+  if (v === null || !Number.isFinite(v) || Math.abs(v) > Number.MAX_SAFE_INTEGER) return null;
+  return Math.round(v);
+}
+
+function real(v: number | null): number | null {
+  return v === null || !Number.isFinite(v) || Math.abs(v) > 1e15 ? null : v;
+}
+
 export function toEventRow(e: NormalisedEvent, personId: string | null): EventRow {
   return {
     dedupe_key: e.dedupeKey,
@@ -85,7 +105,7 @@ export function toEventRow(e: NormalisedEvent, personId: string | null): EventRo
     person_id: personId,
     session_id: e.sessionId,
     prompt_id: e.promptId,
-    sequence: e.sequence,
+    sequence: int(e.sequence),
     agent: e.agent,
     workflow: e.workflow,
     skill: e.skill,
@@ -98,12 +118,12 @@ export function toEventRow(e: NormalisedEvent, personId: string | null): EventRo
     decision: e.decision,
     decision_source: e.decisionSource,
     success: e.success === null ? null : e.success ? 1 : 0,
-    input_tokens: e.inputTokens,
-    output_tokens: e.outputTokens,
-    cache_read_tokens: e.cacheReadTokens,
-    cache_write_tokens: e.cacheWriteTokens,
-    cost_micros: e.costMicros,
-    duration_ms: e.durationMs,
+    input_tokens: count(e.inputTokens),
+    output_tokens: count(e.outputTokens),
+    cache_read_tokens: count(e.cacheReadTokens),
+    cache_write_tokens: count(e.cacheWriteTokens),
+    cost_micros: count(e.costMicros),
+    duration_ms: real(e.durationMs),
     request_id: e.requestId,
     department: e.department,
     team: e.team,
@@ -112,7 +132,12 @@ export function toEventRow(e: NormalisedEvent, personId: string | null): EventRo
   };
 }
 
-function addToSession(sessions: Map<string, SessionDelta>, e: NormalisedEvent, personId: string | null): void {
+function addToSession(
+  sessions: Map<string, SessionDelta>,
+  e: NormalisedEvent,
+  row: EventRow,
+  personId: string | null,
+): void {
   const id = e.sessionId as string;
   let s = sessions.get(id);
   if (!s) {
@@ -152,11 +177,11 @@ function addToSession(sessions: Map<string, SessionDelta>, e: NormalisedEvent, p
   if (e.kind === 'tool_result') s.tool_call_count += 1;
   if (e.kind === 'api_request') {
     s.api_request_count += 1;
-    s.input_tokens += e.inputTokens ?? 0;
-    s.output_tokens += e.outputTokens ?? 0;
-    s.cache_read_tokens += e.cacheReadTokens ?? 0;
-    s.cache_write_tokens += e.cacheWriteTokens ?? 0;
-    s.cost_micros += e.costMicros ?? 0;
+    s.input_tokens += row.input_tokens ?? 0;
+    s.output_tokens += row.output_tokens ?? 0;
+    s.cache_read_tokens += row.cache_read_tokens ?? 0;
+    s.cache_write_tokens += row.cache_write_tokens ?? 0;
+    s.cost_micros += row.cost_micros ?? 0;
   }
   if (e.session.workspacePaths) s.workspace_paths = JSON.stringify(e.session.workspacePaths);
 }
@@ -244,7 +269,7 @@ async function metricPointRows(
       session_id: p.sessionId,
       model: p.model,
       type: p.type,
-      value,
+      value: real(value) ?? 0,
       department: p.department,
       team: p.team,
       attrs: JSON.stringify(p.attrs),

@@ -1,6 +1,7 @@
 import type { NormalisedBatch } from '../contracts/canonical.js';
 import { AppError } from '../errors/app-error.js';
 import type { PersonResolver } from '../identity/person-resolver.js';
+import { isDataError } from '../store/store-errors.js';
 import type { Store } from '../store/store.js';
 import { commitBatch, type CommitResult } from './commit-batch.js';
 
@@ -18,7 +19,7 @@ export interface GroupCommitOptions {
   maxBatchEvents: number;
   retryAfterSeconds: number;
   now?: () => number;
-  onCommit?: (info: { events: number; requests: number; ms: number }) => void;
+  onCommit?: (info: { events: number; requests: number; ms: number; duplicates: number }) => void;
   onError?: (err: unknown) => void;
 }
 
@@ -33,7 +34,7 @@ export class GroupCommitQueue {
   private readonly pending: Pending[] = [];
   private queued = 0;
   private running = false;
-  private closed = false;
+  private isClosed = false;
   private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly opts: GroupCommitOptions) {}
@@ -45,7 +46,7 @@ export class GroupCommitQueue {
 
   submit(batch: NormalisedBatch): Promise<CommitResult> {
     const size = batch.events.length + batch.metrics.length;
-    if (this.closed) {
+    if (this.isClosed) {
       return Promise.reject(
         new AppError('overloaded', 'server is shutting down', undefined, {
           retryAfterSeconds: this.opts.retryAfterSeconds,
@@ -73,7 +74,7 @@ export class GroupCommitQueue {
 
   /** Stop accepting and wait (up to timeoutMs) for everything already accepted to commit. */
   async drain(timeoutMs: number): Promise<boolean> {
-    this.closed = true;
+    this.isClosed = true;
     if (!this.running && this.pending.length === 0) return true;
     const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     let timer: NodeJS.Timeout | undefined;
@@ -83,6 +84,37 @@ export class GroupCommitQueue {
     const outcome = await Promise.race([idle, timeout]);
     clearTimeout(timer);
     return outcome !== 'timeout';
+  }
+
+  /**
+   * A group failed: commit its requests one by one so a single poisoned export cannot fail the healthy ones that
+   * happened to share its transaction. Each failure is then classified on its own.
+   */
+  private async commitOneByOne(group: Pending[]): Promise<void> {
+    for (const p of group) {
+      try {
+        p.resolve(await commitBatch(this.opts.store, this.opts.resolver, p.batch, (this.opts.now ?? Date.now)()));
+      } catch (err) {
+        p.reject(this.failure(err));
+      }
+    }
+  }
+
+  /** Data errors are the client's batch (400, do not retry); anything else is the store (503, retry later). */
+  private failure(err: unknown): AppError {
+    if (isDataError(err)) {
+      return new AppError('invalid_otlp', `the export could not be stored: ${(err as Error).message}`, undefined, {
+        cause: err,
+      });
+    }
+    return new AppError('store_unavailable', 'could not commit the batch; retry later', undefined, {
+      retryAfterSeconds: this.opts.retryAfterSeconds,
+      cause: err,
+    });
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
   }
 
   private async run(): Promise<void> {
@@ -105,16 +137,18 @@ export class GroupCommitQueue {
       const started = performance.now();
       try {
         const result = await commitBatch(this.opts.store, this.opts.resolver, merged, (this.opts.now ?? Date.now)());
-        this.opts.onCommit?.({ events, requests: group.length, ms: performance.now() - started });
+        this.opts.onCommit?.({
+          events,
+          requests: group.length,
+          ms: performance.now() - started,
+          duplicates: result.eventsDuplicate + result.metricsDuplicate,
+        });
         // Each request learns the group's totals; per-request duplicate counts are not needed by OTLP responses.
         for (const p of group) p.resolve(result);
       } catch (err) {
         this.opts.onError?.(err);
-        const failure = new AppError('store_unavailable', 'could not commit the batch; retry later', undefined, {
-          retryAfterSeconds: this.opts.retryAfterSeconds,
-          cause: err,
-        });
-        for (const p of group) p.reject(failure);
+        if (group.length === 1) (group[0] as Pending).reject(this.failure(err));
+        else await this.commitOneByOne(group);
       } finally {
         this.queued -= events;
       }

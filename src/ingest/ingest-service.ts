@@ -1,12 +1,13 @@
 import type { Config } from '../config/schema.js';
 import type { NormalisedBatch } from '../contracts/canonical.js';
 import type { OpsMetrics } from '../ops/ops-metrics.js';
+import { AppError } from '../errors/app-error.js';
+import type { DecodePool } from './decode/decode-pool.js';
+import { normaliseRequest, type OtlpSignal } from './decode/decode-job.js';
 import type { GroupCommitQueue } from './group-commit.js';
-import { normaliseLogs, type NormaliseOptions } from './normalise/normalise-logs.js';
-import { normaliseMetrics } from './normalise/normalise-metrics.js';
-import { normaliseTraces } from './normalise/normalise-traces.js';
+import type { NormaliseOptions } from './normalise/normalise-logs.js';
 
-export type OtlpSignal = 'logs' | 'metrics' | 'traces';
+export type { OtlpSignal } from './decode/decode-job.js';
 export type OtlpProtocol = 'http/json' | 'http/protobuf' | 'grpc';
 
 export interface IngestOutcome {
@@ -23,9 +24,10 @@ export class IngestService {
   private readonly normaliseOptions: NormaliseOptions;
 
   constructor(
-    config: Config,
+    private readonly config: Config,
     private readonly queue: GroupCommitQueue,
     private readonly metrics: OpsMetrics,
+    private readonly pool: DecodePool,
   ) {
     this.normaliseOptions = {
       capture: config.content.capture,
@@ -35,25 +37,67 @@ export class IngestService {
   }
 
   normalise(signal: OtlpSignal, request: unknown): NormalisedBatch {
-    switch (signal) {
-      case 'logs':
-        return normaliseLogs(request, this.normaliseOptions);
-      case 'metrics':
-        return normaliseMetrics(request, this.normaliseOptions);
-      case 'traces':
-        return normaliseTraces(request, this.normaliseOptions);
-    }
+    return normaliseRequest(signal, request, this.normaliseOptions);
   }
 
+  /** An already-decoded request (the gRPC path: grpc-js decodes while deserialising). */
   async ingest(signal: OtlpSignal, request: unknown, protocol: OtlpProtocol): Promise<IngestOutcome> {
+    return this.commit(signal, this.normalise(signal, request), protocol, performance.now());
+  }
+
+  /** A raw OTLP/HTTP body: decompressed, decoded and normalised on a decode worker, then committed. */
+  async ingestBody(
+    signal: OtlpSignal,
+    body: Uint8Array,
+    format: { protobuf: boolean; gzip: boolean },
+  ): Promise<IngestOutcome> {
     const started = performance.now();
-    const batch = this.normalise(signal, request);
+    // Refuse early, before spending a decode on a batch the full (or closing) queue would refuse anyway.
+    if (this.queue.closed) {
+      throw new AppError('overloaded', 'server is shutting down', undefined, {
+        retryAfterSeconds: this.config.ingest.retryAfterSeconds,
+      });
+    }
+    if (this.queue.depth >= this.config.ingest.maxQueueEvents) {
+      this.metrics.rejects.inc({ reason: 'overloaded' });
+      throw new AppError('overloaded', `ingest queue full (${this.queue.depth} events waiting)`, undefined, {
+        retryAfterSeconds: this.config.ingest.retryAfterSeconds,
+      });
+    }
+    let outcome;
     try {
-      const result = await this.queue.submit(batch);
+      outcome = await this.pool.run({
+        signal,
+        ...format,
+        body,
+        maxDecompressedBytes: this.config.ingest.maxDecompressedBytes,
+        capture: this.config.content.capture,
+        maxAttributeBytes: this.config.ingest.maxAttributeBytes,
+      });
+    } catch (err) {
+      this.metrics.rejects.inc({ reason: 'decode_worker' });
+      throw new AppError('overloaded', 'decoder restarted; retry', undefined, {
+        retryAfterSeconds: this.config.ingest.retryAfterSeconds,
+        cause: err,
+      });
+    }
+    if (!outcome.ok) {
+      this.metrics.rejects.inc({ reason: outcome.code });
+      throw new AppError(outcome.code, outcome.message);
+    }
+    return this.commit(signal, outcome.batch, format.protobuf ? 'http/protobuf' : 'http/json', started);
+  }
+
+  private async commit(
+    signal: OtlpSignal,
+    batch: NormalisedBatch,
+    protocol: OtlpProtocol,
+    started: number,
+  ): Promise<IngestOutcome> {
+    try {
+      await this.queue.submit(batch);
       const accepted = batch.events.length + batch.metrics.length;
       this.metrics.ingestedEvents.inc({ signal, protocol }, accepted);
-      const dups = result.eventsDuplicate + result.metricsDuplicate;
-      if (dups > 0) this.metrics.duplicateEvents.inc({ signal }, 0); // group totals; per-request dups not tracked
       if (batch.rejected > 0) this.metrics.rejects.inc({ reason: 'invalid_record' }, batch.rejected);
       this.metrics.ackLatency.observe({ protocol }, (performance.now() - started) / 1000);
       return {

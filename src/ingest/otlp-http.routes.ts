@@ -1,22 +1,11 @@
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/schema.js';
 import { AppError } from '../errors/app-error.js';
 import { fromFastifyError } from '../errors/http-error-handler.js';
 import { INGEST } from '../identity/roles.js';
 import type { IngestOutcome, IngestService, OtlpSignal } from './ingest-service.js';
-import {
-  decodeLogsRequest,
-  decodeMetricsRequest,
-  decodeTraceRequest,
-  encodeExportResponse,
-  OtlpDecodeError,
-} from './otlp/protobuf.js';
+import { encodeExportResponse } from './otlp/protobuf.js';
 import { otlpStatusBody } from './otlp/http-status-body.js';
-
-const gunzipAsync = promisify(gunzip);
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 const PROTOBUF = 'application/x-protobuf';
 const JSON_TYPE = 'application/json';
@@ -38,7 +27,13 @@ export function registerOtlpHttpRoutes(app: FastifyInstance, config: Config, ing
   app.register(async (scope) => {
     // Errors on these routes (auth included: hooks use the route's error handler) answer with an OTLP Status.
     scope.setErrorHandler((rawErr: FastifyError, request, reply) => {
-      const err = fromFastifyError(rawErr);
+      let err = fromFastifyError(rawErr, request);
+      if (err.code === 'unsupported_media_type' && !err.message.startsWith('Content-Encoding')) {
+        err = new AppError(
+          'unsupported_media_type',
+          `${err.message} (OTLP/HTTP accepts application/json or application/x-protobuf)`,
+        );
+      }
       if (err.code === 'internal') request.log.error({ err: rawErr }, 'otlp ingest failed');
       const isProtobuf = (request.headers['content-type'] ?? '').toLowerCase().startsWith(PROTOBUF);
       const { contentType, body } = otlpStatusBody(err, isProtobuf);
@@ -62,7 +57,7 @@ export function registerOtlpHttpRoutes(app: FastifyInstance, config: Config, ing
     ];
     for (const [url, signal] of signals) {
       scope.post(url, { config: { access: INGEST }, bodyLimit: config.ingest.maxRequestBytes }, (request, reply) =>
-        handle(request, reply, signal, config, ingest),
+        handle(request, reply, signal, ingest),
       );
     }
   });
@@ -72,68 +67,25 @@ async function handle(
   request: FastifyRequest,
   reply: FastifyReply,
   signal: OtlpSignal,
-  config: Config,
   ingest: IngestService,
 ): Promise<FastifyReply> {
   const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   const isProtobuf = contentType === PROTOBUF;
   const raw = request.body;
   if (!Buffer.isBuffer(raw)) throw new AppError('bad_request', 'empty request body');
-  const body = await decompress(raw, request.headers['content-encoding'], config.ingest.maxDecompressedBytes);
-  const decoded = isProtobuf ? decodeProtobuf(signal, body) : decodeJson(body);
-  const outcome = await ingest.ingest(signal, decoded, isProtobuf ? 'http/protobuf' : 'http/json');
+  const outcome = await ingest.ingestBody(signal, raw, {
+    protobuf: isProtobuf,
+    gzip: isGzip(request.headers['content-encoding']),
+  });
   return isProtobuf ? sendProtobuf(reply, signal, outcome) : sendJson(reply, signal, outcome);
 }
 
-async function decompress(body: Buffer, encodingHeader: string | string[] | undefined, max: number): Promise<Buffer> {
-  const encoding = (Array.isArray(encodingHeader) ? encodingHeader.join(',') : (encodingHeader ?? ''))
-    .trim()
-    .toLowerCase();
-  if (encoding === '' || encoding === 'identity') {
-    if (body.length > max) throw new AppError('payload_too_large', `body exceeds ${max} bytes`);
-    return body;
-  }
-  if (encoding !== 'gzip') {
-    throw new AppError('unsupported_media_type', `Content-Encoding "${encoding}" is not supported (use gzip or none)`);
-  }
-  try {
-    return await gunzipAsync(body, { maxOutputLength: max });
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
-      throw new AppError('payload_too_large', `decompressed body exceeds ${max} bytes`);
-    }
-    throw new AppError('invalid_encoding', `body is not valid gzip: ${(err as Error).message}`);
-  }
-}
-
-function decodeJson(body: Buffer): unknown {
-  let text: string;
-  try {
-    text = utf8.decode(body);
-  } catch {
-    throw new AppError('invalid_encoding', 'JSON body is not valid UTF-8');
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new AppError('invalid_json', `invalid JSON: ${(err as Error).message}`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new AppError('invalid_otlp', 'OTLP/JSON body must be a JSON object (an Export*ServiceRequest)');
-  }
-  return value;
-}
-
-function decodeProtobuf(signal: OtlpSignal, body: Buffer): unknown {
-  try {
-    if (signal === 'logs') return decodeLogsRequest(body);
-    if (signal === 'metrics') return decodeMetricsRequest(body);
-    return decodeTraceRequest(body);
-  } catch (err) {
-    if (err instanceof OtlpDecodeError) throw new AppError('invalid_protobuf', err.message);
-    throw new AppError('invalid_protobuf', `invalid protobuf: ${(err as Error).message}`);
-  }
+/** gzip or none (OTLP/HTTP "Compression"); anything else is refused with 415 naming the encoding. */
+function isGzip(header: string | string[] | undefined): boolean {
+  const encoding = (Array.isArray(header) ? header.join(',') : (header ?? '')).trim().toLowerCase();
+  if (encoding === '' || encoding === 'identity') return false;
+  if (encoding === 'gzip') return true;
+  throw new AppError('unsupported_media_type', `Content-Encoding "${encoding}" is not supported (use gzip or none)`);
 }
 
 function sendJson(reply: FastifyReply, signal: OtlpSignal, outcome: IngestOutcome): FastifyReply {

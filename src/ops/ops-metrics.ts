@@ -7,7 +7,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export interface OpsMetrics {
   registry: Registry;
   ingestedEvents: Counter<'signal' | 'protocol'>;
-  duplicateEvents: Counter<'signal'>;
+  duplicateEvents: Counter;
   rejects: Counter<'reason'>;
   ackLatency: Histogram<'protocol'>;
   queueDepth: Gauge;
@@ -28,7 +28,6 @@ export function createOpsMetrics(queueDepth: () => number): OpsMetrics {
     duplicateEvents: new Counter({
       name: 'steward_duplicate_records_total',
       help: 'Records skipped because their dedupe key was already stored (retried exports, replays).',
-      labelNames: ['signal'],
       registers: [registry],
     }),
     rejects: new Counter({

@@ -1,5 +1,5 @@
 import type { Alias, AliasKind, IdentityHints, SessionHints } from '../../contracts/canonical.js';
-import { str } from '../otlp/values.js';
+import { identifier, str } from '../otlp/values.js';
 
 /**
  * Extracts who is behind a record. Claude Code copies OTEL_RESOURCE_ATTRIBUTES onto every record, but the user
@@ -31,7 +31,7 @@ export function identityHints(a: Record<string, unknown>): IdentityHints {
   const aliases: Alias[] = [];
   let key = '';
   for (const kind of ALIAS_KEYS) {
-    let value = str(a, kind);
+    let value = identifier(str(a, kind));
     if (value === null) continue;
     if (kind === 'user.email') value = value.toLowerCase();
     aliases.push({ kind, value });

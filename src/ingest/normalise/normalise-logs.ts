@@ -1,7 +1,17 @@
 import type { ContentCaptureMode } from '../../config/schema.js';
 import type { IdentityHints, NormalisedBatch, NormalisedEvent, SessionHints } from '../../contracts/canonical.js';
 import { emptyBatch } from '../../contracts/canonical.js';
-import { attributesToObject, nanosToMillis, num, str, type AttributeLimits } from '../otlp/values.js';
+import {
+  attributesToObject,
+  clipText,
+  identifier,
+  MAX_KEY_LENGTH,
+  MAX_TIME_MS,
+  nanosToMillis,
+  num,
+  str,
+  type AttributeLimits,
+} from '../otlp/values.js';
 import { eventColumns, kindOfEvent } from './claude-code-event.js';
 import { isContentKey, pickContent } from './content-capture.js';
 import { stableJson, timedDedupeKey } from './dedupe-key.js';
@@ -117,14 +127,14 @@ function normaliseRecord(
   const eventName = typeof rec.eventName === 'string' && rec.eventName ? rec.eventName : null;
   const rawName = (Object.hasOwn(a, 'event.name') ? str(a, 'event.name') : null) ?? eventName ?? body ?? 'log';
   const prefixed = PREFIX_RE.exec(body ?? '') ?? PREFIX_RE.exec(rawName);
-  const name = PREFIX_RE.exec(rawName)?.[2] ?? rawName;
+  const name = clipText(PREFIX_RE.exec(rawName)?.[2] ?? rawName, MAX_KEY_LENGTH);
   const surface = surfaceOf(str(resource, 'service.name'), prefixed?.[1] ?? null);
   const time =
     nanosToMillis(rec.timeUnixNano) ??
     nanosToMillis(rec.observedTimeUnixNano) ??
     parseIso(str(a, 'event.timestamp')) ??
     opts.now();
-  const sessionId = str(a, 'session.id');
+  const sessionId = identifier(str(a, 'session.id'));
   const sequence = Object.hasOwn(a, 'event.sequence') ? num(a, 'event.sequence') : null;
   const identity = memoIdentity(a, memo);
   const cols = eventColumns(name, a);
@@ -153,7 +163,7 @@ function normaliseRecord(
     kind: kindOfEvent(name),
     name,
     sessionId,
-    promptId: str(a, 'prompt.id'),
+    promptId: identifier(str(a, 'prompt.id')),
     sequence,
     agent: cols.agent,
     workflow: cols.workflow,
@@ -237,7 +247,7 @@ function bodyString(body: unknown): string | null {
 function parseIso(s: string | null): number | undefined {
   if (!s) return undefined;
   const t = Date.parse(s);
-  return Number.isFinite(t) ? t : undefined;
+  return Number.isFinite(t) && t > 0 && t <= MAX_TIME_MS ? t : undefined;
 }
 
 export function field(o: unknown, key: string): unknown {

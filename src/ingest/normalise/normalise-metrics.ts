@@ -1,6 +1,14 @@
 import type { NormalisedBatch, NormalisedMetricPoint, Temporality } from '../../contracts/canonical.js';
 import { emptyBatch } from '../../contracts/canonical.js';
-import { attributesToObject, nanosToMillis, str, toNumber } from '../otlp/values.js';
+import {
+  attributesToObject,
+  clipText,
+  identifier,
+  MAX_KEY_LENGTH,
+  nanosToMillis,
+  str,
+  toNumber,
+} from '../otlp/values.js';
 import { dedupeKey, stableJson } from './dedupe-key.js';
 import { identityHints, sessionHints } from './identity-hints.js';
 import { field, type NormaliseOptions } from './normalise-logs.js';
@@ -43,12 +51,16 @@ function normaliseMetric(
   opts: NormaliseOptions,
   batch: NormalisedBatch,
 ): void {
-  const name = field(metric, 'name');
-  if (typeof name !== 'string' || !name) {
-    batch.rejected += 1;
+  const rawName = field(metric, 'name');
+  if (typeof rawName !== 'string' || !rawName) {
+    // OTLP counts rejected data points, not metrics (ExportMetricsPartialSuccess.rejected_data_points).
+    const data = field(metric, 'sum') ?? field(metric, 'histogram') ?? field(metric, 'gauge');
+    const points = field(data, 'dataPoints');
+    batch.rejected += Array.isArray(points) && points.length > 0 ? points.length : 1;
     if (batch.errors.length < 5) batch.errors.push('metric without a name');
     return;
   }
+  const name = clipText(rawName, MAX_KEY_LENGTH);
   const unitRaw = field(metric, 'unit');
   const unit = typeof unitRaw === 'string' && unitRaw ? unitRaw : null;
   const sum = field(metric, 'sum');
@@ -88,7 +100,7 @@ function normaliseMetric(
       name,
       unit,
       surface: surfaceOf(str(resource, 'service.name'), name.startsWith('claude_code.') ? 'claude_code' : null),
-      sessionId: str(a, 'session.id'),
+      sessionId: identifier(str(a, 'session.id')),
       model: str(a, 'model') ?? str(a, 'gen_ai.response.model') ?? str(a, 'gen_ai.request.model'),
       type: str(own, 'type') ?? str(own, 'gen_ai.token.type'),
       value,

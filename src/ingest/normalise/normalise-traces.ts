@@ -1,6 +1,16 @@
 import type { EventKind, NormalisedBatch, NormalisedEvent } from '../../contracts/canonical.js';
 import { emptyBatch } from '../../contracts/canonical.js';
-import { attributesToObject, idToHex, nanosToMillis, num, str, toNumber } from '../otlp/values.js';
+import {
+  attributesToObject,
+  clipText,
+  identifier,
+  idToHex,
+  MAX_KEY_LENGTH,
+  nanosToMillis,
+  num,
+  str,
+  toNumber,
+} from '../otlp/values.js';
 import { isContentKey } from './content-capture.js';
 import { timedDedupeKey } from './dedupe-key.js';
 import { identityHints, sessionHints } from './identity-hints.js';
@@ -67,7 +77,7 @@ function normaliseSpan(
 ): void {
   const traceId = idToHex(span.traceId);
   const spanId = idToHex(span.spanId);
-  const name = typeof span.name === 'string' && span.name ? span.name : 'span';
+  const name = typeof span.name === 'string' && span.name ? clipText(span.name, MAX_KEY_LENGTH) : 'span';
   const start = nanosToMillis(span.startTimeUnixNano);
   if (!traceId || !spanId || start === undefined) {
     batch.rejected += 1;
@@ -108,8 +118,8 @@ function normaliseSpan(
     surface,
     kind,
     name,
-    sessionId: str(a, 'session.id') ?? str(a, 'gen_ai.conversation.id'),
-    promptId: str(a, 'prompt.id'),
+    sessionId: identifier(str(a, 'session.id') ?? str(a, 'gen_ai.conversation.id')),
+    promptId: identifier(str(a, 'prompt.id')),
     sequence: null,
     agent: str(a, 'gen_ai.agent.name') ?? str(a, 'agent.name') ?? str(a, 'agent_id'),
     workflow: str(a, 'gen_ai.workflow.name') ?? str(a, 'workflow.name'),

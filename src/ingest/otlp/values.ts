@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Readers for OTLP values that accept both encodings: OTLP/JSON (int64 as string or number, bytes as hex/base64)
  * and protobufjs-decoded messages (int64 as Long, bytes as Uint8Array). Claude Code sends `intValue` as a JSON
@@ -28,23 +30,28 @@ export function toNumber(v: unknown): number | undefined {
   return undefined;
 }
 
-/** Nanoseconds since epoch (any encoding) → milliseconds; 0 and missing mean "not set" per OTLP. */
+/** Latest time accepted (9999-12-31): beyond it a Date cannot represent the value and databases overflow. */
+export const MAX_TIME_MS = 253_402_300_799_999;
+
+function validTime(ms: number): number | undefined {
+  return ms > 0 && ms <= MAX_TIME_MS ? ms : undefined;
+}
+
+/** Nanoseconds since epoch (any encoding) → milliseconds; 0, missing and out-of-range mean "not set". */
 export function nanosToMillis(v: unknown): number | undefined {
   if (typeof v === 'string' && v.length > 6 && /^\d+$/.test(v)) {
     // Avoid double rounding on 19-digit strings: drop the sub-millisecond digits textually.
-    const ms = Number(v.slice(0, -6));
-    return ms > 0 ? ms : undefined;
+    return validTime(Number(v.slice(0, -6)));
   }
   if (isLong(v)) {
     // Exact: Long.toNumber() rounds 19-digit nanosecond values to the nearest double and can shift the
     // millisecond, which would make the protobuf and JSON encodings of one record disagree (and dedupe fail).
     const ns = (BigInt(v.high >>> 0) << 32n) | BigInt(v.low >>> 0);
-    const ms = Number(ns / 1_000_000n);
-    return ms > 0 ? ms : undefined;
+    return validTime(Number(ns / 1_000_000n));
   }
   const n = toNumber(v);
   if (n === undefined || n <= 0) return undefined;
-  return Math.floor(n / 1e6);
+  return validTime(Math.floor(n / 1e6));
 }
 
 export interface KeyValueLike {
@@ -94,7 +101,7 @@ export function attributesToObject(
   for (const kv of list as KeyValueLike[]) {
     if (typeof kv !== 'object' || kv === null || typeof kv.key !== 'string') continue;
     const value = anyValue(kv.value, limits, depth);
-    if (value !== undefined) out[kv.key] = value;
+    if (value !== undefined) out[kv.key.length > MAX_KEY_LENGTH ? clipText(kv.key, MAX_KEY_LENGTH) : kv.key] = value;
   }
   return out;
 }
@@ -106,7 +113,32 @@ export function idToHex(v: unknown): string | undefined {
   return undefined;
 }
 
-function clip(s: string, limits: AttributeLimits): string {
+/**
+ * Identifiers that become keys (session ids, aliases) are bounded: an over-long value is replaced by a digest so it
+ * still identifies consistently but fits database index limits (PostgreSQL B-tree entries stop near 2.7 KB).
+ */
+export const MAX_ID_LENGTH = 200;
+
+export function identifier(s: string | null): string | null {
+  if (s === null) return null;
+  const clean = s.includes('\u0000') ? s.replaceAll('\u0000', '\uFFFD') : s;
+  return clean.length <= MAX_ID_LENGTH ? clean : 'sha1:' + createHash('sha1').update(clean).digest('hex');
+}
+
+/** Attribute keys and names are identifiers, never payloads: longer ones are cut (a fuzzer sent 5 MB keys). */
+export const MAX_KEY_LENGTH = 256;
+
+/** Cuts text to `max` UTF-16 units (never splitting a surrogate pair) and strips NUL, which PostgreSQL text refuses. */
+export function clipText(s: string, max: number): string {
+  const clean = s.includes('\u0000') ? s.replaceAll('\u0000', '\uFFFD') : s;
+  if (clean.length <= max) return clean;
+  let cut = clean.slice(0, max);
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return cut + '…[truncated]';
+}
+
+function clip(raw: string, limits: AttributeLimits): string {
+  const s = raw.includes('\u0000') ? raw.replaceAll('\u0000', '\uFFFD') : raw;
   // Cheap length check first: UTF-16 length ≥ bytes/3, so only long strings pay for byteLength.
   if (s.length * 3 <= limits.maxValueBytes) return s;
   if (Buffer.byteLength(s) <= limits.maxValueBytes) return s;

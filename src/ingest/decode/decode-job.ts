@@ -1,0 +1,88 @@
+import { gunzipSync } from 'node:zlib';
+import type { ContentCaptureMode } from '../../config/schema.js';
+import type { NormalisedBatch } from '../../contracts/canonical.js';
+import type { ErrorCode } from '../../errors/catalog.js';
+import { normaliseLogs, type NormaliseOptions } from '../normalise/normalise-logs.js';
+import { normaliseMetrics } from '../normalise/normalise-metrics.js';
+import { normaliseTraces } from '../normalise/normalise-traces.js';
+import { decodeLogsRequest, decodeMetricsRequest, decodeTraceRequest } from '../otlp/protobuf.js';
+
+/**
+ * One OTLP/HTTP body → normalised batch: decompress (capped), decode (JSON or protobuf), normalise. Pure CPU work
+ * with no shared state, so it runs on a decode worker thread (decode-pool.ts) or inline, with identical results.
+ */
+export type OtlpSignal = 'logs' | 'metrics' | 'traces';
+
+export interface DecodeJob {
+  signal: OtlpSignal;
+  protobuf: boolean;
+  gzip: boolean;
+  body: Uint8Array;
+  maxDecompressedBytes: number;
+  capture: ContentCaptureMode;
+  maxAttributeBytes: number;
+}
+
+export type DecodeOutcome = { ok: true; batch: NormalisedBatch } | { ok: false; code: ErrorCode; message: string };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function runDecodeJob(job: DecodeJob): DecodeOutcome {
+  let body: Uint8Array = job.body;
+  if (job.gzip) {
+    try {
+      body = gunzipSync(body, { maxOutputLength: job.maxDecompressedBytes });
+    } catch (err) {
+      const e = err as { code?: string };
+      if (e.code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
+        return fail('payload_too_large', `decompressed body exceeds ${job.maxDecompressedBytes} bytes`);
+      }
+      return fail('invalid_encoding', `body is not valid gzip: ${(err as Error).message}`);
+    }
+  } else if (body.length > job.maxDecompressedBytes) {
+    return fail('payload_too_large', `body exceeds ${job.maxDecompressedBytes} bytes`);
+  }
+  let request: unknown;
+  if (job.protobuf) {
+    try {
+      request =
+        job.signal === 'logs'
+          ? decodeLogsRequest(body)
+          : job.signal === 'metrics'
+            ? decodeMetricsRequest(body)
+            : decodeTraceRequest(body);
+    } catch (err) {
+      return fail('invalid_protobuf', (err as Error).message);
+    }
+  } else {
+    let text: string;
+    try {
+      text = utf8.decode(body);
+    } catch {
+      return fail('invalid_encoding', 'JSON body is not valid UTF-8');
+    }
+    try {
+      request = JSON.parse(text);
+    } catch (err) {
+      return fail('invalid_json', `invalid JSON: ${(err as Error).message}`);
+    }
+    if (typeof request !== 'object' || request === null || Array.isArray(request)) {
+      return fail('invalid_otlp', 'OTLP/JSON body must be a JSON object (an Export*ServiceRequest)');
+    }
+  }
+  return { ok: true, batch: normaliseRequest(job.signal, request, options(job)) };
+}
+
+export function normaliseRequest(signal: OtlpSignal, request: unknown, opts: NormaliseOptions): NormalisedBatch {
+  if (signal === 'logs') return normaliseLogs(request, opts);
+  if (signal === 'metrics') return normaliseMetrics(request, opts);
+  return normaliseTraces(request, opts);
+}
+
+function options(job: DecodeJob): NormaliseOptions {
+  return { capture: job.capture, limits: { maxValueBytes: job.maxAttributeBytes }, now: Date.now };
+}
+
+function fail(code: ErrorCode, message: string): DecodeOutcome {
+  return { ok: false, code, message };
+}

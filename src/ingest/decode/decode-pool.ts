@@ -1,0 +1,85 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { runDecodeJob, type DecodeJob, type DecodeOutcome } from './decode-job.js';
+
+/**
+ * Decode workers: decompression, JSON/protobuf decoding and normalisation are CPU-bound and independent per
+ * request, while commits must be serialised on the main thread. Moving the former off the event loop lets the
+ * writer commit one group while the next requests are decoded (bench/ingest.bench.ts measures the effect).
+ * With `size` 0 the same job runs inline. A worker that dies is replaced; its in-flight jobs fail with 503 so
+ * exporters retry.
+ */
+interface Pending {
+  resolve: (o: DecodeOutcome) => void;
+  reject: (e: unknown) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  inFlight: Map<number, Pending>;
+}
+
+export class DecodePool {
+  private readonly slots: Slot[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly size: number) {
+    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+  }
+
+  run(job: DecodeJob): Promise<DecodeOutcome> {
+    if (this.closed) return Promise.reject(new Error('decode pool is closed'));
+    if (this.slots.length === 0) return Promise.resolve(runDecodeJob(job));
+    // Least-loaded worker (by jobs in flight).
+    let slot = this.slots[0] as Slot;
+    for (const s of this.slots) if (s.inFlight.size < slot.inFlight.size) slot = s;
+    const id = this.nextId++;
+    return new Promise<DecodeOutcome>((resolve, reject) => {
+      slot.inFlight.set(id, { resolve, reject });
+      slot.worker.postMessage({ id, job });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  private spawn(): Slot {
+    const entry = workerEntry();
+    const worker = typeof entry === 'string' ? new Worker(entry, { eval: true }) : new Worker(entry);
+    const slot: Slot = { worker, inFlight: new Map() };
+    worker.on('message', (msg: { id: number; outcome: DecodeOutcome }) => {
+      const p = slot.inFlight.get(msg.id);
+      slot.inFlight.delete(msg.id);
+      p?.resolve(msg.outcome);
+    });
+    const failAll = (err: unknown) => {
+      for (const p of slot.inFlight.values()) p.reject(err);
+      slot.inFlight.clear();
+    };
+    worker.on('error', failAll);
+    worker.on('exit', (code) => {
+      failAll(new Error(`decode worker exited with code ${code}`));
+      if (this.closed) return;
+      const i = this.slots.indexOf(slot);
+      if (i >= 0) this.slots[i] = this.spawn();
+    });
+    worker.unref();
+    return slot;
+  }
+}
+
+/**
+ * The built worker is `decode-worker.js`. Running from TypeScript sources (tsx, vitest) there is only the .ts file,
+ * so a tiny bootstrap registers tsx's loader inside the worker thread first (a worker's `--import` flag does not
+ * carry loader hooks on Node 20).
+ */
+function workerEntry(): URL | string {
+  const js = new URL('./decode-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(js))) return js;
+  const ts = new URL('./decode-worker.ts', import.meta.url).href;
+  return `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(ts)}); });`;
+}
