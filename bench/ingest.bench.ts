@@ -80,7 +80,7 @@ async function main(): Promise<void> {
       '--host',
       '127.0.0.1',
     ],
-    { env: { PATH: process.env.PATH ?? '', STEWARD_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] },
+    { env: { ...stewardEnv(), PATH: process.env.PATH ?? '', STEWARD_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const url = `http://127.0.0.1:${port}`;
   try {
@@ -108,6 +108,7 @@ async function main(): Promise<void> {
       events: r.events,
       non_2xx: r.non2xx,
       ratio_to_bare_sqlite: Number((r.eventsPerSecond / bare).toFixed(3)),
+      load_generator_cpu_share: Number(r.clientCpuShare.toFixed(2)),
     });
     const result = {
       bench: 'ingest',
@@ -127,6 +128,11 @@ async function main(): Promise<void> {
     await new Promise((r) => child.once('exit', r));
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** STEWARD_* settings given to the bench (e.g. STEWARD_INGEST_DECODE_WORKERS=2) reach the server under test. */
+function stewardEnv(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('STEWARD_') && e[1] !== undefined));
 }
 
 await main();

@@ -61,6 +61,8 @@ export interface LoadResult {
   eventsPerSecond: number;
   latenciesMs: number[];
   non2xx: number;
+  /** CPU time this load generator used per wall second (it shares the machine with the server). */
+  clientCpuShare: number;
 }
 
 /** `concurrency` exporters, each POSTing its next body as soon as the previous one is acknowledged. */
@@ -71,6 +73,7 @@ export async function runLoad(url: string, token: string, bodies: Body[], concur
   let events = 0;
   let non2xx = 0;
   const latencies: number[] = [];
+  const cpu0 = process.cpuUsage();
   const started = performance.now();
   const post = (b: Body) =>
     new Promise<number>((resolve, reject) => {
@@ -93,6 +96,7 @@ export async function runLoad(url: string, token: string, bodies: Body[], concur
         },
       );
       req.on('error', reject);
+      req.on('socket', (socket) => socket.setNoDelay(true));
       req.end(b.bytes);
     });
   await Promise.all(
@@ -108,6 +112,7 @@ export async function runLoad(url: string, token: string, bodies: Body[], concur
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   agent.destroy();
   return {
     events,
@@ -116,6 +121,7 @@ export async function runLoad(url: string, token: string, bodies: Body[], concur
     eventsPerSecond: events / seconds,
     latenciesMs: latencies,
     non2xx,
+    clientCpuShare: (cpu.user + cpu.system) / 1e6 / seconds,
   };
 }
 

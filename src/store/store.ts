@@ -6,6 +6,7 @@ import pg from 'pg';
 import { AppError } from '../errors/app-error.js';
 import type { Database } from './database.js';
 import { initialMigration } from './migrations/0001-initial.js';
+import { startCheckpointer } from './sqlite-checkpointer.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -50,6 +51,10 @@ function openSqlite(dataDir: string): Store {
   raw.pragma('busy_timeout = 5000');
   raw.pragma('foreign_keys = ON');
   raw.pragma('cache_size = -65536');
+  // Checkpoints run on a background thread (sqlite-checkpointer.ts); this threshold is only the safety net.
+  raw.pragma('wal_autocheckpoint = 10000');
+  const file = join(dataDir, 'steward.db');
+  const checkpointer = startCheckpointer(file);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
   return {
     db,
@@ -57,6 +62,7 @@ function openSqlite(dataDir: string): Store {
     sqlite: raw,
     schema: undefined,
     async close() {
+      await checkpointer.stop();
       await db.destroy();
     },
   };
