@@ -12,7 +12,8 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiToken } from '../src/identity/api-tokens.js';
-import { toEventRow } from '../src/ingest/commit-batch.js';
+import { EVENT_COLUMNS } from '../src/contracts/event-columns.js';
+import { eventValues } from '../src/ingest/prepare-batch.js';
 import { normaliseLogs } from '../src/ingest/normalise/normalise-logs.js';
 import { openStore } from '../src/store/store.js';
 import { claudeCodeBatch, makeBodies, percentile, runLoad } from './otlp-load.js';
@@ -40,17 +41,16 @@ async function bareSqliteCeiling(totalEvents: number): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'steward-bench-bare-'));
   const store = await openStore({ dataDir: dir });
   const raw = store.sqlite!;
-  const rows: ReturnType<typeof toEventRow>[] = [];
+  const rows: unknown[][] = [];
   const opts = { capture: 'off' as const, limits: { maxValueBytes: 65536 }, now: Date.now };
   while (rows.length < totalEvents) {
-    for (const e of normaliseLogs(claudeCodeBatch(EVENTS_PER_BATCH), opts).events) rows.push(toEventRow(e, null));
+    for (const e of normaliseLogs(claudeCodeBatch(EVENTS_PER_BATCH), opts).events) rows.push(eventValues(e));
   }
-  const cols = Object.keys(rows[0]!) as (keyof (typeof rows)[number])[];
   const stmt = raw.prepare(
-    `INSERT INTO events (${cols.join(',')}) VALUES (${cols.map(() => '?').join(',')}) ON CONFLICT(org_id, time, dedupe_key) DO NOTHING`,
+    `INSERT INTO events (${EVENT_COLUMNS.join(',')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(',')}) ON CONFLICT(org_id, time, dedupe_key) DO NOTHING`,
   );
   const insertMany = raw.transaction((chunk: typeof rows) => {
-    for (const r of chunk) stmt.run(...cols.map((c) => r[c]));
+    for (const r of chunk) stmt.run(r);
   });
   const t0 = performance.now();
   for (let i = 0; i < rows.length; i += 5000) insertMany(rows.slice(i, i + 5000));
@@ -80,7 +80,10 @@ async function main(): Promise<void> {
       '--host',
       '127.0.0.1',
     ],
-    { env: { ...stewardEnv(), PATH: process.env.PATH ?? '', STEWARD_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] },
+    {
+      env: { ...stewardEnv(), PATH: process.env.PATH ?? '', STEWARD_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
   );
   const url = `http://127.0.0.1:${port}`;
   try {
@@ -132,7 +135,9 @@ async function main(): Promise<void> {
 
 /** STEWARD_* settings given to the bench (e.g. STEWARD_INGEST_DECODE_WORKERS=2) reach the server under test. */
 function stewardEnv(): Record<string, string> {
-  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('STEWARD_') && e[1] !== undefined));
+  return Object.fromEntries(
+    Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('STEWARD_') && e[1] !== undefined),
+  );
 }
 
 await main();

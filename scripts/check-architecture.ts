@@ -234,7 +234,8 @@ function importProblem(root: string, file: string, module: string, isTest: boole
 function packageProblem(module: string, isTest: boolean, ref: ImportRef): Problem {
   const name = packageName(ref.specifier);
   const builtin = ref.specifier.startsWith('node:') || builtinModules.includes(name);
-  if (FOUNDATION.has(module) && !builtin && !FOUNDATION_PACKAGES.has(name) && !ref.typeOnly) {
+  // Tests beside foundation code may import their runner (vitest) and fast-check; the rule is about runtime code.
+  if (FOUNDATION.has(module) && !isTest && !builtin && !FOUNDATION_PACKAGES.has(name) && !ref.typeOnly) {
     return layers(`imports ${ref.specifier}: ${module} imports only zod and node builtins (type-only imports aside)`);
   }
   if (PURE_MODULES.has(module) && !isTest) {

@@ -146,3 +146,18 @@ export interface NormalisedBatch {
 export function emptyBatch(): NormalisedBatch {
   return { events: [], metrics: [], rejected: 0, errors: [] };
 }
+
+/**
+ * A normalised batch made ready for commit (ingest/prepare-batch.ts): events as value arrays in EVENT_COLUMNS
+ * order with `person_id` still empty, each pointing at its identity; session hints once per session. Compact to
+ * pass from a decode worker to the writer (arrays of primitives clone cheaply).
+ */
+export interface PreparedBatch {
+  rows: unknown[][];
+  rowIdentity: number[];
+  identities: IdentityHints[];
+  sessions: [string, SessionHints][];
+  metrics: NormalisedMetricPoint[];
+  rejected: number;
+  errors: string[];
+}

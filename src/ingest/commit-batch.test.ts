@@ -3,6 +3,7 @@ import { engines, openTestStore, type TestStore } from '../../test/support/engin
 import { fixtureJson } from '../../test/support/fixtures.js';
 import { PersonResolver } from '../identity/person-resolver.js';
 import { commitBatch } from './commit-batch.js';
+import { prepareBatch } from './prepare-batch.js';
 import { normaliseLogs, type NormaliseOptions } from './normalise/normalise-logs.js';
 import { normaliseMetrics } from './normalise/normalise-metrics.js';
 
@@ -19,7 +20,7 @@ describe.each(engines)('commitBatch on %s', (dialect) => {
 
   it('stores the real Claude Code log capture with person, session and totals', async () => {
     const batch = normaliseLogs(fixtureJson('otlp/http-json/logs.json'), opts);
-    const res = await commitBatch(t.store, new PersonResolver(), batch, Date.now());
+    const res = await commitBatch(t.store, new PersonResolver(), prepareBatch(batch), Date.now());
     expect(res.eventsInserted).toBe(batch.events.length);
     const sessions = await t.store.db.selectFrom('sessions').selectAll().execute();
     expect(sessions).toHaveLength(1);
@@ -47,8 +48,8 @@ describe.each(engines)('commitBatch on %s', (dialect) => {
   it('counts a retried export once (dedupe keys), including session totals', async () => {
     const resolver = new PersonResolver();
     const body = fixtureJson('otlp/http-json/logs.json');
-    await commitBatch(t.store, resolver, normaliseLogs(body, opts), Date.now());
-    const again = await commitBatch(t.store, resolver, normaliseLogs(body, opts), Date.now());
+    await commitBatch(t.store, resolver, prepareBatch(normaliseLogs(body, opts)), Date.now());
+    const again = await commitBatch(t.store, resolver, prepareBatch(normaliseLogs(body, opts)), Date.now());
     expect(again.eventsInserted).toBe(0);
     const s = await t.store.db.selectFrom('sessions').selectAll().executeTakeFirstOrThrow();
     expect(s.api_request_count).toBe(2);
@@ -90,10 +91,10 @@ describe.each(engines)('commitBatch on %s', (dialect) => {
         },
       ],
     });
-    await commitBatch(t.store, resolver, normaliseMetrics(point(100, 1700000001000), opts), 1);
-    await commitBatch(t.store, resolver, normaliseMetrics(point(250, 1700000002000), opts), 2);
-    await commitBatch(t.store, resolver, normaliseMetrics(point(250, 1700000002000), opts), 3); // replay
-    await commitBatch(t.store, resolver, normaliseMetrics(point(40, 1700000003000), opts), 4); // reset → 40
+    await commitBatch(t.store, resolver, prepareBatch(normaliseMetrics(point(100, 1700000001000), opts)), 1);
+    await commitBatch(t.store, resolver, prepareBatch(normaliseMetrics(point(250, 1700000002000), opts)), 2);
+    await commitBatch(t.store, resolver, prepareBatch(normaliseMetrics(point(250, 1700000002000), opts)), 3); // replay
+    await commitBatch(t.store, resolver, prepareBatch(normaliseMetrics(point(40, 1700000003000), opts)), 4); // reset → 40
     const rows = await t.store.db
       .selectFrom('metric_points')
       .select(['value', 'type', 'person_id'])
@@ -105,10 +106,10 @@ describe.each(engines)('commitBatch on %s', (dialect) => {
 
   it('stores delta metrics from the real capture attributed to the person', async () => {
     const resolver = new PersonResolver();
-    await commitBatch(t.store, resolver, normaliseLogs(fixtureJson('otlp/http-json/logs.json'), opts), 1);
+    await commitBatch(t.store, resolver, prepareBatch(normaliseLogs(fixtureJson('otlp/http-json/logs.json'), opts)), 1);
     const m = normaliseMetrics(fixtureJson('otlp/http-json/metrics.json'), opts);
     expect(m.metrics.length).toBeGreaterThan(0);
-    await commitBatch(t.store, resolver, m, 2);
+    await commitBatch(t.store, resolver, prepareBatch(m), 2);
     const tokens = await t.store.db
       .selectFrom('metric_points')
       .select(['type', 'value', 'person_id'])

@@ -1,12 +1,14 @@
-import type { IdentityHints, NormalisedBatch, NormalisedEvent, NormalisedMetricPoint } from '../contracts/canonical.js';
+import type { IdentityHints, NormalisedMetricPoint, PreparedBatch, SessionHints } from '../contracts/canonical.js';
+import { COL, type EventValues } from '../contracts/event-columns.js';
 import type { PersonResolver } from '../identity/person-resolver.js';
 import type { MetricSeriesTable } from '../store/database.js';
-import { insertEvents, type EventRow } from '../store/events.repo.js';
+import { insertEvents } from '../store/events.repo.js';
 import { getSeriesStates, insertMetricPoints, putSeriesStates, type MetricPointRow } from '../store/metrics.repo.js';
 import { applyPersonUpdates, type PersonUpdate } from '../store/people.repo.js';
 import { upsertSessionDeltas, type SessionDelta } from '../store/sessions.repo.js';
 import type { Store } from '../store/store.js';
 import { dedupeKey } from './normalise/dedupe-key.js';
+import { ORG, real } from './prepare-batch.js';
 
 export interface CommitResult {
   eventsInserted: number;
@@ -14,8 +16,6 @@ export interface CommitResult {
   metricsInserted: number;
   metricsDuplicate: number;
 }
-
-const ORG = 'default';
 
 /**
  * Writes one group of normalised batches in a single transaction: resolve people, insert events (deduplicated),
@@ -25,29 +25,42 @@ const ORG = 'default';
 export async function commitBatch(
   store: Store,
   resolver: PersonResolver,
-  batch: NormalisedBatch,
+  batch: PreparedBatch,
   now: number,
 ): Promise<CommitResult> {
   try {
     return await store.db.transaction().execute(async (trx) => {
       const hints = new Map<string, IdentityHints>();
-      for (const e of batch.events) hints.set(e.identity.key, e.identity);
+      for (const h of batch.identities) hints.set(h.key, h);
       for (const m of batch.metrics) hints.set(m.identity.key, m.identity);
       const people = await resolver.resolveAll(trx, hints.values(), now);
 
-      const rows = batch.events.map((e) => toEventRow(e, people.get(e.identity.key) ?? null));
+      const personOf = batch.identities.map((h) => people.get(h.key) ?? null);
+      const rows = batch.rows;
+      for (let i = 0; i < rows.length; i++)
+        (rows[i] as EventValues)[COL.person_id] = personOf[batch.rowIdentity[i] as number];
       const fresh = await insertEvents(trx, store, rows);
 
+      const sessionHints = new Map(batch.sessions);
       const sessions = new Map<string, SessionDelta>();
       const personUpdates = new Map<string, PersonUpdate>();
       let inserted = 0;
-      batch.events.forEach((e, i) => {
-        if (!fresh[i]) return;
+      for (let i = 0; i < rows.length; i++) {
+        if (!fresh[i]) continue;
         inserted += 1;
-        const personId = rows[i]?.person_id ?? null;
-        if (e.sessionId) addToSession(sessions, e, rows[i] as EventRow, personId);
-        if (personId) touchPerson(personUpdates, personId, e.identity, e.time);
-      });
+        const row = rows[i] as EventValues;
+        const personId = row[COL.person_id] as string | null;
+        const sessionId = row[COL.session_id] as string | null;
+        if (sessionId !== null) addToSession(sessions, row, sessionHints.get(sessionId), personId);
+        if (personId) {
+          touchPerson(
+            personUpdates,
+            personId,
+            batch.identities[batch.rowIdentity[i] as number] as IdentityHints,
+            row[COL.time] as number,
+          );
+        }
+      }
 
       const sessionPeople = new Map<string, string | null>();
       for (const [id, s] of sessions) sessionPeople.set(id, s.person_id);
@@ -73,90 +86,32 @@ export async function commitBatch(
   }
 }
 
-/**
- * Numbers bound for integer columns: telemetry is untrusted (a fuzzer sent 1e300 tokens and fractional sequences),
- * and PostgreSQL rejects a whole transaction for one bad bigint. Out-of-range or non-finite values become null.
- */
-const MAX_COUNT = 1e12; // no request has a trillion tokens or a million dollars of cost (in micro-USD: 1e12)
-
-function count(v: number | null): number | null {
-  if (v === null || !Number.isFinite(v) || v < 0 || v > MAX_COUNT) return null;
-  return Math.round(v);
-}
-
-function int(v: number | null): number | null {
-  if (v === null || !Number.isFinite(v) || Math.abs(v) > Number.MAX_SAFE_INTEGER) return null;
-  return Math.round(v);
-}
-
-function real(v: number | null): number | null {
-  return v === null || !Number.isFinite(v) || Math.abs(v) > 1e15 ? null : v;
-}
-
-export function toEventRow(e: NormalisedEvent, personId: string | null): EventRow {
-  return {
-    dedupe_key: e.dedupeKey,
-    time: e.time,
-    org_id: ORG,
-    source: e.source,
-    surface: e.surface,
-    kind: e.kind,
-    name: e.name,
-    person_id: personId,
-    session_id: e.sessionId,
-    prompt_id: e.promptId,
-    sequence: int(e.sequence),
-    agent: e.agent,
-    workflow: e.workflow,
-    skill: e.skill,
-    plugin: e.plugin,
-    model: e.model,
-    tool: e.tool,
-    tool_use_id: e.toolUseId,
-    mcp_server: e.mcpServer,
-    mcp_tool: e.mcpTool,
-    decision: e.decision,
-    decision_source: e.decisionSource,
-    success: e.success === null ? null : e.success ? 1 : 0,
-    input_tokens: count(e.inputTokens),
-    output_tokens: count(e.outputTokens),
-    cache_read_tokens: count(e.cacheReadTokens),
-    cache_write_tokens: count(e.cacheWriteTokens),
-    cost_micros: count(e.costMicros),
-    duration_ms: real(e.durationMs),
-    request_id: e.requestId,
-    department: e.department,
-    team: e.team,
-    content: e.content,
-    attrs: JSON.stringify(e.attrs),
-  };
-}
-
 function addToSession(
   sessions: Map<string, SessionDelta>,
-  e: NormalisedEvent,
-  row: EventRow,
+  row: EventValues,
+  hints: SessionHints | undefined,
   personId: string | null,
 ): void {
-  const id = e.sessionId as string;
+  const id = row[COL.session_id] as string;
+  const time = row[COL.time] as number;
   let s = sessions.get(id);
   if (!s) {
     s = {
       id,
       org_id: ORG,
       person_id: personId,
-      surface: e.surface,
-      service_name: e.session.serviceName,
-      app_version: e.session.appVersion,
-      entrypoint: e.session.entrypoint,
-      terminal_type: e.session.terminalType,
-      os_type: e.session.osType,
-      host_arch: e.session.hostArch,
-      department: e.department,
-      team: e.team,
-      workspace_paths: e.session.workspacePaths ? JSON.stringify(e.session.workspacePaths) : null,
-      first_seen: e.time,
-      last_seen: e.time,
+      surface: row[COL.surface] as string,
+      service_name: hints?.serviceName ?? null,
+      app_version: hints?.appVersion ?? null,
+      entrypoint: hints?.entrypoint ?? null,
+      terminal_type: hints?.terminalType ?? null,
+      os_type: hints?.osType ?? null,
+      host_arch: hints?.hostArch ?? null,
+      department: row[COL.department] as string | null,
+      team: row[COL.team] as string | null,
+      workspace_paths: hints?.workspacePaths ? JSON.stringify(hints.workspacePaths) : null,
+      first_seen: time,
+      last_seen: time,
       event_count: 0,
       prompt_count: 0,
       api_request_count: 0,
@@ -170,20 +125,20 @@ function addToSession(
     sessions.set(id, s);
   }
   s.person_id ??= personId;
-  s.first_seen = Math.min(s.first_seen, e.time);
-  s.last_seen = Math.max(s.last_seen, e.time);
+  s.first_seen = Math.min(s.first_seen, time);
+  s.last_seen = Math.max(s.last_seen, time);
   s.event_count += 1;
-  if (e.kind === 'prompt') s.prompt_count += 1;
-  if (e.kind === 'tool_result') s.tool_call_count += 1;
-  if (e.kind === 'api_request') {
+  const kind = row[COL.kind];
+  if (kind === 'prompt') s.prompt_count += 1;
+  if (kind === 'tool_result') s.tool_call_count += 1;
+  if (kind === 'api_request') {
     s.api_request_count += 1;
-    s.input_tokens += row.input_tokens ?? 0;
-    s.output_tokens += row.output_tokens ?? 0;
-    s.cache_read_tokens += row.cache_read_tokens ?? 0;
-    s.cache_write_tokens += row.cache_write_tokens ?? 0;
-    s.cost_micros += row.cost_micros ?? 0;
+    s.input_tokens += (row[COL.input_tokens] as number | null) ?? 0;
+    s.output_tokens += (row[COL.output_tokens] as number | null) ?? 0;
+    s.cache_read_tokens += (row[COL.cache_read_tokens] as number | null) ?? 0;
+    s.cache_write_tokens += (row[COL.cache_write_tokens] as number | null) ?? 0;
+    s.cost_micros += (row[COL.cost_micros] as number | null) ?? 0;
   }
-  if (e.session.workspacePaths) s.workspace_paths = JSON.stringify(e.session.workspacePaths);
 }
 
 function touchPerson(updates: Map<string, PersonUpdate>, id: string, h: IdentityHints, time: number): void {

@@ -1,9 +1,10 @@
-import type { NormalisedBatch } from '../contracts/canonical.js';
+import type { PreparedBatch } from '../contracts/canonical.js';
 import { AppError } from '../errors/app-error.js';
 import type { PersonResolver } from '../identity/person-resolver.js';
 import { isDataError } from '../store/store-errors.js';
 import type { Store } from '../store/store.js';
 import { commitBatch, type CommitResult } from './commit-batch.js';
+import { mergePrepared } from './prepare-batch.js';
 
 /**
  * Group commit: requests hand their normalised batch to this queue and are answered only after the transaction
@@ -24,7 +25,7 @@ export interface GroupCommitOptions {
 }
 
 interface Pending {
-  batch: NormalisedBatch;
+  batch: PreparedBatch;
   size: number;
   resolve: (r: CommitResult) => void;
   reject: (e: unknown) => void;
@@ -44,8 +45,8 @@ export class GroupCommitQueue {
     return this.queued;
   }
 
-  submit(batch: NormalisedBatch): Promise<CommitResult> {
-    const size = batch.events.length + batch.metrics.length;
+  submit(batch: PreparedBatch): Promise<CommitResult> {
+    const size = batch.rows.length + batch.metrics.length;
     if (this.isClosed) {
       return Promise.reject(
         new AppError('overloaded', 'server is shutting down', undefined, {
@@ -129,11 +130,7 @@ export class GroupCommitQueue {
         group.push(next);
         events += next.size;
       }
-      const merged: NormalisedBatch = { events: [], metrics: [], rejected: 0, errors: [] };
-      for (const p of group) {
-        for (const e of p.batch.events) merged.events.push(e);
-        for (const m of p.batch.metrics) merged.metrics.push(m);
-      }
+      const merged = mergePrepared(group.map((p) => p.batch));
       const started = performance.now();
       try {
         const result = await commitBatch(this.opts.store, this.opts.resolver, merged, (this.opts.now ?? Date.now)());

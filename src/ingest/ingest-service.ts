@@ -1,11 +1,12 @@
 import type { Config } from '../config/schema.js';
-import type { NormalisedBatch } from '../contracts/canonical.js';
+import type { NormalisedBatch, PreparedBatch } from '../contracts/canonical.js';
 import type { OpsMetrics } from '../ops/ops-metrics.js';
 import { AppError } from '../errors/app-error.js';
 import type { DecodePool } from './decode/decode-pool.js';
 import { normaliseRequest, type OtlpSignal } from './decode/decode-job.js';
 import type { GroupCommitQueue } from './group-commit.js';
 import type { NormaliseOptions } from './normalise/normalise-logs.js';
+import { prepareBatch } from './prepare-batch.js';
 
 export type { OtlpSignal } from './decode/decode-job.js';
 export type OtlpProtocol = 'http/json' | 'http/protobuf' | 'grpc';
@@ -42,7 +43,7 @@ export class IngestService {
 
   /** An already-decoded request (the gRPC path: grpc-js decodes while deserialising). */
   async ingest(signal: OtlpSignal, request: unknown, protocol: OtlpProtocol): Promise<IngestOutcome> {
-    return this.commit(signal, this.normalise(signal, request), protocol, performance.now());
+    return this.commit(signal, prepareBatch(this.normalise(signal, request)), protocol, performance.now());
   }
 
   /** A raw OTLP/HTTP body: decompressed, decoded and normalised on a decode worker, then committed. */
@@ -90,13 +91,13 @@ export class IngestService {
 
   private async commit(
     signal: OtlpSignal,
-    batch: NormalisedBatch,
+    batch: PreparedBatch,
     protocol: OtlpProtocol,
     started: number,
   ): Promise<IngestOutcome> {
     try {
       await this.queue.submit(batch);
-      const accepted = batch.events.length + batch.metrics.length;
+      const accepted = batch.rows.length + batch.metrics.length;
       this.metrics.ingestedEvents.inc({ signal, protocol }, accepted);
       if (batch.rejected > 0) this.metrics.rejects.inc({ reason: 'invalid_record' }, batch.rejected);
       this.metrics.ackLatency.observe({ protocol }, (performance.now() - started) / 1000);

@@ -1,11 +1,12 @@
 import { gunzipSync } from 'node:zlib';
 import type { ContentCaptureMode } from '../../config/schema.js';
-import type { NormalisedBatch } from '../../contracts/canonical.js';
+import type { NormalisedBatch, PreparedBatch } from '../../contracts/canonical.js';
 import type { ErrorCode } from '../../errors/catalog.js';
 import { normaliseLogs, type NormaliseOptions } from '../normalise/normalise-logs.js';
 import { normaliseMetrics } from '../normalise/normalise-metrics.js';
 import { normaliseTraces } from '../normalise/normalise-traces.js';
 import { decodeLogsRequest, decodeMetricsRequest, decodeTraceRequest } from '../otlp/protobuf.js';
+import { prepareBatch } from '../prepare-batch.js';
 
 /**
  * One OTLP/HTTP body → normalised batch: decompress (capped), decode (JSON or protobuf), normalise. Pure CPU work
@@ -23,7 +24,7 @@ export interface DecodeJob {
   maxAttributeBytes: number;
 }
 
-export type DecodeOutcome = { ok: true; batch: NormalisedBatch } | { ok: false; code: ErrorCode; message: string };
+export type DecodeOutcome = { ok: true; batch: PreparedBatch } | { ok: false; code: ErrorCode; message: string };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -70,7 +71,7 @@ export function runDecodeJob(job: DecodeJob): DecodeOutcome {
       return fail('invalid_otlp', 'OTLP/JSON body must be a JSON object (an Export*ServiceRequest)');
     }
   }
-  return { ok: true, batch: normaliseRequest(job.signal, request, options(job)) };
+  return { ok: true, batch: prepareBatch(normaliseRequest(job.signal, request, options(job))) };
 }
 
 export function normaliseRequest(signal: OtlpSignal, request: unknown, opts: NormaliseOptions): NormalisedBatch {
