@@ -14,14 +14,18 @@ const ingestSchema = z
       .number()
       .int()
       .positive()
-      .default(16 * 1024 * 1024)
-      .describe('Largest OTLP request body accepted on the wire (compressed), in bytes; larger answers 413.'),
+      .default(20 * 1024 * 1024)
+      .describe(
+        'Largest OTLP request body accepted on the wire (compressed), in bytes; larger answers 413. 20 MiB matches the OpenTelemetry Collector default.',
+      ),
     maxDecompressedBytes: z
       .number()
       .int()
       .positive()
-      .default(64 * 1024 * 1024)
-      .describe('Largest OTLP body after gzip decompression, in bytes; larger answers 413 (gzip-bomb guard).'),
+      .default(32 * 1024 * 1024)
+      .describe(
+        'Largest OTLP body after gzip decompression, in bytes; larger answers 413 (gzip-bomb guard). Decoded bodies take ~10x their size in memory.',
+      ),
     maxAttributeBytes: z
       .number()
       .int()

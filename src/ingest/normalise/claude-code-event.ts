@@ -1,4 +1,4 @@
-import type { EventKind } from '../../contracts/canonical.js';
+import type { EventKind, NormalisedEvent } from '../../contracts/canonical.js';
 import { bool, num, str } from '../otlp/values.js';
 
 /**
@@ -33,27 +33,29 @@ export function kindOfEvent(name: string): EventKind {
   return KIND_BY_EVENT[name] ?? 'other';
 }
 
-export interface EventColumns {
-  agent: string | null;
-  workflow: string | null;
-  skill: string | null;
-  plugin: string | null;
-  model: string | null;
-  tool: string | null;
-  toolUseId: string | null;
-  mcpServer: string | null;
-  mcpTool: string | null;
-  decision: string | null;
-  decisionSource: string | null;
-  success: boolean | null;
-  inputTokens: number | null;
-  outputTokens: number | null;
-  cacheReadTokens: number | null;
-  cacheWriteTokens: number | null;
-  costMicros: number | null;
-  durationMs: number | null;
-  requestId: string | null;
-}
+/** The columns an event's own attributes fill (the rest come from the record envelope and identity). */
+export type EventColumns = Pick<
+  NormalisedEvent,
+  | 'agent'
+  | 'workflow'
+  | 'skill'
+  | 'plugin'
+  | 'model'
+  | 'tool'
+  | 'toolUseId'
+  | 'mcpServer'
+  | 'mcpTool'
+  | 'decision'
+  | 'decisionSource'
+  | 'success'
+  | 'inputTokens'
+  | 'outputTokens'
+  | 'cacheReadTokens'
+  | 'cacheWriteTokens'
+  | 'costMicros'
+  | 'durationMs'
+  | 'requestId'
+>;
 
 /** `tool_parameters` is a JSON string (gated by OTEL_LOG_TOOL_DETAILS); MCP/skill/agent names live inside it. */
 function toolParameters(a: Record<string, unknown>): Record<string, unknown> | null {

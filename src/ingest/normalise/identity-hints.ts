@@ -1,4 +1,4 @@
-import type { Alias, AliasKind, IdentityHints, SessionHints } from '../../contracts/canonical.js';
+import { aliasKinds, type Alias, type IdentityHints, type SessionHints } from '../../contracts/canonical.js';
 import { identifier, str } from '../otlp/values.js';
 
 /**
@@ -6,18 +6,18 @@ import { identifier, str } from '../otlp/values.js';
  * identifiers live on the record, and custom attributes are often missing on metrics (reference §1.4, observed §3),
  * so callers pass the merged resource+record attributes.
  */
-const ALIAS_KEYS: AliasKind[] = [
-  'user.email',
-  'user.account_uuid',
-  'user.account_id',
-  'enduser.id',
-  'user.id',
-  'process.owner',
-];
-
 const DEPARTMENT_KEYS = ['department', 'org.department', 'user.department'];
 const TEAM_KEYS = ['team.id', 'team', 'team.name', 'user.team'];
 const COST_CENTER_KEYS = ['cost_center', 'cost.center', 'costcenter', 'cost_centre'];
+
+/** Every attribute `identityHints` reads: records that agree on all of them get the same hints (memo key). */
+export const IDENTITY_ATTRIBUTE_KEYS: readonly string[] = [
+  ...aliasKinds,
+  ...DEPARTMENT_KEYS,
+  ...TEAM_KEYS,
+  ...COST_CENTER_KEYS,
+  'steward.demo',
+];
 
 export function firstOf(a: Record<string, unknown>, keys: readonly string[]): string | null {
   for (const k of keys) {
@@ -30,7 +30,7 @@ export function firstOf(a: Record<string, unknown>, keys: readonly string[]): st
 export function identityHints(a: Record<string, unknown>): IdentityHints {
   const aliases: Alias[] = [];
   let key = '';
-  for (const kind of ALIAS_KEYS) {
+  for (const kind of aliasKinds) {
     let value = identifier(str(a, kind));
     if (value === null) continue;
     if (kind === 'user.email') value = value.toLowerCase();

@@ -15,7 +15,7 @@ import {
 import { eventColumns, kindOfEvent } from './claude-code-event.js';
 import { isContentKey, pickContent } from './content-capture.js';
 import { stableJson, timedDedupeKey } from './dedupe-key.js';
-import { identityHints, sessionHints } from './identity-hints.js';
+import { IDENTITY_ATTRIBUTE_KEYS, identityHints, sessionHints } from './identity-hints.js';
 import { surfaceOf } from './surface.js';
 
 export interface NormaliseOptions {
@@ -193,23 +193,9 @@ function normaliseRecord(
   };
 }
 
-const IDENTITY_KEYS = [
-  'user.email',
-  'user.account_uuid',
-  'user.account_id',
-  'enduser.id',
-  'user.id',
-  'process.owner',
-  'department',
-  'team.id',
-  'team',
-  'cost_center',
-  'steward.demo',
-];
-
 function memoIdentity(a: Record<string, unknown>, memo: Memo): IdentityHints {
   let k = '';
-  for (const key of IDENTITY_KEYS) {
+  for (const key of IDENTITY_ATTRIBUTE_KEYS) {
     const v = a[key];
     if (v !== undefined) k += `${key}=${String(v)}\u0001`;
   }
