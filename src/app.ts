@@ -52,19 +52,22 @@ export function buildApp(config: Config, deps: { store: Store; logger: Logger; r
   // eslint-disable-next-line prefer-const -- the gauge reads the queue created just below
   let queue: GroupCommitQueue;
   const metrics = createOpsMetrics(() => queue.depth);
+  const pool = new DecodePool(config.ingest.decodeWorkers);
   queue = new GroupCommitQueue({
     store,
     resolver,
     maxQueueEvents: config.ingest.maxQueueEvents,
     maxBatchEvents: config.ingest.groupCommitMaxEvents,
     retryAfterSeconds: config.ingest.retryAfterSeconds,
+    minGroupEvents: config.ingest.groupCommitMinEvents,
+    lingerMs: config.ingest.groupCommitLingerMs,
+    moreComing: () => pool.inFlight > 0,
     onCommit: ({ events, duplicates }) => {
       metrics.commitSize.observe(events);
       if (duplicates > 0) metrics.duplicateEvents.inc(duplicates);
     },
     onError: (err) => logger.error({ err }, 'group commit failed'),
   });
-  const pool = new DecodePool(config.ingest.decodeWorkers);
   const ingest = new IngestService(config, queue, metrics, pool);
   const verifier = new TokenVerifier(store);
   const routes: RouteRecord[] = [];

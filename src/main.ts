@@ -47,6 +47,7 @@ export async function startSteward(
       port: config.grpcPort,
       maxReceiveMessageBytes: config.ingest.maxDecompressedBytes,
       onError: (err, signal) => logger.error({ err, signal }, 'otlp grpc export failed'),
+      rawRequests: true,
       handler: async (signal, request, headers) => {
         const token = bearer({ headers } as never);
         if (!token) throw new AppError('unauthenticated', 'missing authorization: Bearer <token> metadata');
@@ -55,7 +56,8 @@ export async function startSteward(
         if (principal.role !== 'ingest' && principal.role !== 'admin') {
           throw new AppError('forbidden', `role "${principal.role}" may not send telemetry`);
         }
-        const outcome = await app.ingest.ingest(signal, request, 'grpc');
+        // grpc-js has already undone grpc-encoding gzip; decode + normalise run on a decode worker.
+        const outcome = await app.ingest.ingestBody(signal, request as Buffer, { protobuf: true, gzip: false }, 'grpc');
         return { rejected: outcome.rejected, ...(outcome.errorMessage ? { errorMessage: outcome.errorMessage } : {}) };
       },
     });

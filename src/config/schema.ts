@@ -44,6 +44,23 @@ const ingestSchema = z
       .positive()
       .default(20_000)
       .describe('Most events written in one database transaction (group commit).'),
+    groupCommitMinEvents: z
+      .number()
+      .int()
+      .min(0)
+      .default(4_000)
+      .describe(
+        'While bodies are still being decoded, the writer waits (up to groupCommitLingerMs) until this many events can share one transaction; 0 disables lingering.',
+      ),
+    groupCommitLingerMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(1_000)
+      .default(10)
+      .describe(
+        'Longest the writer waits for a fuller group (adds at most this much to acknowledgement latency under load).',
+      ),
     decodeWorkers: z
       .number()
       .int()

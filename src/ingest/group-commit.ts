@@ -19,6 +19,13 @@ export interface GroupCommitOptions {
   maxQueueEvents: number;
   maxBatchEvents: number;
   retryAfterSeconds: number;
+  /**
+   * Lingering: a commit costs ~3-4 ms however small (measured), so while more batches are on their way (decodes in
+   * flight) and fewer than `minGroupEvents` wait, the writer waits up to `lingerMs` for them to join the group.
+   */
+  minGroupEvents?: number;
+  lingerMs?: number;
+  moreComing?: () => boolean;
   now?: () => number;
   onCommit?: (info: { events: number; requests: number; ms: number; duplicates: number }) => void;
   onError?: (err: unknown) => void;
@@ -37,6 +44,7 @@ export class GroupCommitQueue {
   private running = false;
   private isClosed = false;
   private idleWaiters: (() => void)[] = [];
+  private wake: (() => void) | undefined;
 
   constructor(private readonly opts: GroupCommitOptions) {}
 
@@ -66,6 +74,7 @@ export class GroupCommitQueue {
     return new Promise<CommitResult>((resolve, reject) => {
       this.pending.push({ batch, size, resolve, reject });
       this.queued += size;
+      this.wake?.();
       if (!this.running) {
         this.running = true;
         setImmediate(() => void this.run());
@@ -118,8 +127,30 @@ export class GroupCommitQueue {
     return this.isClosed;
   }
 
+  /** Waits (bounded) while the group is small and more batches are being decoded. */
+  private async linger(): Promise<void> {
+    const min = this.opts.minGroupEvents ?? 0;
+    const lingerMs = this.opts.lingerMs ?? 0;
+    if (min <= 0 || lingerMs <= 0 || !this.opts.moreComing) return;
+    const deadline = performance.now() + lingerMs;
+    while (!this.isClosed && this.queued < min && this.opts.moreComing()) {
+      const left = deadline - performance.now();
+      if (left <= 0) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, left);
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.wake = done;
+      });
+      this.wake = undefined;
+    }
+  }
+
   private async run(): Promise<void> {
     while (this.pending.length > 0) {
+      await this.linger();
       const group: Pending[] = [];
       let events = 0;
       while (

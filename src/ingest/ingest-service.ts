@@ -51,6 +51,7 @@ export class IngestService {
     signal: OtlpSignal,
     body: Uint8Array,
     format: { protobuf: boolean; gzip: boolean },
+    protocol: OtlpProtocol = format.protobuf ? 'http/protobuf' : 'http/json',
   ): Promise<IngestOutcome> {
     const started = performance.now();
     // Refuse early, before spending a decode on a batch the full (or closing) queue would refuse anyway.
@@ -86,7 +87,7 @@ export class IngestService {
       this.metrics.rejects.inc({ reason: outcome.code });
       throw new AppError(outcome.code, outcome.message);
     }
-    return this.commit(signal, outcome.batch, format.protobuf ? 'http/protobuf' : 'http/json', started);
+    return this.commit(signal, outcome.batch, protocol, started);
   }
 
   private async commit(

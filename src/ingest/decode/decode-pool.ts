@@ -42,6 +42,13 @@ export class DecodePool {
     });
   }
 
+  /** Jobs handed to workers and not yet answered. */
+  get inFlight(): number {
+    let n = 0;
+    for (const s of this.slots) n += s.inFlight.size;
+    return n;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.slots.map((s) => s.worker.terminate()));

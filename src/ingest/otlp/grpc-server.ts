@@ -50,6 +50,11 @@ export interface OtlpGrpcServerOptions {
   handler: OtlpGrpcHandler;
   /** Called with unexpected handler errors, which clients only see as INTERNAL "internal error". */
   onError?: (error: unknown, signal: OtlpSignal) => void;
+  /**
+   * Hand the handler the raw (already decompressed) protobuf bytes instead of a decoded message, so decoding can
+   * happen off the event loop (Steward's decode workers). The handler then answers malformed bodies itself.
+   */
+  rawRequests?: boolean;
 }
 
 const FORCE_SHUTDOWN_AFTER_MS = 5_000;
@@ -69,7 +74,7 @@ class DecodeFailure {
   constructor(readonly error: OtlpDecodeError) {}
 }
 
-function exportMethod(signal: OtlpSignal, path: string): MethodDefinition<unknown, Uint8Array> {
+function exportMethod(signal: OtlpSignal, path: string, raw: boolean): MethodDefinition<unknown, Uint8Array> {
   return {
     path,
     requestStream: false,
@@ -78,6 +83,7 @@ function exportMethod(signal: OtlpSignal, path: string): MethodDefinition<unknow
       throw new Error('OTLP server definition: requests are never serialized server-side');
     },
     requestDeserialize: (bytes: Buffer): unknown => {
+      if (raw) return bytes;
       try {
         return decodeRequest(signal, bytes);
       } catch (err) {
@@ -141,7 +147,7 @@ function bindAddress(host: string, port: number): string {
 export function startOtlpGrpcServer(opts: OtlpGrpcServerOptions): Promise<GrpcListener> {
   const server = new Server({ 'grpc.max_receive_message_length': opts.maxReceiveMessageBytes });
   for (const { signal, path } of services) {
-    const definition: ServiceDefinition = { Export: exportMethod(signal, path) };
+    const definition: ServiceDefinition = { Export: exportMethod(signal, path, opts.rawRequests === true) };
     server.addService(definition, { Export: exportHandler(signal, opts) });
   }
   return new Promise((resolve, reject) => {
