@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { RollupRow } from '../contracts/rollup-columns.js';
 
 /**
  * Kysely table types — the canonical model of DESIGN §3 as stored. Times are epoch milliseconds (bigint columns;
@@ -143,6 +144,29 @@ export interface MetaTable {
   value: ColumnType<string, string, string>;
 }
 
+export type RollupsHourlyTable = RollupRow;
+
+/** Distinct (hour, session, session-level dimensions) seen; counts each session once per hour. */
+export interface RollupSessionHoursTable {
+  org_id: string;
+  hour: number;
+  session_id: string;
+  person_id: string;
+  department: string;
+  team: string;
+  surface: string;
+}
+
+/** Distinct (day, person, department, team, surface) with engaged activity: the base of DAU/WAU/MAU. */
+export interface RollupPersonDaysTable {
+  org_id: string;
+  day: number;
+  person_id: string;
+  department: string;
+  team: string;
+  surface: string;
+}
+
 export interface Database {
   people: PeopleTable;
   person_aliases: PersonAliasesTable;
@@ -153,6 +177,9 @@ export interface Database {
   metric_series: MetricSeriesTable;
   api_tokens: ApiTokensTable;
   meta: MetaTable;
+  rollups_hourly: RollupsHourlyTable;
+  rollup_session_hours: RollupSessionHoursTable;
+  rollup_person_days: RollupPersonDaysTable;
 }
 
 /** A stored event as read back (generated id resolved to number). */
