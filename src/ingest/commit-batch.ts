@@ -1,5 +1,7 @@
 import type { IdentityHints, NormalisedMetricPoint, PreparedBatch, SessionHints } from '../contracts/canonical.js';
 import { COL, type EventValues } from '../contracts/event-columns.js';
+import { addEvent, addMetricPoint, newIncrements } from '../analytics/rollup-aggregate.js';
+import { writeIncrements } from '../analytics/rollup-writer.js';
 import type { PersonResolver } from '../identity/person-resolver.js';
 import type { MetricSeriesTable } from '../store/database.js';
 import { insertEvents } from '../store/events.repo.js';
@@ -19,7 +21,8 @@ export interface CommitResult {
 
 /**
  * Writes one group of normalised batches in a single transaction: resolve people, insert events (deduplicated),
- * fold cumulative metrics into deltas, and add the new events into per-session and per-person totals.
+ * fold cumulative metrics into deltas, and add the new events and metric points into per-session and per-person
+ * totals and the hourly rollups (analytics/rollup-aggregate.ts).
  * Everything commits together or not at all, so an acknowledged export is fully stored.
  */
 export async function commitBatch(
@@ -44,11 +47,13 @@ export async function commitBatch(
       const sessionHints = new Map(batch.sessions);
       const sessions = new Map<string, SessionDelta>();
       const personUpdates = new Map<string, PersonUpdate>();
+      const rollups = newIncrements();
       let inserted = 0;
       for (let i = 0; i < rows.length; i++) {
         if (!fresh[i]) continue;
         inserted += 1;
         const row = rows[i] as EventValues;
+        addEvent(rollups, row);
         const personId = row[COL.person_id] as string | null;
         const sessionId = row[COL.session_id] as string | null;
         if (sessionId !== null) addToSession(sessions, row, sessionHints.get(sessionId), personId);
@@ -65,7 +70,10 @@ export async function commitBatch(
       const sessionPeople = new Map<string, string | null>();
       for (const [id, s] of sessions) sessionPeople.set(id, s.person_id);
       const metricRows = await metricPointRows(trx, batch.metrics, people, sessionPeople);
-      const metricsInserted = metricRows.length ? await insertMetricPoints(trx, metricRows) : 0;
+      const newMetrics = metricRows.length ? await insertMetricPoints(trx, metricRows) : new Set<string>();
+      const metricsInserted = newMetrics.size;
+      // delete(): a key repeated within the group was inserted once and must count once.
+      for (const m of metricRows) if (newMetrics.delete(m.dedupe_key)) addMetricPoint(rollups, m);
       for (const m of batch.metrics) {
         const personId = people.get(m.identity.key);
         if (personId) touchPerson(personUpdates, personId, m.identity, m.time);
@@ -73,6 +81,7 @@ export async function commitBatch(
 
       await upsertSessionDeltas(trx, store, sessions.values());
       await applyPersonUpdates(trx, personUpdates.values());
+      await writeIncrements(trx, store, rollups);
       return {
         eventsInserted: inserted,
         eventsDuplicate: rows.length - inserted,

@@ -31,16 +31,20 @@ export async function putSeriesStates(trx: Transaction<Database>, states: Iterab
   }
 }
 
-export async function insertMetricPoints(trx: Transaction<Database>, rows: readonly MetricPointRow[]): Promise<number> {
-  let inserted = 0;
+/** Inserts metric points, skipping stored dedupe keys; returns the keys actually inserted (they feed rollups). */
+export async function insertMetricPoints(
+  trx: Transaction<Database>,
+  rows: readonly MetricPointRow[],
+): Promise<Set<string>> {
+  const inserted = new Set<string>();
   for (let i = 0; i < rows.length; i += 1000) {
     const res = await trx
       .insertInto('metric_points')
       .values(rows.slice(i, i + 1000))
       .onConflict((oc) => oc.column('dedupe_key').doNothing())
-      .returning('id')
+      .returning('dedupe_key')
       .execute();
-    inserted += res.length;
+    for (const r of res) inserted.add(r.dedupe_key);
   }
   return inserted;
 }
