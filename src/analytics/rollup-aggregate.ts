@@ -263,6 +263,7 @@ export function addMetricPoint(inc: RollupIncrements, p: MetricPointInput): void
   r[counter] += Math.round(counter === 'active_time_ms' ? p.value * 1000 : p.value);
 }
 
+/** Which counter a metric point feeds (the names are ROLLUP_METRICS). */
 function metricCounter(name: string, type: string | null): RollupCounter | null {
   switch (name) {
     case 'claude_code.active_time.total':

@@ -3,6 +3,7 @@ import { isAppError } from '../errors/app-error.js';
 import { version } from '../version.js';
 import { registerDemoCommand } from './demo/demo.command.js';
 import { registerKeysCommand } from './keys.command.js';
+import { registerRollupsCommand } from './rollups.command.js';
 import { registerServeCommand } from './serve.command.js';
 import { registerStatusCommand } from './status.command.js';
 
@@ -16,6 +17,7 @@ export async function runCli(argv: readonly string[]): Promise<void> {
   registerStatusCommand(program);
   registerKeysCommand(program);
   registerDemoCommand(program);
+  registerRollupsCommand(program);
   try {
     await program.parseAsync(argv as string[]);
   } catch (err) {

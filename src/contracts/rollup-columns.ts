@@ -54,5 +54,13 @@ export type RollupDimensions = { [K in RollupDimension]: string };
 export type RollupCounters = { [K in RollupCounter]: number };
 export type RollupRow = { org_id: string; hour: number } & RollupDimensions & RollupCounters;
 
+/** The metrics that feed rollups (token and cost metrics do not: api_request events already count them). */
+export const ROLLUP_METRICS = [
+  'claude_code.active_time.total',
+  'claude_code.lines_of_code.count',
+  'claude_code.commit.count',
+  'claude_code.pull_request.count',
+] as const;
+
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;

@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import { sql, type Transaction } from 'kysely';
+import { EVENT_COLUMNS, type EventValues } from '../contracts/event-columns.js';
 import { ROLLUP_COUNTERS, ROLLUP_DIMENSIONS, type RollupRow } from '../contracts/rollup-columns.js';
 import type { Database, RollupPersonDaysTable, RollupSessionHoursTable } from './database.js';
 import type { Store } from './store.js';
@@ -90,16 +91,63 @@ export async function upsertRollups(
   }
 }
 
-/** Deletes rollups, session-hours and person-days from `hour` (and `day`) on — the first step of a rebuild. */
-export async function deleteRollupsSince(
+/** Deletes rollups, session-hours and person-days at or after `from` (a UTC midnight) — a rebuild's first step. */
+export async function deleteRollupsSince(trx: Transaction<Database>, org: string, from: number): Promise<void> {
+  await trx.deleteFrom('rollups_hourly').where('org_id', '=', org).where('hour', '>=', from).execute();
+  await trx.deleteFrom('rollup_session_hours').where('org_id', '=', org).where('hour', '>=', from).execute();
+  await trx.deleteFrom('rollup_person_days').where('org_id', '=', org).where('day', '>=', from).execute();
+}
+
+/** Columns a rollup needs; content and attrs (the wide part of a row) are left out of rebuild reads. */
+const ROLLUP_EVENT_COLUMNS = EVENT_COLUMNS.filter((c) => c !== 'content' && c !== 'attrs');
+
+/**
+ * Events at or after `from`, after the keyset position `after`, in (time, dedupe_key) order — the order of the
+ * unique index, so each chunk is an index range scan. Rows come back as value arrays in EVENT_COLUMNS order.
+ */
+export async function readEventChunk(
   trx: Transaction<Database>,
   org: string,
-  hour: number,
-  day: number,
-): Promise<void> {
-  await trx.deleteFrom('rollups_hourly').where('org_id', '=', org).where('hour', '>=', hour).execute();
-  await trx.deleteFrom('rollup_session_hours').where('org_id', '=', org).where('hour', '>=', hour).execute();
-  await trx.deleteFrom('rollup_person_days').where('org_id', '=', org).where('day', '>=', day).execute();
+  from: number,
+  after: { time: number; key: string } | null,
+  limit: number,
+): Promise<{ rows: EventValues[]; last: { time: number; key: string } | null }> {
+  let q = trx.selectFrom('events').select(ROLLUP_EVENT_COLUMNS).where('org_id', '=', org).where('time', '>=', from);
+  if (after) {
+    q = q.where((eb) =>
+      eb.or([eb('time', '>', after.time), eb.and([eb('time', '=', after.time), eb('dedupe_key', '>', after.key)])]),
+    );
+  }
+  const found = await q.orderBy('time').orderBy('dedupe_key').limit(limit).execute();
+  const rows = found.map((r) => {
+    const o = r as Record<string, unknown>;
+    return EVENT_COLUMNS.map((c) => o[c] ?? null);
+  });
+  const lastRow = found[found.length - 1];
+  return { rows, last: lastRow ? { time: lastRow.time, key: lastRow.dedupe_key } : null };
+}
+
+/** Metric points of one name at or after `from`, in (time, id) order through the (org, name, time) index. */
+export async function readMetricChunk(
+  trx: Transaction<Database>,
+  org: string,
+  name: string,
+  from: number,
+  after: { time: number; id: number } | null,
+  limit: number,
+) {
+  let q = trx
+    .selectFrom('metric_points')
+    .select(['id', 'org_id', 'time', 'name', 'type', 'value', 'person_id', 'surface', 'model', 'department', 'team'])
+    .where('org_id', '=', org)
+    .where('name', '=', name)
+    .where('time', '>=', from);
+  if (after) {
+    q = q.where((eb) =>
+      eb.or([eb('time', '>', after.time), eb.and([eb('time', '=', after.time), eb('id', '>', after.id)])]),
+    );
+  }
+  return q.orderBy('time').orderBy('id').limit(limit).execute();
 }
 
 function insertIgnoreSql(table: string, columns: readonly string[]): string {

@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { rebuildRollups } from '../analytics/rollup-rebuild.js';
+import { openStore } from '../store/store.js';
+import { addConfigOptions, configFromFlags, type ConfigFlags } from './config-options.js';
+
+/**
+ * `steward rollups rebuild --since <ISO time>`: recompute the hourly rollups from raw events and metric points —
+ * after a bug fix in the aggregation, an identity merge, or an import of historic data. Works on the configured
+ * store directly, like `steward keys`; safe while the server runs (one transaction; ingest waits for it).
+ */
+export function registerRollupsCommand(program: Command): void {
+  const rollups = program.command('rollups').description('maintain the hourly rollups dashboards read');
+  addConfigOptions(
+    rollups
+      .command('rebuild')
+      .description('recompute rollups from raw events from the UTC midnight at or before --since')
+      .requiredOption('--since <time>', 'ISO 8601 time, e.g. 2026-11-01 or 2026-11-01T00:00:00Z'),
+  ).action(async (flags: ConfigFlags & { since: string }) => {
+    const since = Date.parse(flags.since);
+    if (!Number.isFinite(since)) throw new Error(`--since must be an ISO 8601 time, got "${flags.since}"`);
+    const config = configFromFlags(flags);
+    const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+    try {
+      const started = performance.now();
+      const r = await rebuildRollups(store, since);
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      process.stdout.write(
+        `rebuilt rollups from ${new Date(r.from).toISOString()}: ${r.events} events, ${r.metricPoints} metric points in ${seconds} s\n`,
+      );
+    } finally {
+      await store.close();
+    }
+  });
+}
