@@ -1,4 +1,5 @@
 import { defineConfig, globalIgnores } from 'eslint/config';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 // typescript-eslint's `strict` set (a superset of `recommended`) without type information: the type-checked sets
@@ -23,6 +24,11 @@ export default defineConfig(
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-dynamic-delete': 'off',
     },
+  },
+  {
+    // The console (web/): the rules of hooks, and effects that list what they read.
+    files: ['web/src/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
   },
   {
     // The server logs through pino; only the CLI writes to the console (bench/, scripts/ and test/ are outside src/).

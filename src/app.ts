@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { registerAuth, type RouteRecord } from './api/auth-hook.js';
+import { registerConsoleRoutes } from './api/console.routes.js';
 import { registerEventRoutes } from './api/events.routes.js';
 import { registerKeyRoutes } from './api/keys.routes.js';
 import { buildOpenApi } from './api/openapi.js';
@@ -83,6 +84,7 @@ export function buildApp(config: Config, deps: { store: Store; logger: Logger; r
   registerStatusRoutes(http, specs, store, version);
   registerKeyRoutes(http, specs, store, verifier);
   http.get('/api/v1/openapi.json', { config: { access: PUBLIC } }, async () => buildOpenApi(specs, version));
+  registerConsoleRoutes(http);
 
   return {
     http,

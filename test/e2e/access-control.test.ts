@@ -74,9 +74,9 @@ describe('the route table', () => {
     }
   });
 
-  it('only health probes and the OpenAPI document are public', () => {
+  it('only health probes, the OpenAPI document and the console (static files, no data) are public', () => {
     const publicRoutes = routes.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`);
-    expect(publicRoutes.sort()).toEqual(['GET /api/v1/openapi.json', 'GET /healthz', 'GET /readyz']);
+    expect(publicRoutes.sort()).toEqual(['GET /', 'GET /*', 'GET /api/v1/openapi.json', 'GET /healthz', 'GET /readyz']);
   });
 
   it('registering a route without `config.access` fails (secure by default)', async () => {

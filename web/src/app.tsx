@@ -1,0 +1,133 @@
+import { useEffect, useSyncExternalStore, type ReactNode } from 'react';
+import { forgetToken, onSignedOut, storedToken } from './api/client';
+import { CostPage } from './pages/cost.page';
+import { LoginPage } from './pages/login.page';
+import { NotFoundPage } from './pages/not-found.page';
+import { OverviewPage } from './pages/overview.page';
+import { PeoplePage } from './pages/people.page';
+import { PersonPage } from './pages/person.page';
+import { SessionPage } from './pages/session.page';
+import { SessionsPage } from './pages/sessions.page';
+import { Link, match, navigate, useLocation } from './router';
+import { setThemeChoice, useThemeChoice, type ThemeChoice } from './theme';
+
+/**
+ * The pages that exist today. Tools & connectors and the access graph arrive with the analytics API; they are left
+ * out of the navigation until then rather than shown empty.
+ */
+const NAV = [
+  { href: '/', label: 'Overview', section: '' },
+  { href: '/people', label: 'People', section: 'people' },
+  { href: '/sessions', label: 'Sessions', section: 'sessions' },
+  { href: '/cost', label: 'Cost', section: 'cost' },
+];
+
+function route(path: string): ReactNode {
+  if (path === '/' || path === '') return <OverviewPage />;
+  if (path === '/people') return <PeoplePage />;
+  if (path === '/sessions') return <SessionsPage />;
+  if (path === '/cost') return <CostPage />;
+  const person = match('/people/:id', path);
+  if (person?.id) return <PersonPage key={person.id} id={person.id} />;
+  const session = match('/sessions/:id', path);
+  if (session?.id) return <SessionPage key={session.id} id={session.id} />;
+  return <NotFoundPage path={path} />;
+}
+
+const tokenListeners = new Set<() => void>();
+/** Whether the last sign-out was the server refusing the token (as opposed to the Sign out button). */
+let expired = false;
+onSignedOut(() => {
+  expired = true;
+});
+function useSignedIn(): boolean {
+  return useSyncExternalStore(
+    (l) => {
+      tokenListeners.add(l);
+      const off = onSignedOut(l);
+      return () => {
+        tokenListeners.delete(l);
+        off();
+      };
+    },
+    () => storedToken() !== null,
+  );
+}
+
+export function App() {
+  const { path, query } = useLocation();
+  const signedIn = useSignedIn();
+
+  useEffect(() => {
+    if (!signedIn && path !== '/login') {
+      const here = window.location.pathname + window.location.search;
+      const q = new URLSearchParams();
+      if (here !== '/') q.set('next', here);
+      if (expired) q.set('reason', 'expired');
+      navigate(q.size ? `/login?${q.toString()}` : '/login', { replace: true });
+    }
+  }, [signedIn, path]);
+
+  if (path === '/login') {
+    const next = query.get('next') ?? '/';
+    if (signedIn) {
+      navigate(next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
+      return null;
+    }
+    return <LoginPage next={next} reason={query.get('reason')} />;
+  }
+  if (!signedIn) return null;
+
+  const section = path.split('/')[1] ?? '';
+  const signOut = (): void => {
+    forgetToken();
+    expired = false;
+    for (const l of tokenListeners) l();
+  };
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <aside className="sidebar">
+        <Link href="/" className="brand">
+          <img src="/favicon.svg" alt="" width={24} height={24} /> Steward
+        </Link>
+        <nav aria-label="Console">
+          <ul className="nav">
+            {NAV.map((n) => (
+              <li key={n.href}>
+                <Link href={n.href} aria-current={n.section === section ? 'page' : undefined}>
+                  {n.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="sidebar-footer">
+          <ThemeSelect />
+          <button type="button" className="button button-quiet" onClick={signOut}>
+            Sign out
+          </button>
+        </div>
+      </aside>
+      <main id="main" className="main">
+        {route(path)}
+      </main>
+    </div>
+  );
+}
+
+function ThemeSelect() {
+  const choice = useThemeChoice();
+  return (
+    <label className="theme-select">
+      <span>Theme</span>
+      <select value={choice} onChange={(e) => setThemeChoice(e.target.value as ThemeChoice)}>
+        <option value="system">System</option>
+        <option value="light">Light</option>
+        <option value="dark">Dark</option>
+      </select>
+    </label>
+  );
+}
