@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { registerAnalyticsRoutes } from './api/analytics.routes.js';
 import { registerAuth, type RouteRecord } from './api/auth-hook.js';
 import { registerConsoleRoutes } from './api/console.routes.js';
 import { registerEventRoutes } from './api/events.routes.js';
@@ -83,6 +84,7 @@ export function buildApp(config: Config, deps: { store: Store; logger: Logger; r
   registerEventRoutes(http, specs, store);
   registerStatusRoutes(http, specs, store, version);
   registerKeyRoutes(http, specs, store, verifier);
+  registerAnalyticsRoutes(http, specs, store);
   http.get('/api/v1/openapi.json', { config: { access: PUBLIC } }, async () => buildOpenApi(specs, version));
   registerConsoleRoutes(http);
 

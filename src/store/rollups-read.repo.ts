@@ -1,0 +1,73 @@
+import { sql, type Kysely } from 'kysely';
+import {
+  ROLLUP_COUNTERS,
+  type RollupCounters,
+  type RollupDimension,
+  type RollupDimensions,
+} from '../contracts/rollup-columns.js';
+import type { Database, RollupPersonDaysTable } from './database.js';
+
+/** Dashboard reads over the rollup tables. Windows are [from, to) in whole hours (or days), always bounded. */
+export interface RollupQuery {
+  org: string;
+  from: number;
+  to: number;
+  /** Dimension to group by; without it one row of totals comes back (key ''). */
+  groupBy?: RollupDimension | undefined;
+  /** Exact-match filters on dimensions ('' matches rows where the dimension was absent). */
+  filters?: Partial<RollupDimensions> | undefined;
+}
+
+export type RollupSums = { key: string } & RollupCounters;
+
+/** Sums every counter over the window, per group. Served by the (org, hour, …) primary key. */
+export async function sumRollups(db: Kysely<Database>, q: RollupQuery): Promise<RollupSums[]> {
+  const group = q.groupBy;
+  let query = db
+    .selectFrom('rollups_hourly')
+    .select(group ? sql<string>`${sql.ref(group)}`.as('key') : sql<string>`''`.as('key'))
+    .select(ROLLUP_COUNTERS.map((c) => sql<number>`coalesce(sum(${sql.ref(c)}), 0)`.as(c)))
+    .where('org_id', '=', q.org)
+    .where('hour', '>=', q.from)
+    .where('hour', '<', q.to);
+  for (const [dim, value] of Object.entries(q.filters ?? {})) {
+    if (value !== undefined) query = query.where(dim as RollupDimension, '=', value);
+  }
+  if (group) query = query.groupBy(group);
+  const rows = await query.execute();
+  return rows.map((r) => {
+    const o = r as unknown as Record<string, unknown>;
+    const out = { key: String(o['key'] ?? '') } as RollupSums;
+    for (const c of ROLLUP_COUNTERS) out[c] = Number(o[c] ?? 0);
+    return out;
+  });
+}
+
+/** Person-days in [from, to): the base of DAU/WAU/MAU (a few rows per active person per day). */
+export async function personDays(
+  db: Kysely<Database>,
+  org: string,
+  from: number,
+  to: number,
+): Promise<RollupPersonDaysTable[]> {
+  return db
+    .selectFrom('rollup_person_days')
+    .selectAll()
+    .where('org_id', '=', org)
+    .where('day', '>=', from)
+    .where('day', '<', to)
+    .execute();
+}
+
+/** Known people (not merged away): whom adoption is measured against. */
+export async function knownPeople(
+  db: Kysely<Database>,
+  org: string,
+): Promise<{ id: string; display_name: string; first_seen: number; department: string | null; team: string | null }[]> {
+  return db
+    .selectFrom('people')
+    .select(['id', 'display_name', 'first_seen', 'department', 'team'])
+    .where('org_id', '=', org)
+    .where('merged_into', 'is', null)
+    .execute();
+}
