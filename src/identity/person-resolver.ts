@@ -60,8 +60,10 @@ export class PersonResolver {
         cost_center: hints.costCenter,
         manager: null,
         is_demo: hints.isDemo ? 1 : 0,
+        // Seen-times come from the events (applyPersonUpdates widens them in the same transaction); starting from
+        // (now, 0) means the first update sets both to event time, not to the time Steward received the export.
         first_seen: now,
-        last_seen: now,
+        last_seen: 0,
         merged_into: null,
       });
     } else if (ownerIds.length === 1) {

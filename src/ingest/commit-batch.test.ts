@@ -43,6 +43,9 @@ describe.each(engines)('commitBatch on %s', (dialect) => {
     expect(people).toHaveLength(1);
     expect(people[0]).toMatchObject({ department: 'finance', team: 'close', cost_center: 'fin-001' });
     expect(s.person_id).toBe(people[0]!.id);
+    // A person's seen-times are event times, not the time the export arrived.
+    expect(people[0]!.first_seen).toBe(s.first_seen);
+    expect(people[0]!.last_seen).toBe(s.last_seen);
   });
 
   it('counts a retried export once (dedupe keys), including session totals', async () => {
