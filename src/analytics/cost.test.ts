@@ -4,7 +4,7 @@ import type { RollupSums } from '../store/rollups-read.repo.js';
 import { cacheHitRatio, monthForecast, rankSpenders } from './cost.js';
 
 const sums = (key: string, cost: number): RollupSums =>
-  ({ key, ...Object.fromEntries(ROLLUP_COUNTERS.map((c) => [c, 0])), cost_micros: cost }) as RollupSums;
+  ({ key, keys: [key], ...Object.fromEntries(ROLLUP_COUNTERS.map((c) => [c, 0])), cost_micros: cost }) as RollupSums;
 
 describe('cost', () => {
   it('cache hit ratio is cache reads over all input-side tokens', () => {

@@ -1,4 +1,11 @@
-import { DAY_MS, type RollupDimension, type RollupDimensions } from '../contracts/rollup-columns.js';
+import {
+  DAY_MS,
+  ROLLUP_COUNTERS,
+  type RollupCounter,
+  type RollupCounters,
+  type RollupDimension,
+  type RollupDimensions,
+} from '../contracts/rollup-columns.js';
 import { knownPeople, sumRollups, type RollupSums } from '../store/rollups-read.repo.js';
 import type { Store } from '../store/store.js';
 import { hourOf } from './rollup-aggregate.js';
@@ -109,28 +116,56 @@ export function rankSpenders(
   return { top, growing };
 }
 
+/** The counters a cost report reads: summing only these keeps wide windows fast. */
+const COST_COUNTERS = [
+  'requests',
+  'input_tokens',
+  'output_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'cost_micros',
+] as const satisfies readonly RollupCounter[];
+
+/** Folds finer groups into coarser ones (or one total with `pick` returning ''). */
+export function foldSums(rows: readonly RollupSums[], pick: (r: RollupSums) => string): RollupSums[] {
+  const out = new Map<string, RollupSums>();
+  for (const r of rows) {
+    const key = pick(r);
+    let acc = out.get(key);
+    if (!acc) {
+      acc = { ...r, key, keys: [key] };
+      out.set(key, acc);
+      continue;
+    }
+    for (const c of COST_COUNTERS) acc[c] += r[c];
+  }
+  return [...out.values()];
+}
+
 export async function costReport(store: Store, q: CostQuery) {
   const org = 'default';
   const from = hourOf(q.from);
   const len = q.to - from;
   const dim = dimensionOf(q.groupBy);
-  const base = { org, filters: q.filters };
   const asOf = Math.min(q.to, q.now);
   const monthStart = Date.UTC(new Date(asOf - 1).getUTCFullYear(), new Date(asOf - 1).getUTCMonth(), 1);
-  const [totals, groups, previousGroups, people, previousPeople, mtd, known] = await Promise.all([
-    sumRollups(store.db, { ...base, from, to: q.to }),
-    sumRollups(store.db, { ...base, from, to: q.to, groupBy: dim }),
-    sumRollups(store.db, { ...base, from: from - len, to: from, groupBy: dim }),
-    sumRollups(store.db, { ...base, from, to: q.to, groupBy: 'person_id' }),
-    sumRollups(store.db, { ...base, from: from - len, to: from, groupBy: 'person_id' }),
-    sumRollups(store.db, { ...base, from: monthStart, to: asOf }),
+  // One grouped read per window, by (dimension, person): totals, groups and spenders all fold from it.
+  const groupBy: RollupDimension[] = dim === 'person_id' ? ['person_id'] : [dim, 'person_id'];
+  const base = { org, filters: q.filters, counters: COST_COUNTERS, requestsOnly: true };
+  const [current, previous, mtd, known] = await Promise.all([
+    sumRollups(store.db, { ...base, from, to: q.to, groupBy }),
+    sumRollups(store.db, { ...base, from: from - len, to: from, groupBy }),
+    sumRollups(store.db, { ...base, from: monthStart, to: asOf, counters: ['cost_micros'] }),
     knownPeople(store.db, org),
   ]);
-  const total = totals[0] as RollupSums;
+  const person = (r: RollupSums) => r.keys[r.keys.length - 1] as string;
+  const total = foldSums(current, () => '')[0] ?? zeroSums();
+  const groups = foldSums(current, (r) => r.key);
+  const previousGroups = foldSums(previous, (r) => r.key);
   const previousTotal = previousGroups.reduce((n, g) => n + g.cost_micros, 0);
   const prevByKey = new Map(previousGroups.map((g) => [g.key, g.cost_micros]));
   const names = new Map(known.map((p) => [p.id, p.display_name]));
-  const spenders = rankSpenders(people, previousPeople, names);
+  const spenders = rankSpenders(foldSums(current, person), foldSums(previous, person), names);
   return {
     from: new Date(from).toISOString(),
     to: new Date(q.to).toISOString(),
@@ -144,7 +179,6 @@ export async function costReport(store: Store, q: CostQuery) {
       cost_usd_estimate: usd(previousTotal),
     },
     groups: groups
-      .filter((g) => g.requests > 0 || g.cost_micros > 0 || (prevByKey.get(g.key) ?? 0) > 0)
       .sort((a, b) => b.cost_micros - a.cost_micros || b.requests - a.requests)
       .map((g) => ({
         key: g.key === '' ? null : g.key,
@@ -155,6 +189,10 @@ export async function costReport(store: Store, q: CostQuery) {
       })),
     top_spenders: spenders.top,
     fastest_growing_spenders: spenders.growing,
-    month_to_date: monthForecast(asOf, (mtd[0] as RollupSums).cost_micros),
+    month_to_date: monthForecast(asOf, mtd[0]?.cost_micros ?? 0),
   };
+}
+
+function zeroSums(): RollupSums {
+  return { key: '', keys: [], ...(Object.fromEntries(ROLLUP_COUNTERS.map((c) => [c, 0])) as RollupCounters) };
 }

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import {
   ROLLUP_COUNTERS,
+  type RollupCounter,
   type RollupCounters,
   type RollupDimension,
   type RollupDimensions,
@@ -12,32 +13,40 @@ export interface RollupQuery {
   org: string;
   from: number;
   to: number;
-  /** Dimension to group by; without it one row of totals comes back (key ''). */
-  groupBy?: RollupDimension | undefined;
+  /** Dimensions to group by, in order; without any, one row of totals comes back (keys []). */
+  groupBy?: readonly RollupDimension[] | undefined;
+  /** Counters to sum (the others come back 0): fewer sums is most of a wide window's cost. Default: all. */
+  counters?: readonly RollupCounter[] | undefined;
+  /** Only rows with API requests — the rows that carry tokens and cost. */
+  requestsOnly?: boolean | undefined;
   /** Exact-match filters on dimensions ('' matches rows where the dimension was absent). */
   filters?: Partial<RollupDimensions> | undefined;
 }
 
-export type RollupSums = { key: string } & RollupCounters;
+/** Sums for one group: `keys` in `groupBy` order ('' where the dimension was absent), `key` the first of them. */
+export type RollupSums = { key: string; keys: string[] } & RollupCounters;
 
 /** Sums every counter over the window, per group. Served by the (org, hour, …) primary key. */
 export async function sumRollups(db: Kysely<Database>, q: RollupQuery): Promise<RollupSums[]> {
-  const group = q.groupBy;
+  const groups = q.groupBy ?? [];
+  const counters = q.counters ?? ROLLUP_COUNTERS;
   let query = db
     .selectFrom('rollups_hourly')
-    .select(group ? sql<string>`${sql.ref(group)}`.as('key') : sql<string>`''`.as('key'))
-    .select(ROLLUP_COUNTERS.map((c) => sql<number>`coalesce(sum(${sql.ref(c)}), 0)`.as(c)))
+    .select(groups.map((g, i) => sql<string>`${sql.ref(g)}`.as(`k${i}`)))
+    .select(counters.map((c) => sql<number>`coalesce(sum(${sql.ref(c)}), 0)`.as(c)))
     .where('org_id', '=', q.org)
     .where('hour', '>=', q.from)
     .where('hour', '<', q.to);
+  if (q.requestsOnly) query = query.where('requests', '>', 0);
   for (const [dim, value] of Object.entries(q.filters ?? {})) {
     if (value !== undefined) query = query.where(dim as RollupDimension, '=', value);
   }
-  if (group) query = query.groupBy(group);
+  if (groups.length) query = query.groupBy([...groups]);
   const rows = await query.execute();
   return rows.map((r) => {
     const o = r as unknown as Record<string, unknown>;
-    const out = { key: String(o['key'] ?? '') } as RollupSums;
+    const keys = groups.map((_, i) => String(o[`k${i}`] ?? ''));
+    const out = { key: keys[0] ?? '', keys } as RollupSums;
     for (const c of ROLLUP_COUNTERS) out[c] = Number(o[c] ?? 0);
     return out;
   });

@@ -121,7 +121,7 @@ async function openPostgres(url: string, schema: string | undefined): Promise<St
 async function migrateToLatest(store: Store): Promise<void> {
   const migrations: Record<string, Migration> = {
     '0001-initial': initialMigration(store.dialect),
-    '0002-rollups': rollupsMigration(),
+    '0002-rollups': rollupsMigration(store.dialect),
   };
   const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
   // Name the schema explicitly: Kysely's existence check for its migration tables otherwise matches a table of the
