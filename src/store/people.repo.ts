@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Alias } from '../contracts/canonical.js';
 import type { Database, PeopleTable } from './database.js';
+import { moveRollups } from './rollups-merge.repo.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -40,7 +41,7 @@ export async function getPeopleByIds(db: Db, ids: readonly string[]): Promise<Pe
 }
 
 /**
- * Folds `fromId` into `intoId`: aliases, events, sessions and metric points are repointed, the loser keeps a
+ * Folds `fromId` into `intoId`: aliases, events, sessions, metric points and rollups are repointed; the loser keeps a
  * `merged_into` tombstone (so old links still resolve) and the merge is recorded with the alias that linked them.
  */
 export async function mergePeople(db: Db, fromId: string, intoId: string, link: Alias, now: number): Promise<void> {
@@ -48,6 +49,7 @@ export async function mergePeople(db: Db, fromId: string, intoId: string, link: 
   await db.updateTable('events').set({ person_id: intoId }).where('person_id', '=', fromId).execute();
   await db.updateTable('sessions').set({ person_id: intoId }).where('person_id', '=', fromId).execute();
   await db.updateTable('metric_points').set({ person_id: intoId }).where('person_id', '=', fromId).execute();
+  await moveRollups(db, fromId, intoId);
   const [from, into] = await Promise.all([
     db.selectFrom('people').selectAll().where('id', '=', fromId).executeTakeFirst(),
     db.selectFrom('people').selectAll().where('id', '=', intoId).executeTakeFirst(),

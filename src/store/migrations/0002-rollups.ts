@@ -32,12 +32,12 @@ export function rollupsMigration(dialect: Dialect) {
         .addPrimaryKeyConstraint('rollups_hourly_pk', ['org_id', 'hour', ...ROLLUP_DIMENSIONS])
         .modifyEnd(clustered)
         .execute();
-      // The primary key (org, hour, …) serves every dashboard window; per-person drill-downs over long windows get
-      // their own index because person_id is not a prefix of the key.
+      // The primary key (org, hour, …) serves every dashboard window; per-person drill-downs over long windows and
+      // identity merges (which move a person's rollups) get their own index: person_id is not a prefix of the key.
       await db.schema
         .createIndex('rollups_hourly_person')
         .on('rollups_hourly')
-        .columns(['org_id', 'person_id', 'hour'])
+        .columns(['person_id', 'hour'])
         .execute();
 
       await db.schema
@@ -62,6 +62,12 @@ export function rollupsMigration(dialect: Dialect) {
         .execute();
 
       await db.schema
+        .createIndex('rollup_session_hours_person')
+        .on('rollup_session_hours')
+        .column('person_id')
+        .execute();
+
+      await db.schema
         .createTable('rollup_person_days')
         .addColumn('org_id', 'text', (c) => c.notNull())
         .addColumn('day', big, (c) => c.notNull())
@@ -79,6 +85,7 @@ export function rollupsMigration(dialect: Dialect) {
         ])
         .modifyEnd(clustered)
         .execute();
+      await db.schema.createIndex('rollup_person_days_person').on('rollup_person_days').column('person_id').execute();
     },
   };
 }
