@@ -1,6 +1,6 @@
 import type { EventValues } from '../contracts/event-columns.js';
 import { ROLLUP_METRICS } from '../contracts/rollup-columns.js';
-import { deleteRollupsSince, readEventChunk, readMetricChunk } from '../store/rollups.repo.js';
+import { deleteRollupsSince, lockRollups, readEventChunk, readMetricChunk } from '../store/rollups.repo.js';
 import type { Store } from '../store/store.js';
 import { addEvent, addMetricPoint, dayOf, newIncrements } from './rollup-aggregate.js';
 import { writeIncrements } from './rollup-writer.js';
@@ -19,11 +19,13 @@ const CHUNK = 20_000;
  * (readers see the old rollups or the new, never a half-built window). Starts at the UTC midnight at or before
  * `since` because person-days are daily. Reads keyset chunks through the time-led indexes and feeds them to the
  * same pure aggregation ingest uses; chunk boundaries do not matter because counters add and the session/person
- * sets dedupe. Also the repair after identity merges: merges repoint events to the surviving person, not rollups.
+ * sets dedupe. Ingest waits while it runs (see lockRollups; on SQLite a commit waits up to busy_timeout, then the
+ * exporter is told to retry).
  */
 export async function rebuildRollups(store: Store, since: number, org = 'default'): Promise<RebuildResult> {
   const from = dayOf(since);
   return store.db.transaction().execute(async (trx) => {
+    await lockRollups(trx, store);
     await deleteRollupsSince(trx, org, from);
     let events = 0;
     let after: { time: number; key: string } | null = null;

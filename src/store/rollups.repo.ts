@@ -91,6 +91,18 @@ export async function upsertRollups(
   }
 }
 
+/**
+ * Makes a rebuild exclusive against concurrent ingest. PostgreSQL: EXCLUSIVE table locks wait for ingest
+ * transactions that already wrote rollups to commit (so the rebuild sees their events) and hold back new ones until
+ * the rebuild commits (their events were invisible to it, so their own increments are still needed). SQLite needs
+ * nothing: the rebuild's first statement takes the single writer lock.
+ */
+export async function lockRollups(trx: Transaction<Database>, store: Store): Promise<void> {
+  if (store.dialect !== 'postgres') return;
+  // The order ingest writes them in (rollup-writer.ts), so a waiting ingest cannot deadlock with the rebuild.
+  await sql`lock table rollup_session_hours, rollup_person_days, rollups_hourly in exclusive mode`.execute(trx);
+}
+
 /** Deletes rollups, session-hours and person-days at or after `from` (a UTC midnight) — a rebuild's first step. */
 export async function deleteRollupsSince(trx: Transaction<Database>, org: string, from: number): Promise<void> {
   await trx.deleteFrom('rollups_hourly').where('org_id', '=', org).where('hour', '>=', from).execute();
