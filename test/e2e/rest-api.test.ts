@@ -121,6 +121,8 @@ describe.each(engines)('REST API on %s', (dialect) => {
       '/api/v1/sessions/{id}',
       '/api/v1/events',
       '/api/v1/usage/summary',
+      '/api/v1/analytics/adoption',
+      '/api/v1/analytics/cost',
     ]) {
       expect(doc.paths[p]?.get?.['x-steward-roles']).toEqual(['admin', 'analyst']);
     }
