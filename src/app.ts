@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { registerAnalyticsRoutes } from './api/analytics.routes.js';
 import { registerAuth, type RouteRecord } from './api/auth-hook.js';
 import { registerConsoleRoutes } from './api/console.routes.js';
+import { registerDiscoveryRoutes } from './api/discovery.routes.js';
 import { registerEventRoutes } from './api/events.routes.js';
 import { registerKeyRoutes } from './api/keys.routes.js';
 import { buildOpenApi } from './api/openapi.js';
@@ -85,6 +86,7 @@ export function buildApp(config: Config, deps: { store: Store; logger: Logger; r
   registerStatusRoutes(http, specs, store, version);
   registerKeyRoutes(http, specs, store, verifier);
   registerAnalyticsRoutes(http, specs, store);
+  registerDiscoveryRoutes(http, specs, store);
   http.get('/api/v1/openapi.json', { config: { access: PUBLIC } }, async () => buildOpenApi(specs, version));
   registerConsoleRoutes(http);
 

@@ -123,6 +123,8 @@ describe.each(engines)('REST API on %s', (dialect) => {
       '/api/v1/usage/summary',
       '/api/v1/analytics/adoption',
       '/api/v1/analytics/cost',
+      '/api/v1/analytics/discovery',
+      '/api/v1/analytics/graph',
     ]) {
       expect(doc.paths[p]?.get?.['x-steward-roles']).toEqual(['admin', 'analyst']);
     }

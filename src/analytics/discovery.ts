@@ -1,0 +1,217 @@
+import { DAY_MS, HOUR_MS, type RollupDimension } from '../contracts/rollup-columns.js';
+import {
+  dimensionByPerson,
+  dimensionValuesSeen,
+  sessionWorkspaces,
+  type DimensionPersonRow,
+} from '../store/discovery-read.repo.js';
+import { knownPeople } from '../store/rollups-read.repo.js';
+import type { Store } from '../store/store.js';
+import { hourOf } from './rollup-aggregate.js';
+
+/**
+ * Discovery (issue 3 §6): everything seen in a window — people, models, agent types, skills, plugins, MCP servers
+ * (from the hourly rollups) and workspace folders (from sessions) — with first/last seen and who used it; what is
+ * new in the last 7 days before `to`; and people active in telemetry with no known department.
+ */
+export const discoveryKinds = ['person', 'model', 'agent', 'skill', 'plugin', 'mcp_server', 'workspace'] as const;
+export type DiscoveryKind = (typeof discoveryKinds)[number];
+
+const ROLLUP_KINDS: readonly { kind: DiscoveryKind; dim: RollupDimension }[] = [
+  { kind: 'person', dim: 'person_id' },
+  { kind: 'model', dim: 'model' },
+  { kind: 'agent', dim: 'agent' },
+  { kind: 'skill', dim: 'skill' },
+  { kind: 'plugin', dim: 'plugin' },
+  { kind: 'mcp_server', dim: 'mcp_server' },
+];
+
+export const NEW_WITHIN_MS = 7 * DAY_MS;
+/** How far before the 7-day "new" span Steward looks to decide whether something was seen before. */
+export const NEW_LOOKBACK_MS = 366 * DAY_MS;
+const TOP_PEOPLE = 5;
+const MAX_SESSIONS = 50_000;
+
+export const UNSANCTIONED_NOTE =
+  'Steward has no seat or licence table yet: unsanctioned candidates are people active in telemetry whose ' +
+  'department is unknown (neither the people directory nor their telemetry names one). Review before acting.';
+
+export interface PersonInfo {
+  id: string;
+  display_name: string;
+  first_seen: number;
+  department: string | null;
+  team: string | null;
+}
+
+export interface Use {
+  value: string;
+  person_id: string;
+  first_seen: number;
+  last_seen: number;
+  calls: number;
+}
+
+export interface DiscoveredItem {
+  kind: DiscoveryKind;
+  value: string;
+  label: string;
+  first_seen: string;
+  last_seen: string;
+  people: number;
+  top_people: { person_id: string; display_name: string | null; calls: number }[];
+}
+
+const iso = (t: number): string => new Date(t).toISOString();
+
+/** Rollup rows → uses: a rollup hour counts as seen from its start to its end. */
+export function usesFromRollups(rows: readonly DimensionPersonRow[]): Use[] {
+  return rows.map((r) => ({
+    value: r.value,
+    person_id: r.person_id,
+    first_seen: r.first_hour,
+    last_seen: r.last_hour + HOUR_MS,
+    calls: r.calls,
+  }));
+}
+
+/** One use per (folder, person) from sessions (their `workspace_paths` JSON), calls = sessions. */
+export function usesFromSessions(
+  rows: readonly { person_id: string | null; workspace_paths: string; first_seen: number; last_seen: number }[],
+): Use[] {
+  const out = new Map<string, Use>();
+  for (const r of rows) {
+    let paths: unknown;
+    try {
+      paths = JSON.parse(r.workspace_paths);
+    } catch {
+      continue;
+    }
+    if (!Array.isArray(paths)) continue;
+    for (const p of new Set(paths.filter((x): x is string => typeof x === 'string' && x !== ''))) {
+      const person = r.person_id ?? '';
+      const k = `${p}\u0001${person}`;
+      const u = out.get(k);
+      if (!u) out.set(k, { value: p, person_id: person, first_seen: r.first_seen, last_seen: r.last_seen, calls: 1 });
+      else {
+        u.first_seen = Math.min(u.first_seen, r.first_seen);
+        u.last_seen = Math.max(u.last_seen, r.last_seen);
+        u.calls += 1;
+      }
+    }
+  }
+  return [...out.values()];
+}
+
+/** Folds uses into items per value: first/last seen, distinct people, the top people by activity. */
+export function summarise(kind: DiscoveryKind, uses: readonly Use[], people: ReadonlyMap<string, PersonInfo>) {
+  const byValue = new Map<string, Use[]>();
+  for (const u of uses) {
+    let list = byValue.get(u.value);
+    if (!list) byValue.set(u.value, (list = []));
+    list.push(u);
+  }
+  const items: (DiscoveredItem & { first_ms: number })[] = [];
+  for (const [value, list] of byValue) {
+    const perPerson = new Map<string, number>();
+    for (const u of list)
+      if (u.person_id !== '') perPerson.set(u.person_id, (perPerson.get(u.person_id) ?? 0) + u.calls);
+    const first = Math.min(...list.map((u) => u.first_seen));
+    const last = Math.max(...list.map((u) => u.last_seen));
+    items.push({
+      kind,
+      value,
+      label: kind === 'person' ? (people.get(value)?.display_name ?? value) : value,
+      first_seen: iso(first),
+      last_seen: iso(last),
+      first_ms: first,
+      people: perPerson.size,
+      top_people: [...perPerson]
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .slice(0, TOP_PEOPLE)
+        .map(([id, calls]) => ({ person_id: id, display_name: people.get(id)?.display_name ?? null, calls })),
+    });
+  }
+  items.sort((a, b) => b.people - a.people || a.value.localeCompare(b.value));
+  return items;
+}
+
+export async function discoveryReport(store: Store, q: { from: number; to: number }) {
+  const org = 'default';
+  const from = hourOf(q.from);
+  const to = hourOf(q.to - 1) + HOUR_MS; // whole hours covering [from, to)
+  const newSince = to - NEW_WITHIN_MS;
+  const [peopleRows, workspaceRows, ...rollupRows] = await Promise.all([
+    knownPeople(store.db, org),
+    sessionWorkspaces(store.db, org, from, to, MAX_SESSIONS),
+    ...ROLLUP_KINDS.map((k) => dimensionByPerson(store.db, org, k.dim, from, to)),
+  ]);
+  const people = new Map<string, PersonInfo>(peopleRows.map((p) => [p.id, { ...p, first_seen: Number(p.first_seen) }]));
+
+  const sections: Record<DiscoveryKind, ReturnType<typeof summarise>> = {} as never;
+  ROLLUP_KINDS.forEach((k, i) => {
+    sections[k.kind] = summarise(k.kind, usesFromRollups(rollupRows[i] ?? []), people);
+  });
+  sections.workspace = summarise('workspace', usesFromSessions(workspaceRows), people);
+
+  // People: Steward's first sight of a person is `people.first_seen`, whatever the window.
+  for (const item of sections.person) {
+    const p = people.get(item.value);
+    if (p) item.first_ms = Math.min(item.first_ms, p.first_seen);
+  }
+  // Other rollup dimensions: a value first seen in the window's last 7 days is new unless the rollups show it in
+  // the year before those 7 days (the window may start later than that).
+  for (const k of ROLLUP_KINDS) {
+    if (k.kind === 'person') continue;
+    const candidates = sections[k.kind].filter((x) => x.first_ms >= newSince).map((x) => x.value);
+    if (candidates.length === 0) continue;
+    const before = await dimensionValuesSeen(store.db, org, k.dim, candidates, newSince - NEW_LOOKBACK_MS, newSince);
+    for (const item of sections[k.kind]) if (before.has(item.value)) item.first_ms = Math.min(item.first_ms, from - 1);
+  }
+  // Workspaces: a folder is new unless a session before the 7 days (within the lookback) reported it.
+  const wsCandidates = sections.workspace.filter((x) => x.first_ms >= newSince);
+  if (wsCandidates.length > 0) {
+    const older = usesFromSessions(
+      await sessionWorkspaces(store.db, org, newSince - NEW_LOOKBACK_MS, newSince, MAX_SESSIONS),
+    );
+    const seen = new Set(older.filter((u) => u.first_seen < newSince).map((u) => u.value));
+    for (const item of sections.workspace) if (seen.has(item.value)) item.first_ms = Math.min(item.first_ms, from - 1);
+  }
+
+  const strip = ({ first_ms: _f, ...rest }: DiscoveredItem & { first_ms: number }): DiscoveredItem => rest;
+  const newThisWeek = discoveryKinds
+    .flatMap((k) => sections[k].filter((x) => x.first_ms >= newSince && x.first_ms < to))
+    .map((x) => ({ ...strip(x), first_seen: iso(Math.max(x.first_ms, from)) }))
+    .sort((a, b) => a.first_seen.localeCompare(b.first_seen) || a.value.localeCompare(b.value));
+
+  // Unsanctioned candidates: active people without a department in the directory or in any of their telemetry.
+  const telemetryDept = new Map<string, string>();
+  const deptRows = await dimensionByPerson(store.db, org, 'department', from, to);
+  for (const r of deptRows) telemetryDept.set(r.person_id, r.value);
+  const unsanctioned = sections.person
+    .filter((x) => !people.get(x.value)?.department && !telemetryDept.has(x.value))
+    .map((x) => ({
+      person_id: x.value,
+      display_name: people.get(x.value)?.display_name ?? null,
+      first_seen: iso(x.first_ms),
+      last_seen: x.last_seen,
+      reason: 'no known department',
+    }));
+
+  return {
+    from: iso(from),
+    to: iso(to),
+    new_since: iso(newSince),
+    seat_table: null,
+    unsanctioned_note: UNSANCTIONED_NOTE,
+    people: sections.person.map(strip),
+    models: sections.model.map(strip),
+    agents: sections.agent.map(strip),
+    skills: sections.skill.map(strip),
+    plugins: sections.plugin.map(strip),
+    mcp_servers: sections.mcp_server.map(strip),
+    workspaces: sections.workspace.map(strip),
+    new_this_week: newThisWeek,
+    unsanctioned_candidates: unsanctioned,
+  };
+}

@@ -1,0 +1,208 @@
+import { HOUR_MS, type RollupDimension } from '../contracts/rollup-columns.js';
+import {
+  dimensionByPerson,
+  sessionWorkspaces,
+  toolUses,
+  type ScopeFilters,
+  type ToolUseRow,
+} from '../store/discovery-read.repo.js';
+import { knownPeople } from '../store/rollups-read.repo.js';
+import type { Store } from '../store/store.js';
+import { usesFromSessions } from './discovery.js';
+import { hourOf } from './rollup-aggregate.js';
+
+/**
+ * The agent access graph (issue 3 §7): who reaches which models, agents, tools, MCP servers, skills, plugins and
+ * workspace folders in a window. Person→model/agent/skill/plugin edges come from the hourly rollups; tool edges from
+ * raw tool_result events in the window (rollups have no tool dimension); workspace edges from sessions.
+ */
+export const nodeTypes = ['person', 'agent', 'skill', 'plugin', 'mcp_server', 'tool', 'workspace', 'model'] as const;
+export type NodeType = (typeof nodeTypes)[number];
+export type Risk = 'write' | 'egress' | null;
+
+export interface GraphNode {
+  id: string;
+  type: NodeType;
+  label: string;
+  calls: number;
+  risk?: Risk;
+  department?: string | null;
+  team?: string | null;
+}
+
+export interface GraphEdge {
+  source: string;
+  target: string;
+  calls: number;
+  last_use: string;
+  risk: Risk;
+}
+
+export const DEFAULT_MAX_NODES = 500;
+const MAX_SESSIONS = 50_000;
+
+/*
+ * Risk marks. A small local rule, to be unified with src/analytics/write-capable.ts (the tools analytics'
+ * classifier) once that lands. Write-capable: built-in tools that change files or run commands, and MCP tools whose
+ * name says they write. External egress: the web tools; MCP servers' transport is not in telemetry, so remote MCP
+ * servers are not marked.
+ */
+const WRITE_TOOLS = new Set(['Bash', 'Edit', 'Write', 'NotebookEdit', 'MultiEdit']);
+const EGRESS_TOOLS = new Set(['WebFetch', 'WebSearch']);
+const MCP_WRITE_NAME = /(^|[^a-z])(write|send|delete|create|update|post)/i;
+
+export const RISK_RULE =
+  "risk 'write': Bash, Edit, Write, MultiEdit, NotebookEdit and MCP tools named like write/send/delete/create/update/" +
+  "post; 'egress': WebFetch, WebSearch (MCP transport is not reported, so remote MCP servers are not marked). " +
+  'A local rule, to be unified with the tools analytics classifier.';
+
+export function toolRisk(tool: string, mcpTool: string | null): Risk {
+  if (WRITE_TOOLS.has(tool)) return 'write';
+  if (EGRESS_TOOLS.has(tool)) return 'egress';
+  if (mcpTool && MCP_WRITE_NAME.test(mcpTool)) return 'write';
+  if (tool.startsWith('mcp__') && MCP_WRITE_NAME.test(tool.split('__').slice(2).join('__'))) return 'write';
+  return null;
+}
+
+export interface GraphInput {
+  people: ReadonlyMap<string, { display_name: string; department: string | null; team: string | null }>;
+  /** Per rollup dimension: (value, person, calls, last hour). */
+  dims: readonly {
+    type: NodeType;
+    rows: readonly { value: string; person_id: string; calls: number; last_use: number }[];
+  }[];
+  tools: readonly ToolUseRow[];
+  workspaces: readonly { value: string; person_id: string; calls: number; last_seen: number }[];
+  maxNodes: number;
+}
+
+const iso = (t: number): string => new Date(t).toISOString();
+
+/** Pure: builds nodes and edges, then caps the node count keeping the busiest nodes (and edges between them). */
+export function buildGraph(input: GraphInput) {
+  const nodes = new Map<string, GraphNode>();
+  const edges = new Map<string, { source: string; target: string; calls: number; last: number; risk: Risk }>();
+  const node = (type: NodeType, value: string, label = value): GraphNode => {
+    const id = `${type}:${value}`;
+    let n = nodes.get(id);
+    if (!n) {
+      n = { id, type, label, calls: 0 };
+      if (type === 'person') {
+        const p = input.people.get(value);
+        n.label = p?.display_name ?? value;
+        n.department = p?.department ?? null;
+        n.team = p?.team ?? null;
+      }
+      nodes.set(id, n);
+    }
+    return n;
+  };
+  const edge = (from: GraphNode, to: GraphNode, calls: number, last: number, risk: Risk): void => {
+    const k = `${from.id}\u0001${to.id}`;
+    const e = edges.get(k);
+    if (!e) edges.set(k, { source: from.id, target: to.id, calls, last, risk });
+    else {
+      e.calls += calls;
+      e.last = Math.max(e.last, last);
+    }
+    from.calls += calls;
+    to.calls += calls;
+  };
+
+  for (const d of input.dims) {
+    for (const r of d.rows) {
+      if (r.person_id === '') continue;
+      edge(node('person', r.person_id), node(d.type, r.value), r.calls, r.last_use, null);
+    }
+  }
+  for (const t of input.tools) {
+    const isMcp = t.mcp_server !== '' || t.tool === 'mcp_tool' || t.tool.startsWith('mcp__');
+    const name = isMcp && t.mcp_server !== '' ? `${t.mcp_server}/${t.mcp_tool || t.tool}` : t.tool;
+    const risk = toolRisk(t.tool, t.mcp_tool || null);
+    const toolNode = node('tool', name);
+    toolNode.risk = risk;
+    const from = t.agent !== '' ? node('agent', t.agent) : t.person_id !== '' ? node('person', t.person_id) : null;
+    if (from) edge(from, toolNode, t.calls, t.last_use, risk);
+    // A subagent's tool call is still made for a person: keep the person→agent link when rollups lack it.
+    if (t.agent !== '' && t.person_id !== '')
+      edge(node('person', t.person_id), node('agent', t.agent), 0, t.last_use, null);
+    if (t.mcp_server !== '') edge(toolNode, node('mcp_server', t.mcp_server), t.calls, t.last_use, risk);
+  }
+  for (const w of input.workspaces) {
+    if (w.person_id === '') continue;
+    edge(node('person', w.person_id), node('workspace', w.value), w.calls, w.last_seen, null);
+  }
+
+  const total = { nodes: nodes.size, edges: edges.size };
+  let kept = [...nodes.values()];
+  const capped = kept.length > input.maxNodes;
+  if (capped) {
+    kept = kept.sort((a, b) => b.calls - a.calls || a.id.localeCompare(b.id)).slice(0, input.maxNodes);
+  }
+  const keptIds = new Set(kept.map((n) => n.id));
+  const outEdges: GraphEdge[] = [...edges.values()]
+    .filter((e) => keptIds.has(e.source) && keptIds.has(e.target))
+    .sort((a, b) => b.calls - a.calls || a.source.localeCompare(b.source) || a.target.localeCompare(b.target))
+    .map((e) => ({ source: e.source, target: e.target, calls: e.calls, last_use: iso(e.last), risk: e.risk }));
+  kept.sort((a, b) => nodeTypes.indexOf(a.type) - nodeTypes.indexOf(b.type) || a.id.localeCompare(b.id));
+  return {
+    nodes: kept,
+    edges: outEdges,
+    capped,
+    total_nodes: total.nodes,
+    total_edges: total.edges,
+    ...(capped
+      ? {
+          cap_note: `graph capped at the ${input.maxNodes} busiest nodes of ${total.nodes}; narrow the window or filter`,
+        }
+      : {}),
+  };
+}
+
+const ROLLUP_EDGES: readonly { type: NodeType; dim: RollupDimension }[] = [
+  { type: 'model', dim: 'model' },
+  { type: 'agent', dim: 'agent' },
+  { type: 'skill', dim: 'skill' },
+  { type: 'plugin', dim: 'plugin' },
+];
+
+export async function graphReport(
+  store: Store,
+  q: { from: number; to: number; team?: string | undefined; department?: string | undefined; maxNodes?: number },
+) {
+  const org = 'default';
+  const scope: ScopeFilters = { team: q.team, department: q.department };
+  const hourFrom = hourOf(q.from);
+  const hourTo = hourOf(q.to - 1) + HOUR_MS;
+  const [people, tools, sessions, ...dimRows] = await Promise.all([
+    knownPeople(store.db, org),
+    toolUses(store.db, org, q.from, q.to, scope),
+    sessionWorkspaces(store.db, org, q.from, q.to, MAX_SESSIONS, scope),
+    ...ROLLUP_EDGES.map((d) => dimensionByPerson(store.db, org, d.dim, hourFrom, hourTo, scope)),
+  ]);
+  const graph = buildGraph({
+    people: new Map(people.map((p) => [p.id, p])),
+    dims: ROLLUP_EDGES.map((d, i) => ({
+      type: d.type,
+      rows: (dimRows[i] ?? []).map((r) => ({
+        value: r.value,
+        person_id: r.person_id,
+        calls: r.calls,
+        last_use: r.last_hour,
+      })),
+    })),
+    tools,
+    workspaces: usesFromSessions(sessions).map((u) => ({ ...u, last_seen: u.last_seen })),
+    maxNodes: q.maxNodes ?? DEFAULT_MAX_NODES,
+  });
+  return {
+    from: new Date(q.from).toISOString(),
+    to: new Date(q.to).toISOString(),
+    filters: { team: q.team ?? null, department: q.department ?? null },
+    risk_rule: RISK_RULE,
+    sources:
+      'person→model/agent/skill/plugin from hourly rollups (calls = prompts + API requests + tool calls, last_use to ' +
+      'the hour); tool edges from tool_result events; person→workspace from sessions (calls = sessions)',
+    ...graph,
+  };
+}
