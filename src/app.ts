@@ -11,6 +11,7 @@ import { registerPeopleRoutes } from './api/people.routes.js';
 import type { RegisteredSpec } from './api/route-spec.js';
 import { registerSessionRoutes } from './api/sessions.routes.js';
 import { registerStatusRoutes } from './api/status.routes.js';
+import { registerThreadRoutes } from './api/threads.routes.js';
 import type { Config } from './config/schema.js';
 import { registerErrorHandler } from './errors/http-error-handler.js';
 import { TokenVerifier } from './identity/api-tokens.js';
@@ -87,6 +88,7 @@ export function buildApp(config: Config, deps: { store: Store; logger: Logger; r
   registerKeyRoutes(http, specs, store, verifier);
   registerAnalyticsRoutes(http, specs, store);
   registerDiscoveryRoutes(http, specs, store);
+  registerThreadRoutes(http, specs, store);
   http.get('/api/v1/openapi.json', { config: { access: PUBLIC } }, async () => buildOpenApi(specs, version));
   registerConsoleRoutes(http);
 

@@ -123,6 +123,9 @@ describe.each(engines)('REST API on %s', (dialect) => {
       '/api/v1/usage/summary',
       '/api/v1/analytics/adoption',
       '/api/v1/analytics/cost',
+      '/api/v1/analytics/tools',
+      '/api/v1/threads',
+      '/api/v1/threads/{promptId}',
       '/api/v1/analytics/discovery',
       '/api/v1/analytics/graph',
     ]) {

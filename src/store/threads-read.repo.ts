@@ -1,0 +1,119 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, EventRecord } from './database.js';
+import type { KeysetCursor } from './people-read.repo.js';
+
+/**
+ * One prompt's events in the order they happened: time, then the client's own sequence, then arrival. Served by
+ * the (prompt_id, time) index of migration 0003.
+ */
+export async function threadEvents(db: Kysely<Database>, promptId: string, max: number): Promise<EventRecord[]> {
+  return db
+    .selectFrom('events')
+    .selectAll()
+    .where('prompt_id', '=', promptId)
+    .where('org_id', '=', 'default')
+    .orderBy('time', 'asc')
+    .orderBy('sequence', 'asc')
+    .orderBy('id', 'asc')
+    .limit(max)
+    .execute();
+}
+
+export interface ThreadFilter {
+  from: number;
+  to: number;
+  q?: string | undefined;
+  tool?: string | undefined;
+  mcpServer?: string | undefined;
+  skill?: string | undefined;
+  model?: string | undefined;
+  personId?: string | undefined;
+  cursor?: KeysetCursor | undefined;
+  limit: number;
+}
+
+export interface ThreadRow {
+  prompt_id: string;
+  person_id: string | null;
+  session_id: string | null;
+  first_time: number;
+  last_time: number;
+  events: number;
+  api_requests: number;
+  tool_calls: number;
+  errors: number;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  cost_micros: number;
+}
+
+function likePattern(q: string): string {
+  return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * Threads (one row per prompt_id) with events in a required window, newest first. Filters keep the threads with at
+ * least one event in the window matching each one (tool, MCP server, skill, model, content); counts and tokens are
+ * those of the thread's events inside the window. Keyset on (first time desc, prompt_id asc).
+ */
+export async function searchThreads(db: Kysely<Database>, f: ThreadFilter): Promise<ThreadRow[]> {
+  const any = (cond: ReturnType<typeof sql>) => sql<boolean>`sum(case when ${cond} then 1 else 0 end) > 0`;
+  let q = db
+    .selectFrom('events')
+    .select([
+      sql<string>`prompt_id`.as('prompt_id'),
+      sql<string | null>`min(person_id)`.as('person_id'),
+      sql<string | null>`min(session_id)`.as('session_id'),
+      sql<number>`min(time)`.as('first_time'),
+      sql<number>`max(time)`.as('last_time'),
+      sql<number>`count(*)`.as('events'),
+      sql<number>`sum(case when kind = 'api_request' then 1 else 0 end)`.as('api_requests'),
+      sql<number>`sum(case when kind = 'tool_result' then 1 else 0 end)`.as('tool_calls'),
+      sql<number>`sum(case when kind = 'api_error' or (kind = 'tool_result' and success = 0) then 1 else 0 end)`.as(
+        'errors',
+      ),
+      sql<number>`coalesce(sum(input_tokens), 0)`.as('input_tokens'),
+      sql<number>`coalesce(sum(output_tokens), 0)`.as('output_tokens'),
+      sql<number>`coalesce(sum(cache_read_tokens), 0)`.as('cache_read_tokens'),
+      sql<number>`coalesce(sum(cache_write_tokens), 0)`.as('cache_write_tokens'),
+      sql<number>`coalesce(sum(cost_micros), 0)`.as('cost_micros'),
+    ])
+    .where('org_id', '=', 'default')
+    .where('time', '>=', f.from)
+    .where('time', '<', f.to)
+    .where('prompt_id', 'is not', null);
+  if (f.personId) q = q.where('person_id', '=', f.personId);
+  q = q.groupBy('prompt_id');
+  if (f.tool) q = q.having(any(sql`tool = ${f.tool}`));
+  if (f.mcpServer) q = q.having(any(sql`mcp_server = ${f.mcpServer}`));
+  if (f.skill) q = q.having(any(sql`skill = ${f.skill}`));
+  if (f.model) q = q.having(any(sql`model = ${f.model}`));
+  if (f.q) q = q.having(any(sql`lower(content) like ${likePattern(f.q)} escape '\\'`));
+  if (f.cursor) {
+    const c = f.cursor;
+    q = q.having(sql<boolean>`min(time) < ${c.t} or (min(time) = ${c.t} and prompt_id > ${String(c.id)})`);
+  }
+  const rows = await q
+    .orderBy(sql`min(time)`, 'desc')
+    .orderBy('prompt_id', 'asc')
+    .limit(f.limit + 1)
+    .execute();
+  return rows.map((r) => ({
+    prompt_id: r.prompt_id,
+    person_id: r.person_id,
+    session_id: r.session_id,
+    first_time: Number(r.first_time),
+    last_time: Number(r.last_time),
+    events: Number(r.events),
+    api_requests: Number(r.api_requests),
+    tool_calls: Number(r.tool_calls),
+    errors: Number(r.errors),
+    input_tokens: Number(r.input_tokens),
+    output_tokens: Number(r.output_tokens),
+    cache_read_tokens: Number(r.cache_read_tokens),
+    cache_write_tokens: Number(r.cache_write_tokens),
+    cost_micros: Number(r.cost_micros),
+  }));
+}
