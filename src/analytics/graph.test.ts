@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { buildGraph, toolRisk } from './graph.js';
+
+const tool = (over: Partial<Parameters<typeof buildGraph>[0]['tools'][number]>) => ({
+  person_id: 'p1',
+  agent: '',
+  tool: 'Read',
+  mcp_server: '',
+  mcp_tool: '',
+  calls: 1,
+  last_use: 1_000,
+  ...over,
+});
+
+describe('access graph', () => {
+  it('marks write-capable and egress tools by the local rule', () => {
+    for (const t of ['Bash', 'Edit', 'Write', 'NotebookEdit']) expect(toolRisk(t, null)).toBe('write');
+    for (const t of ['WebFetch', 'WebSearch']) expect(toolRisk(t, null)).toBe('egress');
+    expect(toolRisk('Read', null)).toBeNull();
+    expect(toolRisk('mcp_tool', 'create_issue')).toBe('write');
+    expect(toolRisk('mcp_tool', 'sendMessage')).toBe('write');
+    expect(toolRisk('mcp_tool', 'query')).toBeNull();
+    expect(toolRisk('mcp_tool', 'list_posts')).toBe('write'); // a name rule errs on the side of marking
+    expect(toolRisk('mcp__slack__post_message', null)).toBe('write');
+    expect(toolRisk('mcp__notion__search', null)).toBeNull();
+  });
+
+  it('links agent→tool when a subagent called it, person→tool otherwise, and tool→MCP server', () => {
+    const g = buildGraph({
+      people: new Map([['p1', { display_name: 'Ana', department: 'eng', team: 'core' }]]),
+      dims: [{ type: 'model', rows: [{ value: 'm', person_id: 'p1', calls: 3, last_use: 500 }] }],
+      tools: [
+        tool({ tool: 'Bash', calls: 2 }),
+        tool({ agent: 'Explore', tool: 'Grep', last_use: 2_000 }),
+        tool({ tool: 'mcp_tool', mcp_server: 'jira', mcp_tool: 'create_issue' }),
+      ],
+      workspaces: [{ value: '/src', person_id: 'p1', calls: 1, last_seen: 3_000 }],
+      maxNodes: 100,
+    });
+    const edges = g.edges.map((e) => `${e.source}>${e.target}:${e.calls}:${e.risk}`).sort();
+    expect(edges).toEqual(
+      [
+        'person:p1>model:m:3:null',
+        'person:p1>tool:Bash:2:write',
+        'agent:Explore>tool:Grep:1:null',
+        'person:p1>agent:Explore:0:null',
+        'person:p1>tool:jira/create_issue:1:write',
+        'tool:jira/create_issue>mcp_server:jira:1:write',
+        'person:p1>workspace:/src:1:null',
+      ].sort(),
+    );
+    expect(g.nodes.find((n) => n.id === 'person:p1')).toMatchObject({ label: 'Ana', department: 'eng' });
+    expect(g.capped).toBe(false);
+  });
+
+  it('keeps the busiest nodes when capped and drops edges to nodes left out', () => {
+    const g = buildGraph({
+      people: new Map(),
+      dims: [],
+      tools: [tool({ tool: 'Bash', calls: 5 }), tool({ tool: 'Read', calls: 1 }), tool({ tool: 'Grep', calls: 3 })],
+      workspaces: [],
+      maxNodes: 2,
+    });
+    expect(g.nodes.map((n) => n.id)).toEqual(['person:p1', 'tool:Bash']);
+    expect(g.edges).toHaveLength(1);
+    expect(g).toMatchObject({ capped: true, total_nodes: 4, total_edges: 3 });
+    expect(g.cap_note).toMatch(/2 busiest nodes of 4/);
+  });
+});
