@@ -2,6 +2,7 @@ import { DAY_MS, HOUR_MS, type RollupDimension } from '../contracts/rollup-colum
 import {
   dimensionByPerson,
   dimensionValuesSeen,
+  pluginLoads,
   sessionWorkspaces,
   type DimensionPersonRow,
 } from '../store/discovery-read.repo.js';
@@ -31,6 +32,8 @@ export const NEW_WITHIN_MS = 7 * DAY_MS;
 export const NEW_LOOKBACK_MS = 366 * DAY_MS;
 const TOP_PEOPLE = 5;
 const MAX_SESSIONS = 50_000;
+/** Plugin load events are raw events: they are read over at most the window's last 92 days. */
+export const PLUGIN_EVENTS_MS = 92 * DAY_MS;
 
 export const UNSANCTIONED_NOTE =
   'Steward has no seat or licence table yet: unsanctioned candidates are people active in telemetry whose ' +
@@ -141,16 +144,31 @@ export async function discoveryReport(store: Store, q: { from: number; to: numbe
   const from = hourOf(q.from);
   const to = hourOf(q.to - 1) + HOUR_MS; // whole hours covering [from, to)
   const newSince = to - NEW_WITHIN_MS;
-  const [peopleRows, workspaceRows, ...rollupRows] = await Promise.all([
+  const pluginFrom = Math.max(from, to - PLUGIN_EVENTS_MS);
+  const [peopleRows, workspaceRows, loads, ...rollupRows] = await Promise.all([
     knownPeople(store.db, org),
     sessionWorkspaces(store.db, org, from, to, MAX_SESSIONS),
+    pluginLoads(store.db, org, pluginFrom, to),
     ...ROLLUP_KINDS.map((k) => dimensionByPerson(store.db, org, k.dim, from, to)),
   ]);
   const people = new Map<string, PersonInfo>(peopleRows.map((p) => [p.id, { ...p, first_seen: Number(p.first_seen) }]));
 
   const sections: Record<DiscoveryKind, ReturnType<typeof summarise>> = {} as never;
   ROLLUP_KINDS.forEach((k, i) => {
-    sections[k.kind] = summarise(k.kind, usesFromRollups(rollupRows[i] ?? []), people);
+    const uses = usesFromRollups(rollupRows[i] ?? []);
+    // Plugins loaded but never counted in rollups (no request or tool call carried their name) are still seen.
+    if (k.kind === 'plugin') {
+      for (const l of loads) {
+        uses.push({
+          value: l.plugin,
+          person_id: l.person_id,
+          first_seen: l.first_seen,
+          last_seen: l.last_seen,
+          calls: 0,
+        });
+      }
+    }
+    sections[k.kind] = summarise(k.kind, uses, people);
   });
   sections.workspace = summarise('workspace', usesFromSessions(workspaceRows), people);
 
@@ -166,6 +184,15 @@ export async function discoveryReport(store: Store, q: { from: number; to: numbe
     const candidates = sections[k.kind].filter((x) => x.first_ms >= newSince).map((x) => x.value);
     if (candidates.length === 0) continue;
     const before = await dimensionValuesSeen(store.db, org, k.dim, candidates, newSince - NEW_LOOKBACK_MS, newSince);
+    if (k.kind === 'plugin') {
+      const older = await pluginLoads(
+        store.db,
+        org,
+        Math.max(newSince - NEW_LOOKBACK_MS, to - PLUGIN_EVENTS_MS),
+        newSince,
+      );
+      for (const l of older) before.add(l.plugin);
+    }
     for (const item of sections[k.kind]) if (before.has(item.value)) item.first_ms = Math.min(item.first_ms, from - 1);
   }
   // Workspaces: a folder is new unless a session before the 7 days (within the lookback) reported it.
@@ -203,6 +230,7 @@ export async function discoveryReport(store: Store, q: { from: number; to: numbe
     to: iso(to),
     new_since: iso(newSince),
     seat_table: null,
+    plugin_events_from: iso(pluginFrom),
     unsanctioned_note: UNSANCTIONED_NOTE,
     people: sections.person.map(strip),
     models: sections.model.map(strip),

@@ -53,6 +53,33 @@ describe('access graph', () => {
     expect(g.capped).toBe(false);
   });
 
+  it('marks tools of MCP servers seen on a remote transport as egress (write wins), and links loaded plugins', () => {
+    const g = buildGraph({
+      people: new Map(),
+      dims: [],
+      tools: [
+        tool({ tool: 'mcp_tool', mcp_server: 'far', mcp_tool: 'search' }),
+        tool({ tool: 'mcp_tool', mcp_server: 'far', mcp_tool: 'delete_page' }),
+        tool({ tool: 'mcp_tool', mcp_server: 'near', mcp_tool: 'search' }),
+      ],
+      workspaces: [],
+      pluginLoads: [{ plugin: 'pl', person_id: 'p1', first_seen: 1, last_seen: 2, loads: 3 }],
+      transports: new Map([
+        ['far', new Set(['stdio', 'http'])],
+        ['near', new Set(['stdio'])],
+      ]),
+      maxNodes: 100,
+    });
+    const risk = Object.fromEntries(g.nodes.filter((n) => n.type === 'tool').map((n) => [n.label, n.risk]));
+    expect(risk).toEqual({ 'far/search': 'egress', 'far/delete_page': 'write', 'near/search': null });
+    expect(g.nodes.find((n) => n.id === 'mcp_server:far')).toMatchObject({
+      transports: ['http', 'stdio'],
+      remote: true,
+    });
+    expect(g.nodes.find((n) => n.id === 'mcp_server:near')).toMatchObject({ remote: false });
+    expect(g.edges.find((e) => e.target === 'plugin:pl')).toMatchObject({ source: 'person:p1', calls: 0, loads: 3 });
+  });
+
   it('keeps the busiest nodes when capped and drops edges to nodes left out', () => {
     const g = buildGraph({
       people: new Map(),

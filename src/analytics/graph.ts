@@ -3,6 +3,9 @@ import {
   dimensionByPerson,
   sessionWorkspaces,
   toolUses,
+  mcpTransports,
+  pluginLoads,
+  type PluginLoadRow,
   type ScopeFilters,
   type ToolUseRow,
 } from '../store/discovery-read.repo.js';
@@ -28,6 +31,9 @@ export interface GraphNode {
   risk?: Risk;
   department?: string | null;
   team?: string | null;
+  /** MCP servers: transports reported by connection events in the window; remote = any but stdio/sdk. */
+  transports?: string[];
+  remote?: boolean;
 }
 
 export interface GraphEdge {
@@ -36,16 +42,20 @@ export interface GraphEdge {
   calls: number;
   last_use: string;
   risk: Risk;
+  /** person→plugin: plugin load/install events (a plugin can be loaded and never called). */
+  loads?: number;
 }
 
 export const DEFAULT_MAX_NODES = 500;
 const MAX_SESSIONS = 50_000;
+const MAX_CONNECTIONS = 20_000;
+const LOCAL_TRANSPORTS = new Set(['stdio', 'sdk']);
 
 /*
  * Risk marks. A small local rule, to be unified with src/analytics/write-capable.ts (the tools analytics'
  * classifier) once that lands. Write-capable: built-in tools that change files or run commands, and MCP tools whose
- * name says they write. External egress: the web tools; MCP servers' transport is not in telemetry, so remote MCP
- * servers are not marked.
+ * name says they write. External egress: the web tools, and the other tools of MCP servers whose connection events
+ * reported a remote transport (anything but stdio/sdk) in the window; a server without such events is not marked.
  */
 const WRITE_TOOLS = new Set(['Bash', 'Edit', 'Write', 'NotebookEdit', 'MultiEdit']);
 const EGRESS_TOOLS = new Set(['WebFetch', 'WebSearch']);
@@ -53,16 +63,19 @@ const MCP_WRITE_NAME = /(^|[^a-z])(write|send|delete|create|update|post)/i;
 
 export const RISK_RULE =
   "risk 'write': Bash, Edit, Write, MultiEdit, NotebookEdit and MCP tools named like write/send/delete/create/update/" +
-  "post; 'egress': WebFetch, WebSearch (MCP transport is not reported, so remote MCP servers are not marked). " +
+  "post; 'egress': WebFetch, WebSearch and tools of MCP servers seen connecting over a remote transport (not " +
+  'stdio/sdk) in the window; write wins over egress. ' +
   'A local rule, to be unified with the tools analytics classifier.';
 
-export function toolRisk(tool: string, mcpTool: string | null): Risk {
+export function toolRisk(tool: string, mcpTool: string | null, remoteServer = false): Risk {
   if (WRITE_TOOLS.has(tool)) return 'write';
   if (EGRESS_TOOLS.has(tool)) return 'egress';
   if (mcpTool && MCP_WRITE_NAME.test(mcpTool)) return 'write';
   if (tool.startsWith('mcp__') && MCP_WRITE_NAME.test(tool.split('__').slice(2).join('__'))) return 'write';
-  return null;
+  return remoteServer ? 'egress' : null;
 }
+
+export const isRemoteTransport = (t: string): boolean => !LOCAL_TRANSPORTS.has(t);
 
 export interface GraphInput {
   people: ReadonlyMap<string, { display_name: string; department: string | null; team: string | null }>;
@@ -73,6 +86,10 @@ export interface GraphInput {
   }[];
   tools: readonly ToolUseRow[];
   workspaces: readonly { value: string; person_id: string; calls: number; last_seen: number }[];
+  /** Plugin load/install events per (plugin, person). */
+  pluginLoads?: readonly PluginLoadRow[];
+  /** Transports per MCP server from connection events. */
+  transports?: ReadonlyMap<string, ReadonlySet<string>>;
   maxNodes: number;
 }
 
@@ -81,7 +98,12 @@ const iso = (t: number): string => new Date(t).toISOString();
 /** Pure: builds nodes and edges, then caps the node count keeping the busiest nodes (and edges between them). */
 export function buildGraph(input: GraphInput) {
   const nodes = new Map<string, GraphNode>();
-  const edges = new Map<string, { source: string; target: string; calls: number; last: number; risk: Risk }>();
+  const edges = new Map<
+    string,
+    { source: string; target: string; calls: number; last: number; risk: Risk; loads?: number }
+  >();
+  const transports = input.transports ?? new Map<string, ReadonlySet<string>>();
+  const remote = (server: string): boolean => [...(transports.get(server) ?? [])].some(isRemoteTransport);
   const node = (type: NodeType, value: string, label = value): GraphNode => {
     const id = `${type}:${value}`;
     let n = nodes.get(id);
@@ -92,6 +114,10 @@ export function buildGraph(input: GraphInput) {
         n.label = p?.display_name ?? value;
         n.department = p?.department ?? null;
         n.team = p?.team ?? null;
+      }
+      if (type === 'mcp_server') {
+        n.transports = [...(transports.get(value) ?? [])].sort();
+        n.remote = remote(value);
       }
       nodes.set(id, n);
     }
@@ -118,7 +144,7 @@ export function buildGraph(input: GraphInput) {
   for (const t of input.tools) {
     const isMcp = t.mcp_server !== '' || t.tool === 'mcp_tool' || t.tool.startsWith('mcp__');
     const name = isMcp && t.mcp_server !== '' ? `${t.mcp_server}/${t.mcp_tool || t.tool}` : t.tool;
-    const risk = toolRisk(t.tool, t.mcp_tool || null);
+    const risk = toolRisk(t.tool, t.mcp_tool || null, t.mcp_server !== '' && remote(t.mcp_server));
     const toolNode = node('tool', name);
     toolNode.risk = risk;
     const from = t.agent !== '' ? node('agent', t.agent) : t.person_id !== '' ? node('person', t.person_id) : null;
@@ -127,6 +153,14 @@ export function buildGraph(input: GraphInput) {
     if (t.agent !== '' && t.person_id !== '')
       edge(node('person', t.person_id), node('agent', t.agent), 0, t.last_use, null);
     if (t.mcp_server !== '') edge(toolNode, node('mcp_server', t.mcp_server), t.calls, t.last_use, risk);
+  }
+  for (const l of input.pluginLoads ?? []) {
+    if (l.person_id === '') continue;
+    const from = node('person', l.person_id);
+    const to = node('plugin', l.plugin);
+    edge(from, to, 0, l.last_seen, null);
+    const e = edges.get(`${from.id}\u0001${to.id}`);
+    if (e) e.loads = (e.loads ?? 0) + l.loads;
   }
   for (const w of input.workspaces) {
     if (w.person_id === '') continue;
@@ -143,7 +177,14 @@ export function buildGraph(input: GraphInput) {
   const outEdges: GraphEdge[] = [...edges.values()]
     .filter((e) => keptIds.has(e.source) && keptIds.has(e.target))
     .sort((a, b) => b.calls - a.calls || a.source.localeCompare(b.source) || a.target.localeCompare(b.target))
-    .map((e) => ({ source: e.source, target: e.target, calls: e.calls, last_use: iso(e.last), risk: e.risk }));
+    .map((e) => ({
+      source: e.source,
+      target: e.target,
+      calls: e.calls,
+      last_use: iso(e.last),
+      risk: e.risk,
+      ...(e.loads !== undefined ? { loads: e.loads } : {}),
+    }));
   kept.sort((a, b) => nodeTypes.indexOf(a.type) - nodeTypes.indexOf(b.type) || a.id.localeCompare(b.id));
   return {
     nodes: kept,
@@ -174,10 +215,13 @@ export async function graphReport(
   const scope: ScopeFilters = { team: q.team, department: q.department };
   const hourFrom = hourOf(q.from);
   const hourTo = hourOf(q.to - 1) + HOUR_MS;
-  const [people, tools, sessions, ...dimRows] = await Promise.all([
+  const [people, tools, sessions, loads, transports, ...dimRows] = await Promise.all([
     knownPeople(store.db, org),
     toolUses(store.db, org, q.from, q.to, scope),
     sessionWorkspaces(store.db, org, q.from, q.to, MAX_SESSIONS, scope),
+    pluginLoads(store.db, org, q.from, q.to, scope),
+    // Transport is a property of the server, not of who asked: read it unfiltered.
+    mcpTransports(store.db, org, q.from, q.to, MAX_CONNECTIONS),
     ...ROLLUP_EDGES.map((d) => dimensionByPerson(store.db, org, d.dim, hourFrom, hourTo, scope)),
   ]);
   const graph = buildGraph({
@@ -192,7 +236,9 @@ export async function graphReport(
       })),
     })),
     tools,
-    workspaces: usesFromSessions(sessions).map((u) => ({ ...u, last_seen: u.last_seen })),
+    workspaces: usesFromSessions(sessions),
+    pluginLoads: loads,
+    transports,
     maxNodes: q.maxNodes ?? DEFAULT_MAX_NODES,
   });
   return {
@@ -202,7 +248,8 @@ export async function graphReport(
     risk_rule: RISK_RULE,
     sources:
       'person→model/agent/skill/plugin from hourly rollups (calls = prompts + API requests + tool calls, last_use to ' +
-      'the hour); tool edges from tool_result events; person→workspace from sessions (calls = sessions)',
+      'the hour); person→plugin also from plugin load events (loads); tool edges from tool_result events; ' +
+      'person→workspace from sessions (calls = sessions); MCP transports from connection events',
     ...graph,
   };
 }

@@ -168,3 +168,83 @@ export async function toolUses(
     last_use: Number(r.last_use),
   }));
 }
+
+export interface PluginLoadRow {
+  plugin: string;
+  person_id: string;
+  first_seen: number;
+  last_seen: number;
+  loads: number;
+}
+
+/** Plugin load/install events in [from, to) per (plugin, person): plugins present even when never counted in rollups. */
+export async function pluginLoads(
+  db: Kysely<Database>,
+  org: string,
+  from: number,
+  to: number,
+  scope: ScopeFilters = {},
+): Promise<PluginLoadRow[]> {
+  let q = db
+    .selectFrom('events')
+    .select([
+      sql<string>`plugin`.as('plugin'),
+      sql<string>`coalesce(person_id, '')`.as('person_id'),
+      sql<number>`min(time)`.as('first_seen'),
+      sql<number>`max(time)`.as('last_seen'),
+      sql<number>`count(*)`.as('loads'),
+    ])
+    .where('org_id', '=', org)
+    .where('time', '>=', from)
+    .where('time', '<', to)
+    .where('kind', '=', 'plugin')
+    .where('plugin', 'is not', null);
+  if (scope.team !== undefined) q = q.where('team', '=', scope.team);
+  if (scope.department !== undefined) q = q.where('department', '=', scope.department);
+  const rows = await q.groupBy(['plugin', sql`coalesce(person_id, '')`]).execute();
+  return rows.map((r) => ({
+    plugin: String(r.plugin),
+    person_id: String(r.person_id),
+    first_seen: Number(r.first_seen),
+    last_seen: Number(r.last_seen),
+    loads: Number(r.loads),
+  }));
+}
+
+/**
+ * MCP server transports reported by connection events in [from, to) (`transport_type` in attrs), most recent
+ * first, at most `limit` events: connections happen once per server per session, so this stays small.
+ */
+export async function mcpTransports(
+  db: Kysely<Database>,
+  org: string,
+  from: number,
+  to: number,
+  limit: number,
+): Promise<Map<string, Set<string>>> {
+  const rows = await db
+    .selectFrom('events')
+    .select(['mcp_server', 'attrs'])
+    .where('org_id', '=', org)
+    .where('time', '>=', from)
+    .where('time', '<', to)
+    .where('kind', '=', 'mcp_connection')
+    .where('mcp_server', 'is not', null)
+    .orderBy('time', 'desc')
+    .limit(limit)
+    .execute();
+  const out = new Map<string, Set<string>>();
+  for (const r of rows) {
+    let transport: unknown;
+    try {
+      transport = (JSON.parse(r.attrs) as Record<string, unknown>)['transport_type'];
+    } catch {
+      continue;
+    }
+    if (typeof transport !== 'string' || transport === '' || r.mcp_server === null) continue;
+    let set = out.get(r.mcp_server);
+    if (!set) out.set(r.mcp_server, (set = new Set()));
+    set.add(transport);
+  }
+  return out;
+}

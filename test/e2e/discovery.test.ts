@@ -6,8 +6,9 @@ import { startTestSteward, type TestSteward } from '../support/steward.js';
 
 /**
  * Discovery and the agent access graph over data sent through the real OTLP path: the captured Claude Code exports
- * (exact figures: one person per capture, model claude-opus-5-5, Bash), a copy of the JSON capture from a person with
- * no department (an unsanctioned candidate), and a small seeded demo organisation (structure and filters).
+ * (exact figures: one person per capture, model claude-opus-5-5, Bash, three built-in plugins loaded), a copy of the
+ * JSON capture from a person with no department (an unsanctioned candidate), two scenario captures (a hook rejecting
+ * Bash; an MCP call without detail flags) and a small seeded demo organisation (structure, transports, filters).
  */
 const FIXTURE_FROM = Date.parse('2026-11-21T05:00:00Z');
 const FIXTURE_TO = Date.parse('2026-11-21T06:00:00Z');
@@ -64,8 +65,23 @@ interface DiscoveryBody {
   unsanctioned_candidates: { person_id: string; reason: string }[];
 }
 interface GraphBody {
-  nodes: { id: string; type: string; label: string; department?: string | null; risk?: string | null }[];
-  edges: { source: string; target: string; calls: number; last_use: string; risk: 'write' | 'egress' | null }[];
+  nodes: {
+    id: string;
+    type: string;
+    label: string;
+    department?: string | null;
+    risk?: string | null;
+    transports?: string[];
+    remote?: boolean;
+  }[];
+  edges: {
+    source: string;
+    target: string;
+    calls: number;
+    last_use: string;
+    risk: 'write' | 'egress' | null;
+    loads?: number;
+  }[];
   capped: boolean;
   total_nodes: number;
   cap_note?: string;
@@ -91,6 +107,10 @@ describe.each(engines)('discovery and access graph on %s', (dialect) => {
       expect((await send(s, fixtureBytes(`otlp/http-protobuf/${s}.bin`), 'application/x-protobuf')).status).toBe(200);
     }
     expect((await send('logs', JSON.stringify(strayLogs()), 'application/json')).status).toBe(200);
+    for (const f of ['hook-block-exit2-logs', 'mcp-without-detail-flags-logs']) {
+      const res = await send('logs', JSON.stringify(fixtureJson(`otlp/scenarios/${f}.json`)), 'application/json');
+      expect(res.status).toBe(200);
+    }
     await sendDemo({
       protocol: 'http/protobuf',
       endpoint: t.url,
@@ -105,24 +125,34 @@ describe.each(engines)('discovery and access graph on %s', (dialect) => {
     await t.stop();
   });
 
-  it('discovers the captured sessions exactly: two people, one model, what is new, and a person with no department', async () => {
+  it('discovers the captured sessions exactly: people, one model, plugins, what is new, a person with no department', async () => {
     const body = await get<DiscoveryBody>(`/api/v1/analytics/discovery?from=${FIXTURE_FROM}&to=${FIXTURE_TO}`);
     expect(body.seat_table).toBeNull();
     expect(body.unsanctioned_note).toMatch(/no seat or licence table/);
-    // One person per capture (JSON and protobuf), plus the stray copy of the JSON capture.
-    expect(body.people).toHaveLength(3);
+    // One person per capture: JSON, protobuf, the stray copy of the JSON capture and the two scenarios.
+    expect(body.people).toHaveLength(5);
     for (const p of body.people) {
       expect(p.first_seen).toBe('2026-11-21T05:00:00.000Z');
       expect(p.last_seen).toBe('2026-11-21T06:00:00.000Z');
     }
-    expect(body.models.map((m) => [m.value, m.people])).toEqual([['claude-opus-5-5', 3]]);
-    // Each capture: one prompt, two API requests, one Bash call.
-    expect(body.models[0]!.top_people.map((p) => p.calls)).toEqual([2, 2, 2]);
-    expect(body.people.map((p) => p.top_people[0]!.calls)).toEqual([4, 4, 4]);
+    expect(body.models.map((m) => [m.value, m.people])).toEqual([['claude-opus-5-5', 5]]);
+    // Each capture: one prompt, two API requests and one tool call — but the hook rejected the scenario's Bash.
+    expect(body.models[0]!.top_people.map((p) => p.calls)).toEqual([2, 2, 2, 2, 2]);
+    expect(body.people.map((p) => p.top_people[0]!.calls).sort()).toEqual([3, 4, 4, 4, 4]);
     expect(body.agents).toEqual([]);
-    expect(body.mcp_servers).toEqual([]);
-    // The demo (a week earlier) never used this model, and these people arrived on Nov 21: all new this week.
-    expect(body.new_this_week.map((x) => x.kind).sort()).toEqual(['model', 'person', 'person', 'person']);
+    // Without the detail flags Claude Code names the MCP server `custom`.
+    expect(body.mcp_servers.map((m) => [m.value, m.people])).toEqual([['custom', 1]]);
+    // Plugins loaded at start-up are seen from their load events though no request names them.
+    expect(body.plugins.map((p) => [p.value, p.people])).toEqual([
+      ['cc-plugin-agents-md', 5],
+      ['cc-plugin-plugin-authoring', 5],
+      ['cc-plugin-privacy', 5],
+    ]);
+    expect(body.plugins[0]!.first_seen.startsWith('2026-11-21T05:1')).toBe(true);
+    // The demo (a week earlier) never used any of these, and these people arrived on Nov 21: all new this week.
+    const kinds = body.new_this_week.map((x) => x.kind);
+    expect(kinds.filter((k) => k === 'person')).toHaveLength(5);
+    expect(kinds.filter((k) => k !== 'person').sort()).toEqual(['mcp_server', 'model', 'plugin', 'plugin', 'plugin']);
     const stray = body.unsanctioned_candidates;
     expect(stray).toHaveLength(1);
     expect(stray[0]!.reason).toBe('no known department');
@@ -167,29 +197,52 @@ describe.each(engines)('discovery and access graph on %s', (dialect) => {
     for (const m of seenEarlier) expect(later.new_this_week.map((x) => x.value)).not.toContain(m.value);
   });
 
-  it('graphs the captured sessions exactly: person→model and person→Bash marked write', async () => {
+  it('graphs the captured sessions exactly: person→model, person→Bash marked write, plugins loaded', async () => {
     const body = await get<GraphBody>(`/api/v1/analytics/graph?from=${FIXTURE_FROM}&to=${FIXTURE_TO}`);
     expect(body.capped).toBe(false);
     expect(body.risk_rule).toMatch(/unified/);
     const people = body.nodes.filter((n) => n.type === 'person');
-    expect(people).toHaveLength(3);
+    expect(people).toHaveLength(5);
     expect(body.nodes.filter((n) => n.type !== 'person').map((n) => [n.id, n.risk ?? null])).toEqual([
+      ['plugin:cc-plugin-agents-md', null],
+      ['plugin:cc-plugin-plugin-authoring', null],
+      ['plugin:cc-plugin-privacy', null],
       ['tool:Bash', 'write'],
+      ['tool:mcp_tool', null], // no server name without the detail flags, so no transport and no mark
       ['model:claude-opus-5-5', null],
     ]);
+    const toolEdges = (p: string) =>
+      body.edges.filter((e) => e.source === p && e.target.startsWith('tool:')).map((e) => [e.target, e.calls, e.risk]);
+    const byTools = people.map((p) => JSON.stringify(toolEdges(p.id))).sort();
+    expect(byTools).toEqual(
+      [
+        [],
+        [['tool:Bash', 1, 'write']],
+        [['tool:Bash', 1, 'write']],
+        [['tool:Bash', 1, 'write']],
+        [['tool:mcp_tool', 1, null]],
+      ]
+        .map((x) => JSON.stringify(x))
+        .sort(),
+    );
     for (const p of people) {
       const out = body.edges.filter((e) => e.source === p.id);
-      expect(out.map((e) => [e.target, e.calls, e.risk])).toEqual([
-        ['model:claude-opus-5-5', 2, null],
-        ['tool:Bash', 1, 'write'],
+      expect(out.find((e) => e.target === 'model:claude-opus-5-5')).toMatchObject({ calls: 2, risk: null });
+      const plugins = out.filter((e) => e.target.startsWith('plugin:'));
+      expect(plugins.map((e) => [e.calls, e.loads])).toEqual([
+        [0, 1],
+        [0, 1],
+        [0, 1],
       ]);
-      expect(out[1]!.last_use.startsWith('2026-11-21T05:15')).toBe(true);
+    }
+    for (const e of body.edges.filter((x) => x.target === 'tool:Bash')) {
+      expect(e.last_use.startsWith('2026-11-21T05:15')).toBe(true);
     }
     const finance = await get<GraphBody>(
       `/api/v1/analytics/graph?from=${FIXTURE_FROM}&to=${FIXTURE_TO}&department=finance`,
     );
     expect(finance.nodes.filter((n) => n.type === 'person').every((n) => n.department === 'finance')).toBe(true);
-    expect(finance.nodes.filter((n) => n.type === 'person')).toHaveLength(2);
+    expect(finance.nodes.filter((n) => n.type === 'person')).toHaveLength(4); // all but the stray person
   });
 
   it('graphs the demo organisation consistently; filters shrink it and the cap says so', async () => {
@@ -212,11 +265,21 @@ describe.each(engines)('discovery and access graph on %s', (dialect) => {
     expect(risk.get('Bash')).toBe('write');
     expect(risk.get('Read')).toBeNull();
     if (risk.has('WebFetch')) expect(risk.get('WebFetch')).toBe('egress');
-    // MCP tools are labelled server/tool; the name rule reads the tool part (so `postgres/query` is not a write).
+    // The demo's MCP servers connect over http in some sessions: remote, so their tools are egress unless their name
+    // says they write (the name rule reads the tool part, so `postgres/query` is not a write).
+    const servers = all.nodes.filter((n) => n.type === 'mcp_server');
+    expect(servers.length).toBeGreaterThan(0);
+    for (const n of servers) expect(n.remote).toBe((n.transports ?? []).some((x) => x !== 'stdio'));
     for (const [label, r] of risk) {
-      if (/\/(create|update|delete|send|post|write)/i.test(label)) expect(r, label).toBe('write');
+      if (!label.includes('/')) continue;
+      const server = all.nodes.find((n) => n.id === `mcp_server:${label.split('/')[0]!}`);
+      const expected = /\/(create|update|delete|send|post|write)/i.test(label)
+        ? 'write'
+        : server?.remote
+          ? 'egress'
+          : null;
+      expect(r, label).toBe(expected);
     }
-    expect(risk.get('postgres/query') ?? null).toBeNull();
     for (const e of all.edges)
       if (e.target.startsWith('tool:')) expect(e.risk).toBe(risk.get(e.target.slice(5)) ?? null);
     for (const e of all.edges.filter((x) => x.target.startsWith('mcp_server:')))
