@@ -83,6 +83,7 @@ interface GraphBody {
     loads?: number;
   }[];
   capped: boolean;
+  filters: { team: string | null; department: string | null };
   total_nodes: number;
   cap_note?: string;
   risk_rule: string;
@@ -243,6 +244,10 @@ describe.each(engines)('discovery and access graph on %s', (dialect) => {
     );
     expect(finance.nodes.filter((n) => n.type === 'person').every((n) => n.department === 'finance')).toBe(true);
     expect(finance.nodes.filter((n) => n.type === 'person')).toHaveLength(4); // all but the stray person
+    const close = await get<GraphBody>(`/api/v1/analytics/graph?from=${FIXTURE_FROM}&to=${FIXTURE_TO}&team=close`);
+    expect(close.nodes.filter((n) => n.type === 'person')).toHaveLength(4);
+    const none = await get<GraphBody>(`/api/v1/analytics/graph?from=${FIXTURE_FROM}&to=${FIXTURE_TO}&team=nobody`);
+    expect(none).toMatchObject({ nodes: [], edges: [], capped: false, filters: { team: 'nobody', department: null } });
   });
 
   it('graphs the demo organisation consistently; filters shrink it and the cap says so', async () => {
