@@ -11,6 +11,11 @@ import { defineRoute, type RegisteredSpec } from './route-spec.js';
 
 const MAX_WINDOW_MS = 92 * 86_400_000;
 const THREAD_MAX = 5_000;
+const HOUR_MS = 3_600_000;
+/** Without `at`, a thread is looked for in the last day (newest prompts are the ones people open). */
+const DEFAULT_LOOKBACK_MS = 24 * HOUR_MS;
+/** With `at`, within this much either side of it. */
+const AT_SLACK_MS = 6 * HOUR_MS;
 const COST_NOTE = 'Costs are estimates computed by the clients from their price tables, not official billing.';
 const CONTENT_NOTE =
   'Content search matches stored prompt and response text only, which is empty unless content capture is `full` ' +
@@ -153,6 +158,7 @@ export function registerThreadRoutes(app: FastifyInstance, registry: RegisteredS
           counts: { events: r.events, api_requests: r.api_requests, tool_calls: r.tool_calls, errors: r.errors },
           tokens: tokens(r),
           cost_usd_estimate: usd(r.cost_micros),
+          thread_path: `/api/v1/threads/${encodeURIComponent(r.prompt_id)}?at=${r.first_time}`,
         })),
       };
     },
@@ -165,14 +171,29 @@ export function registerThreadRoutes(app: FastifyInstance, registry: RegisteredS
     tag: 'threads',
     summary:
       'The conversation thread of one prompt in order (time, sequence, id): prompt, API requests, tool decisions ' +
-      'with their source, tool results, subagents, compactions, responses; with durations and totals.',
+      'with their source, tool results, subagents, compactions, responses; with durations and totals. The prompt ' +
+      'is found within 6 hours of `at` (a time of the thread, e.g. `first_time` from the search), or in the last ' +
+      'day without it.',
     params: z.strictObject({ promptId: z.string().min(1).max(200) }),
-    handler: async ({ params }) => {
-      const events = await threadEvents(store.db, params.promptId, THREAD_MAX + 1);
+    query: z.strictObject({ at: timeParam.optional() }),
+    handler: async ({ params, query }) => {
+      const now = Date.now();
+      const window =
+        query.at !== undefined
+          ? { lo: query.at - AT_SLACK_MS, hi: query.at + AT_SLACK_MS + 1 }
+          : { lo: now - DEFAULT_LOOKBACK_MS, hi: now + HOUR_MS };
+      const events = await threadEvents(store.db, params.promptId, window, THREAD_MAX + 1);
       const kept = events.slice(0, THREAD_MAX);
       const first = kept[0];
       const last = kept[kept.length - 1];
-      if (!first || !last) throw new AppError('not_found', `no thread ${params.promptId}`);
+      if (!first || !last) {
+        throw new AppError(
+          'not_found',
+          query.at !== undefined
+            ? `no thread ${params.promptId} within 6 hours of \`at\``
+            : `no thread ${params.promptId} in the last day; pass \`at\` (a time of the thread) to look further back`,
+        );
+      }
       const t = { input: 0, output: 0, cache_read: 0, cache_write: 0, cost: 0, requests: 0, tools: 0, errors: 0 };
       const people = new Set<string>();
       const sessions = new Set<string>();

@@ -87,7 +87,7 @@ describe.each(engines)('threads and tools on %s', (dialect) => {
   });
 
   it('shows one prompt as an ordered thread with exact requests, tool decision and result, and totals', async () => {
-    const th = await get<Thread>(`/api/v1/threads/${PROMPT}`);
+    const th = await get<Thread>(`/api/v1/threads/${PROMPT}?at=2026-11-21T05:15:33Z`);
     expect(th.prompt_id).toBe(PROMPT);
     expect(th.started).toBe('2026-11-21T05:15:32.765Z');
     expect(th.ended).toBe('2026-11-21T05:15:33.129Z');
@@ -124,17 +124,20 @@ describe.each(engines)('threads and tools on %s', (dialect) => {
   });
 
   it('shows a hook rejection and an MCP call with their decision sources', async () => {
-    const blocked = await get<Thread>(`/api/v1/threads/${HOOK_PROMPT}`);
+    const blocked = await get<Thread>(`/api/v1/threads/${HOOK_PROMPT}?at=${FROM}`);
     expect(blocked.steps.filter((s) => s.kind === 'tool_decision')).toEqual([
       expect.objectContaining({ tool: 'Bash', decision: 'reject', decision_source: 'hook' }),
     ]);
     expect(blocked.totals.tool_calls).toBe(0);
     expect(blocked.totals.api_requests).toBe(2);
-    const mcp = await get<Thread>(`/api/v1/threads/${MCP_PROMPT}`);
+    const mcp = await get<Thread>(`/api/v1/threads/${MCP_PROMPT}?at=${TO}`);
     expect(mcp.steps.filter((s) => s.kind === 'tool_result')).toEqual([
       expect.objectContaining({ tool: 'mcp_tool', success: true, duration_ms: 11 }),
     ]);
     expect((await t.api('/api/v1/threads/no-such-prompt', { role: 'analyst' })).status).toBe(404);
+    // Found only near `at`: a day later the bounded lookup does not reach it.
+    const far = await t.api(`/api/v1/threads/${MCP_PROMPT}?at=${TO + 86_400_000}`, { role: 'analyst' });
+    expect(far.status).toBe(404);
   });
 
   it('searches threads in a window with filters, newest first, keyset paginated', async () => {
@@ -142,6 +145,12 @@ describe.each(engines)('threads and tools on %s', (dialect) => {
     expect(all.items.map((i) => i.prompt_id)).toEqual([PROTO_PROMPT, PROMPT, MCP_PROMPT, HOOK_PROMPT]);
     expect(all.next_cursor).toBeNull();
     expect(all.content_note).toMatch(/capture/);
+    // Each row links to its thread with the `at` hint that makes the lookup bounded.
+    for (const item of all.items) {
+      const th = await get<Thread>(item.thread_path as string);
+      expect(th.prompt_id).toBe(item.prompt_id);
+      expect(th.totals.events).toBe((item.counts as { events: number }).events);
+    }
     const one = all.items.find((i) => i.prompt_id === PROMPT)!;
     expect(one).toMatchObject({
       first_time: '2026-11-21T05:15:32.765Z',
