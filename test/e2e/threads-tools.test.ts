@@ -17,6 +17,53 @@ const PROTO_PROMPT = 'b82e1675-940b-4fc9-bdd9-f9f2f6af567e';
 const HOOK_PROMPT = 'adafbe85-c466-43a6-b051-3e5f9ce351e0';
 const MCP_PROMPT = 'c5732dcd-cfee-4c0a-beb2-7b84f2d5c16e';
 
+/**
+ * A second, synthetic prompt an hour later, built on the captured resource and record shape, for what the captures
+ * lack: a failed tool, a user decision, an MCP tool named in full, a skill, a subagent, a compaction, an API error.
+ */
+const SYN_PROMPT = 'syn-prompt-1';
+const SYN_FROM = Date.parse('2026-11-21T07:00:00Z');
+const SYN_TO = Date.parse('2026-11-21T08:00:00Z');
+type Attr = { key: string; value: Record<string, unknown> };
+function synthetic(): unknown {
+  const doc = structuredClone(fixtureJson('otlp/http-json/logs.json')) as {
+    resourceLogs: { scopeLogs: { logRecords: { attributes: Attr[] }[] }[] }[];
+  };
+  const scope = doc.resourceLogs[0]!.scopeLogs[0]!;
+  const template = scope.logRecords.find((r) => r.attributes.some((a) => a.value.stringValue === 'tool_result'))!;
+  const keep = template.attributes.filter((a) =>
+    ['department', 'team.id', 'cost_center', 'user.id', 'terminal.type'].includes(a.key),
+  );
+  const records = [
+    ['user_prompt', {}],
+    ['tool_decision', { tool_name: 'Edit', decision: 'accept', source: 'user_temporary' }],
+    ['tool_result', { tool_name: 'Edit', success: 'false', error: 'file not found', duration_ms: '40' }],
+    ['tool_result', { tool_name: 'mcp__github__create_issue', success: 'true', duration_ms: '100' }],
+    ['skill_activated', { 'skill.name': 'pdf' }],
+    ['subagent_completed', { agent_type: 'Explore', duration_ms: '500' }],
+    ['compaction', {}],
+    ['api_error', { model: 'claude-opus-5-5', error: 'overloaded', status_code: '529', duration_ms: '7' }],
+  ] as const;
+  scope.logRecords = records.map(([name, extra], i) => {
+    const ns = String(BigInt(SYN_FROM + 1_000 + i * 10) * 1_000_000n);
+    return {
+      ...template,
+      timeUnixNano: ns,
+      observedTimeUnixNano: ns,
+      body: { stringValue: `claude_code.${name}` },
+      attributes: [
+        ...keep,
+        { key: 'session.id', value: { stringValue: 'syn-session-1' } },
+        { key: 'event.name', value: { stringValue: name } },
+        { key: 'event.sequence', value: { intValue: i } },
+        { key: 'prompt.id', value: { stringValue: SYN_PROMPT } },
+        ...Object.entries(extra).map(([key, v]) => ({ key, value: { stringValue: v } })),
+      ],
+    };
+  });
+  return doc;
+}
+
 interface Step {
   kind: string;
   sequence: number | null;
@@ -54,7 +101,7 @@ interface Tools {
   totals: unknown;
   builtin_tools: unknown[];
   mcp_servers: unknown[];
-  skills: unknown[];
+  skills: Stats[];
   plugins: Stats[];
   subagents: unknown[];
 }
@@ -77,6 +124,7 @@ describe.each(engines)('threads and tools on %s', (dialect) => {
       );
       expect((await send(s, fixtureBytes(`otlp/http-protobuf/${s}.bin`), 'application/x-protobuf')).status).toBe(200);
     }
+    expect((await send('logs', JSON.stringify(synthetic()), 'application/json')).status).toBe(200);
     for (const f of ['hook-block-exit2-logs', 'mcp-without-detail-flags-logs']) {
       const res = await send('logs', JSON.stringify(fixtureJson(`otlp/scenarios/${f}.json`)), 'application/json');
       expect(res.status).toBe(200);
@@ -213,5 +261,56 @@ describe.each(engines)('threads and tools on %s', (dialect) => {
     expect(r.subagents).toEqual([]);
     expect(r.method).toMatch(/raw events/);
     expect((await t.api(`/api/v1/analytics/tools?from=0&to=${TO}`, { role: 'analyst' })).status).toBe(400);
+  });
+
+  it('shows failures, user decisions, subagents, compactions and API errors in a thread', async () => {
+    const th = await get<Thread>(`/api/v1/threads/${SYN_PROMPT}?at=${SYN_FROM}`);
+    expect(th.steps.map((s) => s.kind)).toEqual([
+      'prompt',
+      'tool_decision',
+      'tool_result',
+      'tool_result',
+      'skill_activated',
+      'subagent',
+      'compaction',
+      'api_error',
+    ]);
+    expect(th.steps[1]).toMatchObject({ tool: 'Edit', decision: 'accept', decision_source: 'user_temporary' });
+    expect(th.steps[2]).toMatchObject({ tool: 'Edit', success: false, error: 'file not found', duration_ms: 40 });
+    expect(th.steps[5]).toMatchObject({ agent: 'Explore', duration_ms: 500 });
+    expect(th.steps[7]).toMatchObject({ error: 'overloaded' });
+    expect(th.totals).toMatchObject({ tool_calls: 2, errors: 2, api_requests: 0, wall_time_ms: 70 });
+    const list = await get<ThreadList>(`/api/v1/threads?from=${SYN_FROM}&to=${SYN_TO}&tool=Edit`);
+    expect(list.items.map((i) => [i.prompt_id, i.counts])).toEqual([
+      [SYN_PROMPT, { events: 8, api_requests: 0, tool_calls: 2, errors: 2 }],
+    ]);
+  });
+
+  it('reports error rates, MCP tools named in full, skills and subagents', async () => {
+    const r = await get<Tools>(`/api/v1/analytics/tools?from=${SYN_FROM}&to=${SYN_TO}`);
+    expect(r.totals).toEqual({ calls: 2, errors: 1, error_rate: 0.5, latency_ms: { p50: 40, p95: 100 }, people: 1 });
+    expect(r.builtin_tools).toEqual([
+      {
+        name: 'Edit',
+        calls: 1,
+        errors: 1,
+        error_rate: 1,
+        latency_ms: { p50: 40, p95: 40 },
+        people: 1,
+        write_capable: true,
+      },
+    ]);
+    expect(r.mcp_servers).toEqual([
+      expect.objectContaining({
+        name: 'github',
+        calls: 1,
+        write_capable: true,
+        tools: [expect.objectContaining({ name: 'create_issue', calls: 1, write_capable: true })],
+      }),
+    ]);
+    expect(r.skills.map((x) => [x.name, x.calls, x.people])).toEqual([['pdf', 1, 1]]);
+    expect(r.subagents).toEqual([
+      { name: 'Explore', calls: 1, errors: 0, error_rate: 0, latency_ms: { p50: 500, p95: 500 }, people: 1 },
+    ]);
   });
 });
