@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AppError } from '../errors/app-error.js';
 import { READ } from '../identity/roles.js';
 import type { EventRecord } from '../store/database.js';
-import { searchThreads, threadEvents } from '../store/threads-read.repo.js';
+import { personNames, searchThreads, threadEvents } from '../store/threads-read.repo.js';
 import type { Store } from '../store/store.js';
 import { decodeCursor, page, pageQuery, timeParam } from './pagination.js';
 import { iso, usd } from './presenters.js';
@@ -143,6 +143,8 @@ export function registerThreadRoutes(app: FastifyInstance, registry: RegisteredS
         cursor: decodeCursor(query.cursor),
       });
       const p = page(rows, query.limit, (r) => ({ t: r.first_time, id: r.prompt_id }));
+      const ids = [...new Set(p.items.map((r) => r.person_id).filter((id): id is string => id !== null))];
+      const names = await personNames(store.db, ids);
       return {
         ...p,
         from: iso(query.from),
@@ -152,6 +154,7 @@ export function registerThreadRoutes(app: FastifyInstance, registry: RegisteredS
         items: p.items.map((r) => ({
           prompt_id: r.prompt_id,
           person_id: r.person_id,
+          person_name: r.person_id === null ? null : (names.get(r.person_id) ?? null),
           session_id: r.session_id,
           first_time: iso(r.first_time),
           last_time: iso(r.last_time),

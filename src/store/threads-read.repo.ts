@@ -143,3 +143,10 @@ export async function searchThreads(db: Kysely<Database>, f: ThreadFilter): Prom
     cost_micros: Number(r.cost_micros),
   }));
 }
+
+/** Display names of a page's people (at most one page of ids). */
+export async function personNames(db: Kysely<Database>, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('people').select(['id', 'display_name']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.display_name]));
+}

@@ -200,6 +200,7 @@ describe.each(engines)('threads and tools on %s', (dialect) => {
       expect(th.totals.events).toBe((item.counts as { events: number }).events);
     }
     const one = all.items.find((i) => i.prompt_id === PROMPT)!;
+    expect(all.items.every((i) => typeof i.person_name === 'string' && i.person_name.length > 0)).toBe(true);
     expect(one).toMatchObject({
       first_time: '2026-11-21T05:15:32.765Z',
       counts: { events: 17, api_requests: 2, tool_calls: 1, errors: 0 },
