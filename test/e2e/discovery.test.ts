@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendDemo } from '../../src/cli/demo/send.js';
 import { engines } from '../support/engines.js';
-import { fixtureBytes, fixtureJson } from '../support/fixtures.js';
+import { fixtureJson } from '../support/fixtures.js';
 import { startTestSteward, type TestSteward } from '../support/steward.js';
 
 /**
@@ -91,25 +91,14 @@ interface GraphBody {
 
 describe.each(engines)('discovery and access graph on %s', (dialect) => {
   let t: TestSteward;
-  const get = async <T>(path: string): Promise<T> => {
-    const res = await t.api(path, { role: 'analyst' });
-    expect(res.status, await res.clone().text()).toBe(200);
-    return (await res.json()) as T;
-  };
+  const get = <T>(path: string): Promise<T> => t.getJson<T>(path);
 
   beforeAll(async () => {
     t = await startTestSteward({ dialect });
-    const send = (signal: string, body: string | Uint8Array, type: string) =>
-      t.api(`/v1/${signal}`, { method: 'POST', role: 'ingest', body, headers: { 'content-type': type } });
-    for (const s of ['logs', 'metrics', 'traces']) {
-      expect((await send(s, JSON.stringify(fixtureJson(`otlp/http-json/${s}.json`)), 'application/json')).status).toBe(
-        200,
-      );
-      expect((await send(s, fixtureBytes(`otlp/http-protobuf/${s}.bin`), 'application/x-protobuf')).status).toBe(200);
-    }
-    expect((await send('logs', JSON.stringify(strayLogs()), 'application/json')).status).toBe(200);
+    await t.sendCaptures();
+    expect((await t.postOtlp('logs', strayLogs())).status).toBe(200);
     for (const f of ['hook-block-exit2-logs', 'mcp-without-detail-flags-logs']) {
-      const res = await send('logs', JSON.stringify(fixtureJson(`otlp/scenarios/${f}.json`)), 'application/json');
+      const res = await t.postOtlp('logs', fixtureJson(`otlp/scenarios/${f}.json`));
       expect(res.status).toBe(200);
     }
     await sendDemo({

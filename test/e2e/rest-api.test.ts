@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../support/engines.js';
-import { fixtureBytes, fixtureJson } from '../support/fixtures.js';
 import { startTestSteward, type TestSteward } from '../support/steward.js';
 
 interface PageBody<T> {
@@ -15,14 +14,7 @@ describe.each(engines)('REST API on %s', (dialect) => {
 
   beforeAll(async () => {
     t = await startTestSteward({ dialect });
-    const send = (signal: string, body: string | Uint8Array, type: string) =>
-      t.api(`/v1/${signal}`, { method: 'POST', role: 'ingest', body, headers: { 'content-type': type } });
-    for (const s of ['logs', 'metrics', 'traces']) {
-      expect((await send(s, JSON.stringify(fixtureJson(`otlp/http-json/${s}.json`)), 'application/json')).status).toBe(
-        200,
-      );
-      expect((await send(s, fixtureBytes(`otlp/http-protobuf/${s}.bin`), 'application/x-protobuf')).status).toBe(200);
-    }
+    await t.sendCaptures();
   });
   afterAll(async () => {
     await t.stop();

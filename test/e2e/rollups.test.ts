@@ -3,7 +3,6 @@ import { rebuildRollups } from '../../src/analytics/rollup-rebuild.js';
 import { sendDemo } from '../../src/cli/demo/send.js';
 import { ROLLUP_COUNTERS } from '../../src/contracts/rollup-columns.js';
 import { engines } from '../support/engines.js';
-import { fixtureBytes, fixtureJson } from '../support/fixtures.js';
 import { startTestSteward, type TestSteward } from '../support/steward.js';
 
 /**
@@ -34,19 +33,10 @@ async function rollupSums(t: TestSteward, from: number, to: number, person?: str
 
 describe.each(engines)('rollups on %s', (dialect) => {
   let t: TestSteward;
-  const send = (signal: string, body: string | Uint8Array, type: string) =>
-    t.api(`/v1/${signal}`, { method: 'POST', role: 'ingest', body, headers: { 'content-type': type } });
-  const sendFixtures = async () => {
-    for (const s of ['logs', 'metrics', 'traces']) {
-      const json = JSON.stringify(fixtureJson(`otlp/http-json/${s}.json`));
-      expect((await send(s, json, 'application/json')).status).toBe(200);
-      expect((await send(s, fixtureBytes(`otlp/http-protobuf/${s}.bin`), 'application/x-protobuf')).status).toBe(200);
-    }
-  };
 
   beforeAll(async () => {
     t = await startTestSteward({ dialect });
-    await sendFixtures();
+    await t.sendCaptures();
     await sendDemo({
       protocol: 'http/json',
       endpoint: t.url,
@@ -82,7 +72,7 @@ describe.each(engines)('rollups on %s', (dialect) => {
 
   it('adds nothing when the same exports are retried', async () => {
     const before = await snapshot(t);
-    await sendFixtures();
+    await t.sendCaptures();
     expect(await snapshot(t)).toEqual(before);
   });
 

@@ -8,6 +8,7 @@ import { createApiToken } from '../../src/identity/api-tokens.js';
 import { startSteward, type Steward } from '../../src/main.js';
 import type { Dialect } from '../../src/store/store.js';
 import { dropSchema, PG_URL, uniqueSchema } from './engines.js';
+import { fixtureBytes, fixtureJson } from './fixtures.js';
 
 /**
  * A real Steward for tests: real HTTP and gRPC listeners on port 0, a real store (SQLite in a temp dir, or
@@ -21,6 +22,12 @@ export interface TestSteward {
   tokens: { admin: string; analyst: string; ingest: string };
   /** fetch against the server with a role's token (or none). */
   api(path: string, init?: RequestInit & { role?: 'admin' | 'analyst' | 'ingest' | null }): Promise<Response>;
+  /** GET as an analyst, failing (with the body) unless 200. */
+  getJson<T>(path: string): Promise<T>;
+  /** POST an OTLP/HTTP body with the ingest token; objects are sent as OTLP/JSON, bytes as protobuf. */
+  postOtlp(signal: 'logs' | 'metrics' | 'traces', body: unknown): Promise<Response>;
+  /** Sends the real Claude Code captures (JSON and protobuf, all three signals), failing unless each is accepted. */
+  sendCaptures(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -58,17 +65,44 @@ export async function startTestSteward(
     ingest: steward.bootstrap?.ingest.token ?? (await createApiToken(steward.store, 'ingest', 'test ingest')).token,
   };
   const url = steward.httpUrl;
+  const api: TestSteward['api'] = (path, init = {}) => {
+    const { role = 'admin', ...rest } = init;
+    const headers = new Headers(rest.headers);
+    if (role) headers.set('authorization', `Bearer ${tokens[role]}`);
+    return fetch(url + path, { ...rest, headers });
+  };
+  const postOtlp: TestSteward['postOtlp'] = (signal, body) => {
+    const bytes = body instanceof Uint8Array;
+    return api(`/v1/${signal}`, {
+      method: 'POST',
+      role: 'ingest',
+      body: bytes ? body : typeof body === 'string' ? body : JSON.stringify(body),
+      headers: { 'content-type': bytes ? 'application/x-protobuf' : 'application/json' },
+    });
+  };
   return {
     steward,
     url,
     grpcUrl: steward.grpcUrl,
     grpcPort: steward.grpcPort,
     tokens,
-    api(path, init = {}) {
-      const { role = 'admin', ...rest } = init;
-      const headers = new Headers(rest.headers);
-      if (role) headers.set('authorization', `Bearer ${tokens[role]}`);
-      return fetch(url + path, { ...rest, headers });
+    api,
+    async getJson<T>(path: string): Promise<T> {
+      const res = await api(path, { role: 'analyst' });
+      if (res.status !== 200) throw new Error(`GET ${path} → ${res.status}: ${await res.text()}`);
+      return (await res.json()) as T;
+    },
+    postOtlp,
+    async sendCaptures() {
+      for (const signal of ['logs', 'metrics', 'traces'] as const) {
+        for (const body of [
+          fixtureJson(`otlp/http-json/${signal}.json`),
+          fixtureBytes(`otlp/http-protobuf/${signal}.bin`),
+        ]) {
+          const res = await postOtlp(signal, body);
+          if (res.status !== 200) throw new Error(`capture ${signal} → ${res.status}: ${await res.text()}`);
+        }
+      }
     },
     async stop() {
       await steward.stop();
