@@ -1,12 +1,10 @@
 import type { Config } from '../config/schema.js';
-import type { NormalisedBatch, PreparedBatch } from '../contracts/canonical.js';
+import type { PreparedBatch } from '../contracts/canonical.js';
 import type { OpsMetrics } from '../ops/ops-metrics.js';
 import { AppError } from '../errors/app-error.js';
 import type { DecodePool } from './decode/decode-pool.js';
-import { normaliseRequest, type OtlpSignal } from './decode/decode-job.js';
+import type { OtlpSignal } from './decode/decode-job.js';
 import type { GroupCommitQueue } from './group-commit.js';
-import type { NormaliseOptions } from './normalise/normalise-logs.js';
-import { prepareBatch } from './prepare-batch.js';
 
 export type { OtlpSignal } from './decode/decode-job.js';
 export type OtlpProtocol = 'http/json' | 'http/protobuf' | 'grpc';
@@ -18,35 +16,18 @@ export interface IngestOutcome {
 }
 
 /**
- * Decoded OTLP request → normalised batch → group commit. Shared by the HTTP and gRPC receivers so both behave
- * identically; resolves only after the batch is committed.
+ * Raw OTLP body → decode worker (decompress, decode, normalise, prepare) → group commit. Shared by the HTTP and gRPC
+ * receivers so both behave identically; resolves only after the batch is committed.
  */
 export class IngestService {
-  private readonly normaliseOptions: NormaliseOptions;
-
   constructor(
     private readonly config: Config,
     private readonly queue: GroupCommitQueue,
     private readonly metrics: OpsMetrics,
     private readonly pool: DecodePool,
-  ) {
-    this.normaliseOptions = {
-      capture: config.content.capture,
-      limits: { maxValueBytes: config.ingest.maxAttributeBytes },
-      now: Date.now,
-    };
-  }
+  ) {}
 
-  normalise(signal: OtlpSignal, request: unknown): NormalisedBatch {
-    return normaliseRequest(signal, request, this.normaliseOptions);
-  }
-
-  /** An already-decoded request (the gRPC path: grpc-js decodes while deserialising). */
-  async ingest(signal: OtlpSignal, request: unknown, protocol: OtlpProtocol): Promise<IngestOutcome> {
-    return this.commit(signal, prepareBatch(this.normalise(signal, request)), protocol, performance.now());
-  }
-
-  /** A raw OTLP/HTTP body: decompressed, decoded and normalised on a decode worker, then committed. */
+  /** A raw OTLP body (HTTP, or gRPC after grpc-js undid its compression): decompressed, decoded and normalised on a decode worker, then committed. */
   async ingestBody(
     signal: OtlpSignal,
     body: Uint8Array,

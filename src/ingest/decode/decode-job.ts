@@ -78,7 +78,7 @@ export function runDecodeJob(job: DecodeJob): DecodeOutcome {
   return { ok: true, batch: prepareBatch(normaliseRequest(job.signal, request, options(job))) };
 }
 
-export function normaliseRequest(signal: OtlpSignal, request: unknown, opts: NormaliseOptions): NormalisedBatch {
+function normaliseRequest(signal: OtlpSignal, request: unknown, opts: NormaliseOptions): NormalisedBatch {
   if (signal === 'logs') return normaliseLogs(request, opts);
   if (signal === 'metrics') return normaliseMetrics(request, opts);
   return normaliseTraces(request, opts);
