@@ -28,7 +28,7 @@ export function registerOtlpHttpRoutes(app: FastifyInstance, config: Config, ing
     // Errors on these routes (auth included: hooks use the route's error handler) answer with an OTLP Status.
     scope.setErrorHandler((rawErr: FastifyError, request, reply) => {
       let err = fromFastifyError(rawErr, request);
-      if (err.code === 'unsupported_media_type' && !err.message.startsWith('Content-Encoding')) {
+      if (rawErr.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
         err = new AppError(
           'unsupported_media_type',
           `${err.message} (OTLP/HTTP accepts application/json or application/x-protobuf)`,

@@ -121,16 +121,21 @@ export const MAX_ID_LENGTH = 200;
 
 export function identifier(s: string | null): string | null {
   if (s === null) return null;
-  const clean = s.includes('\u0000') ? s.replaceAll('\u0000', '\uFFFD') : s;
+  const clean = withoutNul(s);
   return clean.length <= MAX_ID_LENGTH ? clean : 'sha1:' + createHash('sha1').update(clean).digest('hex');
 }
 
 /** Attribute keys and names are identifiers, never payloads: longer ones are cut (a fuzzer sent 5 MB keys). */
 export const MAX_KEY_LENGTH = 256;
 
+/** NUL → U+FFFD: PostgreSQL text refuses NUL, and no telemetry value means one. */
+function withoutNul(s: string): string {
+  return s.includes('\u0000') ? s.replaceAll('\u0000', '\uFFFD') : s;
+}
+
 /** Cuts text to `max` UTF-16 units (never splitting a surrogate pair) and strips NUL, which PostgreSQL text refuses. */
 export function clipText(s: string, max: number): string {
-  const clean = s.includes('\u0000') ? s.replaceAll('\u0000', '\uFFFD') : s;
+  const clean = withoutNul(s);
   if (clean.length <= max) return clean;
   let cut = clean.slice(0, max);
   if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
@@ -138,7 +143,7 @@ export function clipText(s: string, max: number): string {
 }
 
 function clip(raw: string, limits: AttributeLimits): string {
-  const s = raw.includes('\u0000') ? raw.replaceAll('\u0000', '\uFFFD') : raw;
+  const s = withoutNul(raw);
   // Cheap length check first: UTF-16 length ≥ bytes/3, so only long strings pay for byteLength.
   if (s.length * 3 <= limits.maxValueBytes) return s;
   if (Buffer.byteLength(s) <= limits.maxValueBytes) return s;
