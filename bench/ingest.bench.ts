@@ -7,7 +7,7 @@
  * transactions and nothing else. Prints one JSON object as its last line.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,34 @@ async function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/** CPU ticks (1/100 s) per thread name of a Linux process: where the server's time goes, per phase. */
+function threadTicks(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(`${name}#${tid}`, Number(fields[11]) + Number(fields[12]));
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return out;
+}
+
+/** Server CPU µs per acknowledged event between two samples, by thread kind (main, decode workers, the rest). */
+function cpuPerEvent(pid: number, before: Map<string, number>, events: number): Record<string, number> {
+  const after = threadTicks(pid);
+  const byKind: Record<string, number> = {};
+  for (const [key, ticks] of after) {
+    const tid = Number(key.split('#')[1]);
+    const kind = tid === pid ? 'main' : 'other_threads';
+    byKind[kind] = (byKind[kind] ?? 0) + ticks - (before.get(key) ?? 0);
+  }
+  return Object.fromEntries(Object.entries(byKind).map(([k, t]) => [k, Number(((t * 10_000) / events).toFixed(1))]));
 }
 
 function peakRssMb(pid: number): number {
@@ -100,11 +128,15 @@ async function main(): Promise<void> {
     const jsonBodies = makeBodies(BATCHES, EVENTS_PER_BATCH, false);
     const protoBodies = makeBodies(BATCHES, EVENTS_PER_BATCH, true);
     await runLoad(url, token, makeBodies(10, EVENTS_PER_BATCH, false), CONCURRENCY); // warm-up
+    const t0 = threadTicks(child.pid!);
     const json = await runLoad(url, token, jsonBodies, CONCURRENCY);
+    const jsonCpu = cpuPerEvent(child.pid!, t0, json.events);
+    const t1 = threadTicks(child.pid!);
     const proto = await runLoad(url, token, protoBodies, CONCURRENCY);
+    const protoCpu = cpuPerEvent(child.pid!, t1, proto.events);
     const rss = peakRssMb(child.pid!);
     const bare = await bareSqliteCeiling(BATCHES * EVENTS_PER_BATCH);
-    const summary = (r: typeof json) => ({
+    const summary = (r: typeof json, cpu: Record<string, number>) => ({
       acknowledged_events_per_s: Math.round(r.eventsPerSecond),
       p50_ack_ms: Number(percentile(r.latenciesMs, 50).toFixed(1)),
       p99_ack_ms: Number(percentile(r.latenciesMs, 99).toFixed(1)),
@@ -112,14 +144,15 @@ async function main(): Promise<void> {
       non_2xx: r.non2xx,
       ratio_to_bare_sqlite: Number((r.eventsPerSecond / bare).toFixed(3)),
       load_generator_cpu_share: Number(r.clientCpuShare.toFixed(2)),
+      server_cpu_us_per_event: cpu,
     });
     const result = {
       bench: 'ingest',
       store: 'sqlite',
       concurrency: CONCURRENCY,
       events_per_batch: EVENTS_PER_BATCH,
-      http_json: summary(json),
-      http_protobuf: summary(proto),
+      http_json: summary(json, jsonCpu),
+      http_protobuf: summary(proto, protoCpu),
       bare_sqlite_insert_rows_per_s: Math.round(bare),
       server_peak_rss_mb: rss,
       budget_events_per_s: 50_000,

@@ -160,6 +160,13 @@ describe('malformed bodies → 400 naming the problem', () => {
     );
   });
 
+  it('a UTF-8 byte-order mark before the JSON is accepted and skipped', async () => {
+    const json = JSON.stringify(claudeLogs({ sessionId: 'bom-prefixed', count: 2 }));
+    const res = await postOtlp(t, 'logs', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json)]));
+    expect(res.status).toBe(200);
+    expect(await countSession('bom-prefixed', Date.now())).toBe(2);
+  });
+
   it('malformed protobuf → 400 invalid_protobuf', async () => {
     const bin = fixtureBytes('otlp/http-protobuf/logs.bin');
     const pb = { contentType: 'application/x-protobuf' };
