@@ -1,32 +1,20 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packageRoot } from '../../src/version.js';
 import { fixtureBytes, fixtureJson } from '../support/fixtures.js';
 import { startTestSteward, type TestSteward } from '../support/steward.js';
+import { ARTIFACTS, CHROMIUM, openConsole, runnable, statValue, type ConsoleBrowser } from './console-browser.js';
 
 /**
  * The console in a real browser (DESIGN §7: playwright-core driving Debian's chromium) against a real Steward
  * loaded with the real Claude Code captures: sign in, open every page, find the known figures, no console errors.
- * Screenshots of each page go to test-artifacts/console/.
+ * Screenshots of each page go to test-artifacts/console/. The analytics pages (Tools & connectors, Discovery, Access
+ * graph) have their own suite on a richer dataset (analytics-pages.test.ts).
  *
- * Without /usr/bin/chromium this suite is skipped on a workstation, never under CI (.ci/run installs chromium).
+ * The captures: two people (device 72324ef2cbe1 from the JSON capture, device 0ae0e4792c3b from the protobuf one),
+ * department finance, team close; each one prompt with two API requests of 123 in / 45 out / 89 cache read / 67
+ * cache write tokens on claude-opus-5-5 ($0.0017 each, $0.00349 a person), one Bash call, three plugins loaded.
  */
-const CHROMIUM = '/usr/bin/chromium';
-// The flags this machine needs (no sandbox as root; no background connections to a closed network).
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-const ARTIFACTS = join(packageRoot(), 'test-artifacts', 'console');
-const runnable = existsSync(CHROMIUM) || Boolean(process.env.CI);
-
 if (!runnable) {
   describe('console in chromium', () => {
     it.skip(`skipped: ${CHROMIUM} is missing (apt-get install chromium); under CI this suite always runs`, () => {});
@@ -34,9 +22,8 @@ if (!runnable) {
 } else {
   describe('console in chromium', () => {
     let t: TestSteward;
-    let browser: Browser;
+    let b: ConsoleBrowser;
     let page: Page;
-    const problems: string[] = [];
 
     beforeAll(async () => {
       t = await startTestSteward();
@@ -53,30 +40,24 @@ if (!runnable) {
         });
         expect(res.status).toBe(200);
       }
-      mkdirSync(ARTIFACTS, { recursive: true });
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
-      const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
-      page = await context.newPage();
-      page.on('console', (m) => {
-        if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
-      });
-      page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-      // ERR_ABORTED is a request the page cancelled itself: a page.goto() while a fetch or the favicon is in flight,
-      // or the console aborting a fetch whose answer is no longer wanted. Anything else is a failure.
-      page.on('requestfailed', (r) => {
-        const reason = r.failure()?.errorText ?? '';
-        if (reason !== 'net::ERR_ABORTED') problems.push(`request failed: ${r.url()} ${reason}`);
-      });
+      b = await openConsole();
+      page = b.page;
     }, 120_000);
 
     afterAll(async () => {
-      await browser?.close();
+      await b?.close();
       await t?.stop();
     });
 
-    const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+    const shot = (name: string) => b.shot(name);
     const main = () => page.locator('main');
-    const stat = (label: string) => page.locator('.stat', { has: page.locator('.stat-label', { hasText: label }) });
+    const stat = (label: string) => statValue(page, label);
+    const statDetail = (label: string) =>
+      page.locator('.stat', { has: page.locator('.stat-label', { hasText: label }) }).locator('.stat-detail');
+    const nav = (name: string) =>
+      page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name, exact: true });
+    const rowCells = async (row: Locator) =>
+      (await row.locator('th, td').allTextContents()).map((x) => x.replace(/\s+/g, ' ').trim());
 
     it('sends a visitor without a token to the sign-in page', async () => {
       await page.goto(`${t.url}/sessions`);
@@ -89,27 +70,49 @@ if (!runnable) {
       await page.getByLabel('API token').fill(t.tokens.admin);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.waitForURL(/\/sessions$/);
-      await page.getByRole('link', { name: 'Overview' }).click();
+      await nav('Overview').click();
       await page.waitForURL(`${t.url}/`);
     });
 
-    it('Overview: totals, tokens by day, departments and models from the API', async () => {
-      await expect.poll(() => stat('Input tokens').locator('.stat-value').textContent()).toBe('492');
-      expect(await stat('People').locator('.stat-value').textContent()).toBe('2');
-      expect(await stat('Sessions').locator('.stat-value').textContent()).toBe('2');
-      expect(await stat('Output tokens').locator('.stat-value').textContent()).toBe('180');
-      expect(await stat('API requests').locator('.stat-value').textContent()).toBe('4');
-      const models = page.getByRole('region', { name: 'Models' });
-      await expect.poll(() => models.textContent()).toContain('claude-opus-5-5');
-      expect(await page.getByRole('region', { name: 'Top departments' }).textContent()).toContain('finance');
-      expect(await page.locator('.chart canvas').count()).toBeGreaterThan(0);
-      expect(await page.getByRole('region', { name: 'Recent sessions' }).locator('tbody tr').count()).toBe(2);
+    it('Overview: adoption, estimated cost, top teams and tools, what is new — from the analytics API', async () => {
+      // The period the page shows: the 30 whole UTC days up to the latest capture (2026-11-21).
+      const period = 'from=2026-10-23T00:00:00.000Z&to=2026-11-22T00:00:00.000Z';
+      await expect.poll(() => stat('Active people').textContent()).toBe('2');
+      expect(await statDetail('Active people').textContent()).toBe('100% of 2 known');
+      expect(await stat('Weekly active').textContent()).toBe('2');
+      expect(await stat('Monthly active').textContent()).toBe('2');
+      expect(await stat('New people').textContent()).toBe('2');
+      // Four requests of $0.0017…: $0.00698 in the period and so far this month; cache reads 356 of 1,116 input-side.
+      await expect.poll(() => stat('Estimated cost').textContent()).toBe('$0.0070');
+      expect(await stat('Month to date (estimate)').textContent()).toBe('$0.0070');
+      expect(await stat('Cache hit ratio').textContent()).toBe('31.9%');
+      // The forecast depends on today's date: the API's own figure, as the page formats amounts under $1.
+      const cost = await t.getJson<{ month_to_date: { forecast_month_end_usd_estimate: number } }>(
+        `/api/v1/analytics/cost?${period}&group_by=team`,
+      );
+      expect(await stat('Month-end forecast (estimate)').textContent()).toBe(
+        `$${cost.month_to_date.forecast_month_end_usd_estimate.toFixed(4)}`,
+      );
+      expect(await page.locator('.estimate-note').textContent()).toContain('estimates');
+
+      const teams = page.getByRole('region', { name: 'Top teams' });
+      await expect.poll(() => teams.locator('tbody tr').count()).toBe(1);
+      expect(await rowCells(teams.locator('tbody tr'))).toEqual(['close', '2', '100%', '$0.0070']);
+      const tools = page.getByRole('region', { name: 'Top tools' });
+      await expect.poll(() => tools.locator('tbody tr').count()).toBe(1);
+      expect(await rowCells(tools.locator('tbody tr'))).toEqual(['Bash Can write', '2', '0%', '2']);
+      const news = page.getByRole('region', { name: 'What is new' });
+      await expect.poll(() => news.locator('tbody tr').count()).toBe(6);
+      const newText = await news.textContent();
+      for (const x of ['claude-opus-5-5', 'cc-plugin-privacy', 'device 72324ef2cbe1', 'device 0ae0e4792c3b'])
+        expect(newText).toContain(x);
+      expect(await page.getByRole('region', { name: 'Active people by day' }).locator('canvas').count()).toBe(1);
       await page.waitForTimeout(400); // let the chart's entry animation finish before the screenshot
       await shot('overview');
     });
 
     it('People: both people, and one person with the identity they were resolved from', async () => {
-      await page.getByRole('link', { name: 'People', exact: true }).click();
+      await nav('People').click();
       await page.waitForURL(/\/people$/);
       const rows = main().locator('tbody tr');
       await expect.poll(() => rows.count()).toBe(2);
@@ -126,7 +129,7 @@ if (!runnable) {
     });
 
     it('Sessions: both sessions, and a readable thread from prompt to response', async () => {
-      await page.getByRole('link', { name: 'Sessions' }).click();
+      await nav('Sessions').click();
       await page.waitForURL(/\/sessions$/);
       const rows = main().locator('tbody tr');
       await expect.poll(() => rows.count()).toBe(2);
@@ -163,27 +166,51 @@ if (!runnable) {
       await page.getByLabel(/Show hooks/).uncheck();
     });
 
-    it('Cost: usage by department, model and person, labelled as estimates', async () => {
-      await page.getByRole('link', { name: 'Cost' }).click();
+    it('Cost: every dimension, cache hit ratio, month to date and spenders, labelled as estimates', async () => {
+      await nav('Cost').click();
       await page.waitForURL(/\/cost$/);
       await expect.poll(() => page.locator('.estimate-note').textContent()).toContain('estimates');
-      const table = main().locator('table').last();
-      expect(await table.locator('tbody tr').first().locator('th').textContent()).toBe('finance');
-      expect(await table.locator('tfoot').textContent()).toContain('492');
+      expect(await stat('Estimated cost').textContent()).toBe('$0.0070');
+      expect(await stat('API requests').textContent()).toBe('4');
+      expect(await stat('Cache hit ratio').textContent()).toBe('31.9%');
+      const groups = page.locator('.cost-groups table');
+      expect(await rowCells(groups.locator('tbody tr'))).toEqual([
+        'finance',
+        '4',
+        '492',
+        '180',
+        '356',
+        '268',
+        '31.9%',
+        '$0.0070',
+        '100%',
+        '$0.00',
+      ]);
+      expect(await page.locator('.cost-groups canvas').count()).toBe(1);
+      const spenders = page.getByRole('region', { name: 'Top spenders' });
+      expect(await spenders.locator('tbody th').allTextContents()).toEqual([
+        'device 0ae0e4792c3b',
+        'device 72324ef2cbe1',
+      ]);
+      expect(await spenders.locator('tbody td').first().textContent()).toBe('$0.0035');
       await shot('cost');
-      await page.getByRole('link', { name: 'Model', exact: true }).click();
-      await expect
-        .poll(() => main().locator('table').last().locator('tbody th').allTextContents())
-        .toEqual(['claude-opus-5-5']);
-      await page.getByRole('link', { name: 'Person', exact: true }).click();
-      await expect
-        .poll(async () => (await main().locator('table').last().locator('tbody th').allTextContents()).sort())
-        .toEqual(['device 0ae0e4792c3b', 'device 72324ef2cbe1']);
+      const keys = () => groups.locator('tbody th').allTextContents();
+      for (const [dimension, expected] of [
+        ['Model', ['claude-opus-5-5']],
+        ['Person', ['device 0ae0e4792c3b', 'device 72324ef2cbe1']],
+        ['Team', ['close']],
+        ['Surface', ['Claude Code']],
+        // No request named an MCP server: one "not set" group.
+        ['Connector', ['not set']],
+      ] as const) {
+        await page.getByRole('navigation', { name: 'Group by' }).getByRole('link', { name: dimension }).click();
+        await expect.poll(async () => (await keys()).sort(), { message: dimension }).toEqual(expected);
+      }
     });
 
     it('is keyboard navigable: a skip link first, then the navigation as real links', async () => {
       await page.goto(`${t.url}/`);
-      await stat('Input tokens').waitFor();
+      await stat('Active people').waitFor();
       await page.keyboard.press('Tab');
       expect(await page.evaluate('document.activeElement && document.activeElement.textContent')).toBe(
         'Skip to content',
@@ -200,7 +227,7 @@ if (!runnable) {
       await page.goto(`${t.url}/`);
       await page.getByLabel('Theme').selectOption('dark');
       expect(await page.evaluate('document.documentElement.dataset.theme')).toBe('dark');
-      await stat('Input tokens').waitFor();
+      await stat('Active people').waitFor();
       await page.waitForTimeout(400);
       await shot('overview-dark');
       await page.getByLabel('Theme').selectOption('system');
@@ -213,12 +240,12 @@ if (!runnable) {
     });
 
     it('logged no console errors, warnings or failed requests on any page', () => {
-      expect(problems).toEqual([]);
+      expect(b.problems).toEqual([]);
     });
 
     it('with no telemetry yet, every page explains how to connect Claude Code', async () => {
       const fresh = await startTestSteward();
-      const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+      const context = await b.browser.newContext({ viewport: { width: 1280, height: 860 } });
       const other = await context.newPage();
       const errors: string[] = [];
       other.on('console', (m) => {
@@ -245,7 +272,7 @@ if (!runnable) {
     });
 
     it('rejects a wrong token with an explanation', async () => {
-      const context = await browser.newContext();
+      const context = await b.browser.newContext();
       const other = await context.newPage();
       await other.goto(`${t.url}/login`);
       await other.getByLabel('API token').fill('stw_admin_not-a-real-token');

@@ -89,3 +89,16 @@ export function fmtRelative(iso: string | null | undefined, now = Date.now()): s
 export function personLabel(p: { display_name: string | null; email: string | null; id: string }): string {
   return p.display_name ?? p.email ?? p.id.slice(0, 8);
 }
+
+/** A ratio the API gives as 0…1 (shares, error rates, cache hit ratio) as a percentage. */
+export function fmtRatio(r: number | null | undefined): string {
+  if (r === null || r === undefined) return '—';
+  const pct = r * 100;
+  return `${pct === 0 || pct === 100 ? pct.toFixed(0) : pct.toFixed(1)}%`;
+}
+
+/** A signed change in USD (estimates): "+$1.20", "−$0.0040", "$0.00". */
+export function fmtUsdChange(n: number): string {
+  if (n === 0) return fmtUsd(0);
+  return `${n > 0 ? '+' : '−'}${fmtUsd(Math.abs(n))}`;
+}

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app';
 import { initTheme } from './theme';
 import './styles.css';
+import './dashboard.css';
 
 initTheme();
 const root = document.getElementById('root');

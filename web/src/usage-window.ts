@@ -20,10 +20,3 @@ export function usageWindow(status: Status, days: WindowDays): { from: string; t
   const endsAtLatest = to <= Date.now() - DAY;
   return { from: new Date(to - days * DAY).toISOString(), to: new Date(to).toISOString(), endsAtLatest };
 }
-
-/** Every UTC day in [from, to), so a chart shows quiet days as zero rather than skipping them. */
-export function daysIn(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let t = Date.parse(from); t < Date.parse(to); t += DAY) out.push(new Date(t).toISOString().slice(0, 10));
-  return out;
-}

@@ -1,6 +1,10 @@
+import type { AliasKind, EventKind, Surface } from '../../../src/contracts/canonical';
+
 /**
  * The JSON the console reads, as presented by the server (src/api/presenters.ts and the *.routes.ts handlers).
- * Kept by hand: the console talks to the API over HTTP only and never imports server code (DESIGN §6).
+ * The console talks to the API over HTTP only; the only server code it imports is type-only, from src/contracts/
+ * (DESIGN §6: contracts are shared by server, CLI and console). The response shapes themselves are not declared
+ * in src/contracts/ (the presenters build them inline), so they are mirrored here by hand.
  */
 export interface Page<T> {
   items: T[];
@@ -27,14 +31,14 @@ export interface Person {
 }
 
 export interface PersonDetail extends Person {
-  aliases: { kind: string; value: string }[];
+  aliases: { kind: AliasKind; value: string }[];
   recent_sessions: Session[];
 }
 
 export interface Session {
   id: string;
   person_id: string | null;
-  surface: string;
+  surface: Surface;
   service_name: string | null;
   app_version: string | null;
   entrypoint: string | null;
@@ -53,9 +57,9 @@ export interface Session {
 export interface TimelineEvent {
   id: string | number;
   time: string;
-  kind: string;
+  kind: EventKind;
   name: string;
-  surface: string;
+  surface: Surface;
   prompt_id: string | null;
   sequence: number | null;
   agent: string | null;
@@ -90,23 +94,6 @@ export interface Status {
   events: number;
   last_event_at: string | null;
   recent_sessions: Session[];
-}
-
-export type UsageGroupBy = 'person' | 'team' | 'department' | 'model' | 'day';
-
-export interface UsageRow {
-  requests: number;
-  tokens: TokenSplit;
-  cost_usd_estimate: number | null;
-}
-
-export interface UsageSummary {
-  from: string;
-  to: string;
-  group_by: UsageGroupBy;
-  cost_note: string;
-  totals: UsageRow;
-  groups: (UsageRow & { key: string | null })[];
 }
 
 export interface ApiErrorBody {

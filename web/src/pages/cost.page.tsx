@@ -1,50 +1,71 @@
 import { useCallback } from 'react';
-import type { Status, UsageSummary } from '../api/types';
-import { Chart, type ChartOption } from '../components/chart';
-import { ConnectClaudeCode, EmptyState } from '../components/empty-state';
-import { ErrorPanel, Loading, Page, Section, Stat } from '../components/page';
-import { UsageTable } from '../components/usage-table';
+import { COST_GROUPS, type CostGroup, type CostReport } from '../api/analytics.types';
+import { CostChart } from '../components/cost-chart';
+import { CostGroupsTable } from '../components/cost-groups-table';
+import { CostStats } from '../components/cost-stats';
+import { EmptyState } from '../components/empty-state';
+import { Page, Section } from '../components/page';
+import { SURFACE_LABELS } from '../components/session-table';
+import { SpendersTable } from '../components/spenders-table';
+import { Loaded, PeriodText, StatusGate } from '../components/status-gate';
 import { WindowPicker } from '../components/window-picker';
-import { fmtDay, fmtInt, fmtUsd, personLabel } from '../format';
-import { usePeopleIndex } from '../people-index';
+import { graphHref } from '../kind-labels';
 import { Link, useLocation } from '../router';
 import { useApi } from '../use-api';
-import { parseDays, usageWindow } from '../usage-window';
+import { usePeriod } from '../use-period';
+import { parseDays } from '../usage-window';
 
-const GROUPINGS = [
-  { by: 'department', label: 'Department' },
-  { by: 'team', label: 'Team' },
-  { by: 'model', label: 'Model' },
-  { by: 'person', label: 'Person' },
-] as const;
+/** The dimensions the cost report groups by (issue 3 §3), as the picker names them. */
+const DIMENSIONS: Record<CostGroup, string> = {
+  person: 'Person',
+  team: 'Team',
+  department: 'Department',
+  model: 'Model',
+  agent: 'Agent',
+  workflow: 'Workflow',
+  skill: 'Skill',
+  mcp_server: 'Connector',
+  surface: 'Surface',
+};
+
+function parseGroup(raw: string | null): CostGroup {
+  return (COST_GROUPS as readonly string[]).includes(raw ?? '') ? (raw as CostGroup) : 'department';
+}
 
 export function CostPage() {
   const { query } = useLocation();
   const days = parseDays(query.get('days'));
-  const grouping = GROUPINGS.find((g) => g.by === query.get('by')) ?? GROUPINGS[0];
-  const status = useApi<Status>('/api/v1/status');
-  const period = status.state === 'ready' ? usageWindow(status.data, days) : null;
-  const summary = useApi<UsageSummary>(
-    period ? `/api/v1/usage/summary?from=${period.from}&to=${period.to}&group_by=${grouping.by}` : null,
-  );
-  const people = usePeopleIndex();
+  const by = parseGroup(query.get('by'));
+  const label = DIMENSIONS[by];
+  const { status, period, query: q } = usePeriod(days);
+  const report = useApi<CostReport>(q('/api/v1/analytics/cost', { group_by: by }));
   const keyLabel = useCallback(
-    (key: string): string => {
-      if (grouping.by !== 'person') return key;
-      const p = people.get(key);
-      return p ? personLabel(p) : key.slice(0, 8);
-    },
-    [grouping.by, people],
+    (g: CostReport['groups'][number]): string =>
+      g.key === null
+        ? 'not set'
+        : by === 'person'
+          ? (g.display_name ?? g.key.slice(0, 8))
+          : by === 'surface'
+            ? (SURFACE_LABELS[g.key] ?? g.key)
+            : g.key,
+    [by],
   );
+  const renderKey = (g: CostReport['groups'][number]) => {
+    if (g.key !== null && by === 'person')
+      return <Link href={`/people/${encodeURIComponent(g.key)}`}>{keyLabel(g)}</Link>;
+    if (g.key !== null && (by === 'model' || by === 'agent' || by === 'skill' || by === 'mcp_server'))
+      return <Link href={graphHref(by, g.key, days)}>{g.key}</Link>;
+    return keyLabel(g);
+  };
 
-  const tabs = (
+  const picker = (
     <nav className="segmented" aria-label="Group by">
-      {GROUPINGS.map((g) => {
-        const q = new URLSearchParams(query);
-        q.set('by', g.by);
+      {COST_GROUPS.map((g) => {
+        const next = new URLSearchParams(query);
+        next.set('by', g);
         return (
-          <Link key={g.by} href={`/cost?${q.toString()}`} aria-current={g.by === grouping.by ? 'true' : undefined}>
-            {g.label}
+          <Link key={g} href={`/cost?${next.toString()}`} aria-current={g === by ? 'true' : undefined}>
+            {DIMENSIONS[g]}
           </Link>
         );
       })}
@@ -57,100 +78,49 @@ export function CostPage() {
       subtitle={
         period ? (
           <>
-            Estimated spend over the {days} days to{' '}
-            {fmtDay(new Date(Date.parse(period.to) - 1).toISOString().slice(0, 10))}
-            {period.endsAtLatest ? ' (the latest telemetry received)' : ''}, by {grouping.label.toLowerCase()}.
+            Estimated spend over <PeriodText period={period} />, by {label.toLowerCase()}.
           </>
         ) : undefined
       }
       actions={<WindowPicker path="/cost" days={days} query={query} />}
     >
-      {status.state === 'loading' || (status.state === 'ready' && summary.state === 'loading') ? (
-        <Loading what="usage" />
-      ) : null}
-      {status.state === 'error' ? <ErrorPanel error={status.error} /> : null}
-      {summary.state === 'error' ? <ErrorPanel error={summary.error} /> : null}
-      {status.state === 'ready' && status.data.events === 0 ? <ConnectClaudeCode /> : null}
-      {status.state === 'ready' && status.data.events > 0 && summary.state === 'ready' ? (
-        <>
-          <p className="estimate-note" role="note">
-            <strong>Estimates.</strong> {summary.data.cost_note}
-          </p>
-          <div className="stats">
-            <Stat label="Estimated cost" value={fmtUsd(summary.data.totals.cost_usd_estimate)} />
-            <Stat label="API requests" value={fmtInt(summary.data.totals.requests)} />
-            <Stat label="Input tokens" value={fmtInt(summary.data.totals.tokens.input)} />
-            <Stat label="Output tokens" value={fmtInt(summary.data.totals.tokens.output)} />
-          </div>
-          <Section title={`By ${grouping.label.toLowerCase()}`} note={tabs}>
-            {summary.data.groups.length === 0 ? (
-              <EmptyState title="No API requests in this period">Try a longer period above.</EmptyState>
-            ) : (
-              <>
-                <CostChart summary={summary.data} keyLabel={keyLabel} title={grouping.label} />
-                <UsageTable
-                  summary={summary.data}
-                  keyHeader={grouping.label}
-                  caption={`Usage and estimated cost by ${grouping.label.toLowerCase()}`}
-                  renderKey={(k) =>
-                    k !== null && grouping.by === 'person' ? (
-                      <Link href={`/people/${encodeURIComponent(k)}`}>{keyLabel(k)}</Link>
-                    ) : (
-                      k
-                    )
-                  }
-                />
-              </>
-            )}
-          </Section>
-        </>
-      ) : null}
+      <StatusGate status={status}>
+        <Loaded res={report} what="cost">
+          {(r) => (
+            <>
+              <p className="estimate-note" role="note">
+                <strong>Estimates.</strong> {r.cost_note} The month-end forecast is {r.month_to_date.method}.
+              </p>
+              <CostStats report={r} days={days} requests />
+              <Section title={`By ${label.toLowerCase()}`} className="cost-groups">
+                <div className="picker-row">{picker}</div>
+                {r.groups.length === 0 ? (
+                  <EmptyState title="No API requests in this period">
+                    <p>Try a longer period above.</p>
+                  </EmptyState>
+                ) : (
+                  <>
+                    <CostChart report={r} keyLabel={keyLabel} title={label} />
+                    <CostGroupsTable report={r} keyHeader={label} renderKey={renderKey} />
+                  </>
+                )}
+              </Section>
+              <div className="grid-2">
+                <Section title="Top spenders" note="people, by estimated cost">
+                  <SpendersTable spenders={r.top_spenders} caption="Top spenders" empty="No spend in this period" />
+                </Section>
+                <Section title="Fastest-growing spenders" note="against the previous period of the same length">
+                  <SpendersTable
+                    spenders={r.fastest_growing_spenders}
+                    caption="Fastest-growing spenders"
+                    empty="No one's spend grew against the previous period"
+                  />
+                </Section>
+              </div>
+            </>
+          )}
+        </Loaded>
+      </StatusGate>
     </Page>
-  );
-}
-
-function CostChart({
-  summary,
-  keyLabel,
-  title,
-}: {
-  summary: UsageSummary;
-  keyLabel: (k: string) => string;
-  title: string;
-}) {
-  const option = useCallback(
-    (c: { muted: string; grid: string }): ChartOption => {
-      const rows = [...summary.groups]
-        .sort((a, b) => (b.cost_usd_estimate ?? 0) - (a.cost_usd_estimate ?? 0))
-        .slice(0, 12)
-        .reverse();
-      return {
-        grid: { left: 16, right: 48, top: 8, bottom: 24, containLabel: true },
-        tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: number) => fmtUsd(v) },
-        xAxis: {
-          type: 'value',
-          axisLabel: { color: c.muted, formatter: (v: number) => fmtUsd(v) },
-          splitLine: { lineStyle: { color: c.grid } },
-        },
-        yAxis: {
-          type: 'category',
-          data: rows.map((r) => (r.key === null ? 'not set' : keyLabel(r.key))),
-          axisLabel: { color: c.muted },
-          axisLine: { lineStyle: { color: c.grid } },
-        },
-        series: [
-          { name: 'Estimated cost', type: 'bar', barMaxWidth: 22, data: rows.map((r) => r.cost_usd_estimate ?? 0) },
-        ],
-      };
-    },
-    [summary, keyLabel],
-  );
-  const shown = Math.min(summary.groups.length, 12);
-  return (
-    <Chart
-      option={option}
-      label={`Estimated cost by ${title.toLowerCase()}, largest first`}
-      height={Math.max(140, 48 + shown * 34)}
-    />
   );
 }

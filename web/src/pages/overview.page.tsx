@@ -1,215 +1,195 @@
-import { useCallback } from 'react';
-import type { Status, UsageSummary } from '../api/types';
-import { Chart, type ChartOption } from '../components/chart';
-import { ConnectClaudeCode, EmptyState } from '../components/empty-state';
-import { ErrorPanel, Loading, Page, Section, Stat } from '../components/page';
-import { SessionTable } from '../components/session-table';
-import { UsageTable } from '../components/usage-table';
+import type { AdoptionReport, CostReport, DiscoveryReport, ToolsReport } from '../api/analytics.types';
+import { AdoptionChart } from '../components/adoption-chart';
+import { CostStats } from '../components/cost-stats';
+import { EmptyState } from '../components/empty-state';
+import { Badge, Page, Section, Stat } from '../components/page';
+import { Loaded, PeriodText, StatusGate } from '../components/status-gate';
+import { WhatsNew } from '../components/whats-new';
 import { WindowPicker } from '../components/window-picker';
-import { fmtCompact, fmtDateTime, fmtDay, fmtInt, fmtRelative, fmtUsd } from '../format';
-import { usePeopleIndex } from '../people-index';
+import { fmtInt, fmtRatio, fmtUsd } from '../format';
+import { graphHref } from '../kind-labels';
 import { Link, useLocation } from '../router';
-import { useApi, type Loadable } from '../use-api';
-import { daysIn, parseDays, usageWindow } from '../usage-window';
+import { useApi } from '../use-api';
+import { usePeriod } from '../use-period';
+import { parseDays } from '../usage-window';
 
+/** The morning page: adoption, cost, top teams and tools, what is new — every figure from /api/v1/analytics/*. */
 export function OverviewPage() {
   const { query } = useLocation();
   const days = parseDays(query.get('days'));
-  const status = useApi<Status>('/api/v1/status');
-  const period = status.state === 'ready' ? usageWindow(status.data, days) : null;
-  const usage = (groupBy: string): string | null =>
-    period ? `/api/v1/usage/summary?from=${period.from}&to=${period.to}&group_by=${groupBy}` : null;
-  const byDay = useApi<UsageSummary>(usage('day'));
-  const byDepartment = useApi<UsageSummary>(usage('department'));
-  const byModel = useApi<UsageSummary>(usage('model'));
-  const people = usePeopleIndex();
-
-  const subtitle =
-    period && status.state === 'ready' && status.data.events > 0 ? (
-      <>
-        Usage over the {days} days to {fmtDay(new Date(Date.parse(period.to) - 1).toISOString().slice(0, 10))}
-        {period.endsAtLatest ? ' (the latest telemetry received)' : ''}. Costs are estimates.
-      </>
-    ) : undefined;
+  const { status, period, query: q } = usePeriod(days);
+  const adoption = useApi<AdoptionReport>(q('/api/v1/analytics/adoption', { group_by: 'team' }));
+  const cost = useApi<CostReport>(q('/api/v1/analytics/cost', { group_by: 'team' }));
+  const tools = useApi<ToolsReport>(q('/api/v1/analytics/tools'));
+  const discovery = useApi<DiscoveryReport>(q('/api/v1/analytics/discovery'));
 
   return (
-    <Page title="Overview" subtitle={subtitle} actions={<WindowPicker path="/" days={days} query={query} />}>
-      {status.state === 'loading' ? <Loading what="status" /> : null}
-      {status.state === 'error' ? <ErrorPanel error={status.error} /> : null}
-      {status.state === 'ready' ? (
-        status.data.events === 0 ? (
-          <ConnectClaudeCode />
-        ) : (
+    <Page
+      title="Overview"
+      subtitle={
+        period ? (
           <>
-            <div className="stats" aria-label="Totals">
-              <Stat
-                label="People"
-                value={fmtInt(status.data.people)}
-                detail={<Link href="/people">See everyone</Link>}
-              />
-              <Stat
-                label="Sessions"
-                value={fmtInt(status.data.sessions)}
-                detail={<Link href="/sessions">Browse sessions</Link>}
-              />
-              <Stat
-                label="Events stored"
-                value={fmtInt(status.data.events)}
-                detail={`${status.data.database} store, v${status.data.version}`}
-              />
-              <Stat
-                label="Latest telemetry"
-                value={fmtRelative(status.data.last_event_at)}
-                detail={
-                  <time dateTime={status.data.last_event_at ?? undefined}>
-                    {fmtDateTime(status.data.last_event_at)}
-                  </time>
-                }
-              />
-            </div>
-            {byDay.state === 'error' ? <ErrorPanel error={byDay.error} /> : null}
-            {byDay.state === 'ready' && period ? (
-              <UsageOverview summary={byDay.data} from={period.from} to={period.to} />
-            ) : null}
-            <div className="grid-2">
-              <Section title="Top departments" note="by estimated cost">
-                <UsageBlock res={byDepartment} keyHeader="Department" />
-              </Section>
-              <Section title="Models" note="by estimated cost">
-                <UsageBlock res={byModel} keyHeader="Model" />
-              </Section>
-            </div>
-            <Section title="Recent sessions" note={<Link href="/sessions">All sessions</Link>}>
-              <SessionTable
-                sessions={status.data.recent_sessions}
-                people={people}
-                caption="The five most recent sessions"
-              />
-            </Section>
+            Adoption, cost and tools over <PeriodText period={period} />. Costs are estimates.
           </>
-        )
-      ) : null}
+        ) : undefined
+      }
+      actions={<WindowPicker path="/" days={days} query={query} />}
+    >
+      <StatusGate status={status}>
+        <Loaded res={adoption} what="adoption">
+          {(a) => <AdoptionStats report={a} />}
+        </Loaded>
+        <Loaded res={cost} what="cost">
+          {(c) => (
+            <>
+              <p className="estimate-note" role="note">
+                <strong>Estimates.</strong> {c.cost_note} <Link href={`/cost?days=${days}`}>Cost breakdown</Link>
+              </p>
+              <CostStats report={c} days={days} />
+            </>
+          )}
+        </Loaded>
+        {adoption.state === 'ready' ? (
+          <Section title="Active people by day" note={adoption.data.definition}>
+            <AdoptionChart report={adoption.data} />
+          </Section>
+        ) : null}
+        <div className="grid-2">
+          <Section title="Top teams" note="active people, share of the team, estimated cost">
+            {adoption.state === 'ready' && cost.state === 'ready' ? (
+              <TopTeams adoption={adoption.data} cost={cost.data} />
+            ) : (
+              <Loaded res={adoption.state === 'ready' ? cost : adoption} what="teams">
+                {() => null}
+              </Loaded>
+            )}
+          </Section>
+          <Section title="Top tools" note={<Link href={`/tools?days=${days}`}>All tools and connectors</Link>}>
+            <Loaded res={tools} what="tools">
+              {(t) => <TopTools report={t} days={days} />}
+            </Loaded>
+          </Section>
+        </div>
+        <Section title="What is new" note={<Link href={`/discovery?days=${days}`}>Discovery</Link>}>
+          <Loaded res={discovery} what="discovery">
+            {(d) => (
+              <>
+                {d.unsanctioned_candidates.length > 0 ? (
+                  <p className="notice" role="note">
+                    <Badge tone="warn">Review</Badge> {fmtInt(d.unsanctioned_candidates.length)}{' '}
+                    {d.unsanctioned_candidates.length === 1 ? 'person is' : 'people are'} active with no known
+                    department — <Link href={`/discovery?days=${days}#unsanctioned`}>unsanctioned candidates</Link>.
+                  </p>
+                ) : null}
+                <WhatsNew items={d.new_this_week} days={days} limit={8} since={d.new_since} />
+              </>
+            )}
+          </Loaded>
+        </Section>
+      </StatusGate>
     </Page>
   );
 }
 
-function UsageBlock({ res, keyHeader }: { res: Loadable<UsageSummary>; keyHeader: string }) {
-  if (res.state === 'loading') return <Loading what={keyHeader.toLowerCase() + 's'} />;
-  if (res.state === 'error') return <ErrorPanel error={res.error} />;
-  if (res.data.groups.length === 0) {
-    return <EmptyState title="No API requests in this period">Try a longer period above.</EmptyState>;
-  }
+function AdoptionStats({ report }: { report: AdoptionReport }) {
+  const t = report.totals;
   return (
-    <UsageTable
-      summary={res.data}
-      keyHeader={keyHeader}
-      renderKey={(k) => k}
-      limit={5}
-      compact
-      caption={`Usage by ${keyHeader.toLowerCase()}`}
-    />
+    <div className="stats" aria-label="Adoption">
+      <Stat
+        label="Active people"
+        value={fmtInt(t.active_people)}
+        detail={`${fmtRatio(t.active_share)} of ${fmtInt(t.known_people)} known`}
+      />
+      <Stat label="Daily active (average)" value={t.dau_average.toLocaleString('en-US')} />
+      <Stat label="Weekly active" value={fmtInt(t.wau)} detail="the last 7 days" />
+      <Stat label="Monthly active" value={fmtInt(t.mau)} detail="the last 30 days" />
+      <Stat label="New people" value={fmtInt(t.new_people)} detail={`${fmtInt(t.returning_people)} returning`} />
+    </div>
   );
 }
 
-function UsageOverview({ summary, from, to }: { summary: UsageSummary; from: string; to: string }) {
-  const t = summary.totals;
-  const option = useCallback(
-    (c: { muted: string; grid: string }): ChartOption => {
-      const byKey = new Map(summary.groups.map((g) => [g.key, g]));
-      const days = daysIn(from, to);
-      const series = (name: string, pick: (g: UsageSummary['groups'][number]) => number) => ({
-        name,
-        type: 'bar',
-        stack: 'tokens',
-        barMaxWidth: 28,
-        emphasis: { focus: 'series' },
-        data: days.map((d) => {
-          const g = byKey.get(d);
-          return g ? pick(g) : 0;
-        }),
-      });
-      return {
-        grid: { left: 56, right: 64, top: 40, bottom: 32 },
-        legend: { top: 0, textStyle: { color: c.muted } },
-        tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-        xAxis: {
-          type: 'category',
-          data: days.map(fmtDay),
-          axisLine: { lineStyle: { color: c.grid } },
-          axisLabel: { color: c.muted },
-        },
-        yAxis: [
-          {
-            type: 'value',
-            name: 'tokens',
-            nameTextStyle: { color: c.muted },
-            axisLabel: { color: c.muted, formatter: (v: number) => fmtCompact(v) },
-            splitLine: { lineStyle: { color: c.grid } },
-          },
-          {
-            type: 'value',
-            name: 'est. USD',
-            nameTextStyle: { color: c.muted },
-            axisLabel: { color: c.muted, formatter: (v: number) => fmtUsd(v) },
-            splitLine: { show: false },
-          },
-        ],
-        series: [
-          series('Input', (g) => g.tokens.input),
-          series('Output', (g) => g.tokens.output),
-          series('Cache read', (g) => g.tokens.cache_read),
-          series('Cache write', (g) => g.tokens.cache_write),
-          {
-            name: 'Est. cost',
-            type: 'line',
-            yAxisIndex: 1,
-            smooth: false,
-            symbolSize: 5,
-            data: days.map((d) => byKey.get(d)?.cost_usd_estimate ?? 0),
-            tooltip: { valueFormatter: (v: number) => fmtUsd(v) },
-          },
-        ],
-      };
-    },
-    [summary, from, to],
-  );
+function TopTeams({ adoption, cost }: { adoption: AdoptionReport; cost: CostReport }) {
+  const spend = new Map(cost.groups.map((g) => [g.key, g.cost_usd_estimate]));
+  const rows = (adoption.groups ?? []).filter((g) => g.active_people > 0).slice(0, 6);
+  if (rows.length === 0) return <EmptyState title="No one was active in this period">Try a longer period.</EmptyState>;
   return (
-    <>
-      <div className="stats" aria-label="Usage in this period">
-        <Stat label="API requests" value={fmtInt(t.requests)} />
-        <Stat label="Input tokens" value={fmtInt(t.tokens.input)} />
-        <Stat label="Output tokens" value={fmtInt(t.tokens.output)} />
-        <Stat label="Cache read / write" value={`${fmtInt(t.tokens.cache_read)} / ${fmtInt(t.tokens.cache_write)}`} />
-        <Stat
-          label="Estimated cost"
-          value={fmtUsd(t.cost_usd_estimate)}
-          detail={<Link href="/cost">Cost breakdown</Link>}
-        />
-      </div>
-      <Section title="Tokens and estimated cost by day" note={summary.cost_note}>
-        {summary.groups.length === 0 ? (
-          <EmptyState title="No API requests in this period">
-            Sessions were recorded, but none made a model request in these days. Try a longer period.
-          </EmptyState>
-        ) : (
-          <>
-            <Chart
-              option={option}
-              label="Stacked bars of input, output, cache read and cache write tokens per day, with estimated cost as a line"
-            />
-            <details className="chart-data">
-              <summary>Figures by day</summary>
-              <UsageTable
-                summary={summary}
-                keyHeader="Day"
-                renderKey={(k) => (k ? fmtDay(k) : k)}
-                caption="Usage by day"
-                order="key"
-              />
-            </details>
-          </>
-        )}
-      </Section>
-    </>
+    <div className="table-wrap">
+      <table className="table">
+        <caption className="visually-hidden">Teams by active people</caption>
+        <thead>
+          <tr>
+            <th scope="col">Team</th>
+            <th scope="col" className="num">
+              Active
+            </th>
+            <th scope="col" className="num">
+              Share
+            </th>
+            <th scope="col" className="num">
+              Est. cost
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((g) => (
+            <tr key={g.key ?? '∅'}>
+              <th scope="row">{g.key ?? <span className="muted">no team</span>}</th>
+              <td className="num">{fmtInt(g.active_people)}</td>
+              <td className="num">{fmtRatio(g.active_share)}</td>
+              <td className="num">{fmtUsd(spend.get(g.key) ?? 0)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Built-in tools and named MCP tools together, busiest first. */
+function TopTools({ report, days }: { report: ToolsReport; days: number }) {
+  const rows = [
+    ...report.builtin_tools.map((t) => ({ ...t, id: t.name, server: null as string | null })),
+    ...report.mcp_servers.flatMap((s) =>
+      s.tools.map((t) => ({ ...t, id: s.name ? `${s.name}/${t.name ?? 'mcp_tool'}` : 'mcp_tool', server: s.name })),
+    ),
+  ]
+    .sort((a, b) => b.calls - a.calls || a.id.localeCompare(b.id))
+    .slice(0, 6);
+  if (rows.length === 0) {
+    return <EmptyState title="No tool calls in this period">Tool results appear here as they arrive.</EmptyState>;
+  }
+  return (
+    <div className="table-wrap">
+      <table className="table">
+        <caption className="visually-hidden">Tools by calls</caption>
+        <thead>
+          <tr>
+            <th scope="col">Tool</th>
+            <th scope="col" className="num">
+              Calls
+            </th>
+            <th scope="col" className="num">
+              Errors
+            </th>
+            <th scope="col" className="num">
+              People
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((t) => (
+            <tr key={t.id}>
+              <th scope="row">
+                <Link href={graphHref('tool', t.id, days)}>{t.id}</Link>{' '}
+                {t.write_capable ? <Badge tone="warn">Can write</Badge> : null}
+              </th>
+              <td className="num">{fmtInt(t.calls)}</td>
+              <td className="num">{fmtRatio(t.error_rate)}</td>
+              <td className="num">{fmtInt(t.people)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
