@@ -255,7 +255,15 @@ if (!runnable) {
         await other.goto(`${fresh.url}/login`);
         await other.getByLabel('API token').fill(fresh.tokens.analyst);
         await other.getByRole('button', { name: 'Sign in' }).click();
-        for (const name of ['Overview', 'People', 'Sessions', 'Cost']) {
+        for (const name of [
+          'Overview',
+          'People',
+          'Sessions',
+          'Tools & connectors',
+          'Discovery',
+          'Access graph',
+          'Cost',
+        ]) {
           await other.getByRole('link', { name, exact: true }).click();
           const empty = other.locator('.empty-state', { hasText: 'No telemetry has arrived yet' });
           await expect.poll(() => empty.count(), { message: name }).toBe(1);

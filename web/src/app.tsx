@@ -1,6 +1,8 @@
-import { useEffect, useSyncExternalStore, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useSyncExternalStore, type ReactNode } from 'react';
 import { forgetToken, onSignedOut, storedToken } from './api/client';
+import { Loading } from './components/page';
 import { CostPage } from './pages/cost.page';
+import { DiscoveryPage } from './pages/discovery.page';
 import { LoginPage } from './pages/login.page';
 import { NotFoundPage } from './pages/not-found.page';
 import { OverviewPage } from './pages/overview.page';
@@ -8,17 +10,20 @@ import { PeoplePage } from './pages/people.page';
 import { PersonPage } from './pages/person.page';
 import { SessionPage } from './pages/session.page';
 import { SessionsPage } from './pages/sessions.page';
+import { ToolsPage } from './pages/tools.page';
 import { Link, match, navigate, useLocation } from './router';
 import { setThemeChoice, useThemeChoice, type ThemeChoice } from './theme';
 
-/**
- * The pages that exist today. Tools & connectors and the access graph arrive with the analytics API; they are left
- * out of the navigation until then rather than shown empty.
- */
+// Cytoscape is large and only the access graph needs it: that page is loaded when first opened.
+const GraphPage = lazy(() => import('./pages/graph.page').then((m) => ({ default: m.GraphPage })));
+
 const NAV = [
   { href: '/', label: 'Overview', section: '' },
   { href: '/people', label: 'People', section: 'people' },
   { href: '/sessions', label: 'Sessions', section: 'sessions' },
+  { href: '/tools', label: 'Tools & connectors', section: 'tools' },
+  { href: '/discovery', label: 'Discovery', section: 'discovery' },
+  { href: '/graph', label: 'Access graph', section: 'graph' },
   { href: '/cost', label: 'Cost', section: 'cost' },
 ];
 
@@ -27,6 +32,15 @@ function route(path: string): ReactNode {
   if (path === '/people') return <PeoplePage />;
   if (path === '/sessions') return <SessionsPage />;
   if (path === '/cost') return <CostPage />;
+  if (path === '/tools') return <ToolsPage />;
+  if (path === '/discovery') return <DiscoveryPage />;
+  if (path === '/graph') {
+    return (
+      <Suspense fallback={<Loading what="the access graph" />}>
+        <GraphPage />
+      </Suspense>
+    );
+  }
   const person = match('/people/:id', path);
   if (person?.id) return <PersonPage key={person.id} id={person.id} />;
   const session = match('/sessions/:id', path);

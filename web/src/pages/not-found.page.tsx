@@ -7,7 +7,8 @@ export function NotFoundPage({ path }: { path: string }) {
     <Page title="Page not found">
       <EmptyState title={`Nothing lives at ${path}`}>
         <p>
-          The console has Overview, People, Sessions and Cost. <Link href="/">Go to the overview</Link>.
+          The console has Overview, People, Sessions, Tools &amp; connectors, Discovery, Access graph and Cost.{' '}
+          <Link href="/">Go to the overview</Link>.
         </p>
       </EmptyState>
     </Page>
