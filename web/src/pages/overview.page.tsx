@@ -169,7 +169,7 @@ function TopTools({ report, days }: { report: ToolsReport; days: number }) {
               Calls
             </th>
             <th scope="col" className="num">
-              Errors
+              Error rate
             </th>
             <th scope="col" className="num">
               People
