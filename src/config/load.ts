@@ -46,6 +46,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, raw] of Object.entries(env)) {
     if (!name.startsWith('STEWARD_') || raw === undefined) continue;
+    // STEWARD_HOOK_* configure the `steward hook` client (server URL, token, cache), not the server; Claude Code
+    // passes its environment to hooks, so a person's shell may well carry them.
+    if (name.startsWith('STEWARD_HOOK_')) continue;
     const target = index.get(name);
     if (!target) {
       throw new AppError('config_invalid', `unknown environment variable ${name} (no such configuration key)`);

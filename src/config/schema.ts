@@ -91,6 +91,63 @@ const contentSchema = z
   })
   .prefault({});
 
+const enforceSchema = z
+  .strictObject({
+    mode: z
+      .enum(['enforce', 'shadow'])
+      .default('enforce')
+      .describe(
+        'enforce = hooks answer with the policy decision; shadow = every enforcement point decides and records but always allows (also per policy: defaults.shadow).',
+      ),
+    promptRedact: z
+      .enum(['warn', 'deny'])
+      .default('warn')
+      .describe(
+        'What a redact decision on a prompt becomes: Claude Code hooks and inference hooks cannot rewrite a prompt, so it is either allowed with a warning or blocked.',
+      ),
+    preToolUseAllow: z
+      .enum(['defer', 'grant'])
+      .default('defer')
+      .describe(
+        'When a policy rule explicitly allows a tool call: defer = no hook output (Claude Code permission rules still apply); grant = permissionDecision "allow", which skips the permission prompt.',
+      ),
+    maxHookBodyBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(8 * 1024 * 1024)
+      .describe(
+        'Largest Claude Code hook body (POST /hooks/claude-code, steward hook stdin); larger is refused (413), or blocked when the policy fails closed.',
+      ),
+    inferenceHookSecret: z
+      .string()
+      .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be a Standard Webhooks secret: whsec_ followed by base64')
+      .optional()
+      .describe(
+        'Signing secret of the Claude Enterprise inference hook (whsec_…); POST /hooks/inference is disabled without it. Never logged or returned.',
+      ),
+    inferenceMaxBodyBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(10 * 1024 * 1024)
+      .describe('Largest inference-hook request accepted (Anthropic sends at most 10 MB); larger answers 413.'),
+    inferenceToleranceSeconds: z
+      .number()
+      .int()
+      .positive()
+      .max(3600)
+      .default(300)
+      .describe('Largest clock difference accepted on webhook-timestamp (Standard Webhooks replay guard).'),
+    policyRefreshMs: z
+      .number()
+      .int()
+      .positive()
+      .default(5_000)
+      .describe('How often enforcement points re-read the active policy version from the store.'),
+  })
+  .prefault({});
+
 export const configSchema = z.strictObject({
   host: z.string().min(1).default('0.0.0.0').describe('Interface the HTTP and gRPC listeners bind to.'),
   port: z.number().int().min(0).max(65535).default(4318).describe('HTTP port: OTLP/HTTP, REST API, console, metrics.'),
@@ -129,6 +186,7 @@ export const configSchema = z.strictObject({
     .describe('On SIGTERM, how long to keep draining queued batches before exiting.'),
   ingest: ingestSchema,
   content: contentSchema,
+  enforce: enforceSchema,
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
