@@ -167,6 +167,23 @@ export interface RollupPersonDaysTable {
   surface: string;
 }
 
+/** Policy versions (migration 0004): the exact YAML pushed, who and why, and which one is active. */
+export interface PolicyVersionsTable {
+  id: string;
+  org_id: string;
+  version: number;
+  name: string;
+  yaml: string;
+  sha256: string;
+  author: string;
+  comment: string | null;
+  /** draft | active | retired */
+  status: string;
+  created_at: number;
+  activated_at: number | null;
+  activated_by: string | null;
+}
+
 export interface Database {
   people: PeopleTable;
   person_aliases: PersonAliasesTable;
@@ -180,6 +197,7 @@ export interface Database {
   rollups_hourly: RollupsHourlyTable;
   rollup_session_hours: RollupSessionHoursTable;
   rollup_person_days: RollupPersonDaysTable;
+  policy_versions: PolicyVersionsTable;
 }
 
 /** A stored event as read back (generated id resolved to number). */

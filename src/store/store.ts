@@ -7,6 +7,7 @@ import { AppError } from '../errors/app-error.js';
 import type { Database } from './database.js';
 import { initialMigration } from './migrations/0001-initial.js';
 import { rollupsMigration } from './migrations/0002-rollups.js';
+import { policiesMigration } from './migrations/0004-policies.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -122,6 +123,7 @@ async function migrateToLatest(store: Store): Promise<void> {
   const migrations: Record<string, Migration> = {
     '0001-initial': initialMigration(store.dialect),
     '0002-rollups': rollupsMigration(store.dialect),
+    '0004-policies': policiesMigration(),
   };
   const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
   // Name the schema explicitly: Kysely's existence check for its migration tables otherwise matches a table of the
