@@ -8,6 +8,7 @@ import { registerEventRoutes } from './api/events.routes.js';
 import { registerKeyRoutes } from './api/keys.routes.js';
 import { buildOpenApi } from './api/openapi.js';
 import { registerPeopleRoutes } from './api/people.routes.js';
+import { registerPolicyRoutes } from './api/policy.routes.js';
 import type { RegisteredSpec } from './api/route-spec.js';
 import { registerSessionRoutes } from './api/sessions.routes.js';
 import { registerStatusRoutes } from './api/status.routes.js';
@@ -89,6 +90,7 @@ export function buildApp(config: Config, deps: { store: Store; logger: Logger; r
   registerAnalyticsRoutes(http, specs, store);
   registerDiscoveryRoutes(http, specs, store);
   registerThreadRoutes(http, specs, store);
+  registerPolicyRoutes(http, specs, store);
   http.get('/api/v1/openapi.json', { config: { access: PUBLIC } }, async () => buildOpenApi(specs, version));
   registerConsoleRoutes(http);
 
