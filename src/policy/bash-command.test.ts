@@ -38,3 +38,19 @@ describe('reading a shell command', () => {
     expect(readCommand(deep).commands.length).toBeLessThan(20);
   });
 });
+
+describe('here-documents', () => {
+  it('treats a here-document body as data, not as commands', () => {
+    const v = readCommand("cat <<'EOF' > notes.md\nrm -rf / && echo hi\nEOF\nls");
+    expect(v.commands).toEqual(["cat <<'EOF' > notes.md", 'ls']);
+  });
+
+  it('reads the body when a shell runs it, and honours <<- tab stripping', () => {
+    const v = readCommand('sudo bash <<-EOF\n\trm -rf /srv/data\n\tEOF\necho done');
+    expect(v.commands).toEqual(['sudo bash <<-EOF', 'echo done', 'rm -rf /srv/data']);
+  });
+
+  it('does not take a here-string (<<<) for a here-document', () => {
+    expect(readCommand('grep x <<< "a\nb"').commands).toEqual(['grep x <<< "a b"']);
+  });
+});

@@ -1,4 +1,4 @@
-import { readCommand, type CommandView } from './bash-command.js';
+import { firstWord, readCommand, type CommandView } from './bash-command.js';
 import { compilePathGlob, pathMatches, type PathGlob } from './path-glob.js';
 import { compileWildcard, wildcardMatch, type Wildcard } from './wildcard.js';
 
@@ -96,13 +96,13 @@ function inputMatcher(tool: string, spec: string): ToolMatcher {
 }
 
 function commandMatcher(w: Wildcard): ToolMatcher {
+  // A pattern whose first word is literal (`rm -rf *`, `git push`) only needs the candidates starting with it.
+  const head = w.pieces[0] as string;
+  const word = w.exact || head.includes(' ') ? firstWord(head) : null;
   return (call, broad) => {
     const view = call.command();
     if (view === null) return false;
-    if (broad) {
-      if (wildcardMatch(w, view.whole) || view.pipelines.some((p) => wildcardMatch(w, p))) return true;
-      return view.broad.some((forms) => forms.some((f) => wildcardMatch(w, f)));
-    }
+    if (broad) return view.broadCandidates(word).some((c) => wildcardMatch(w, c));
     // An allow rule's `*` must not swallow `&& other`: a compound line matches only if each command does.
     if (view.commands.length === 1 && wildcardMatch(w, view.whole)) return true;
     return view.exact.length > 0 && view.exact.every((forms) => forms.some((f) => wildcardMatch(w, f)));
