@@ -221,6 +221,11 @@ describe('time windows', () => {
     expect(at('2026-11-18T16:15:00Z')).toBe(null);
   });
 
+  it('treats an impossible instant as outside every window instead of failing', () => {
+    expect(evaluate(p, req({ time: 1e20 })).action).toBe('allow');
+    expect(evaluate(p, req({ time: Number.NaN })).action).toBe('allow');
+  });
+
   it('takes the weekday from the zone, not from UTC', () => {
     // Sunday 2026-11-22 20:00 UTC is Monday 05:00 in Tokyo.
     expect(at('2026-11-22T20:00:00Z')).toBe('tokyo-monday');

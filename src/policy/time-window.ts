@@ -65,7 +65,12 @@ function toList<T>(v: T | readonly T[]): readonly T[] {
   return Array.isArray(v) ? (v as readonly T[]) : [v as T];
 }
 
+/** A time no window contains: what an invalid instant (NaN, beyond ±8.64e15 ms) reads as. */
+const NOWHEN: LocalTime = { day: -1, minute: -1 };
+const MAX_TIME = 8.64e15;
+
 export function localTime(time: number, timezone: string): LocalTime {
+  if (!Number.isFinite(time) || Math.abs(time) > MAX_TIME) return NOWHEN;
   if (timezone === 'UTC' || timezone === 'Etc/UTC') {
     const d = new Date(time);
     return { day: (d.getUTCDay() + 6) % 7, minute: d.getUTCHours() * 60 + d.getUTCMinutes() };
@@ -82,7 +87,7 @@ export function localTime(time: number, timezone: string): LocalTime {
 }
 
 export function inWindow(w: CompiledWindow, t: LocalTime): boolean {
-  if (w.days !== null && !w.days.has(t.day)) return false;
+  if (t.day < 0 || (w.days !== null && !w.days.has(t.day))) return false;
   if (w.from === null || w.to === null) return true;
   return w.from < w.to ? t.minute >= w.from && t.minute < w.to : t.minute >= w.from || t.minute < w.to;
 }
