@@ -1,0 +1,69 @@
+/**
+ * The keyword prefilter. Every rule names an anchor — a character or short literal that any match must contain
+ * (`A` for AKIA…/AIza…, `k` for sk-…/sk_live_…/token/key, `@` for e-mail addresses) — and the scanner finds
+ * anchors with `String.prototype.indexOf`, which V8 runs as memchr/Boyer–Moore–Horspool in C++ at several GB/s.
+ * A rule's own checks run only at those positions, on a few characters around them, so text without anchors
+ * costs almost nothing. (A single regular expression alternating all the patterns measured 50–300 MB/s here:
+ * V8's Irregexp tries every alternative at every position.)
+ */
+import type { DetectorType } from '../contracts/detection.js';
+import type { ScanContext } from './scan-context.js';
+
+export interface AnchorRule {
+  /** Literal whose every occurrence is offered to `at`; rare first characters make the search fastest. */
+  readonly anchor: string;
+  /** Types the rule can report; it is skipped when the caller wants none of them. */
+  readonly types: readonly DetectorType[];
+  /**
+   * Examines the anchor occurrence at `i` and records findings. Returns the index from which the search for
+   * this anchor resumes: `i + 1`, or the end of a token the rule consumed whole (so its inner anchors are skipped).
+   */
+  at(ctx: ScanContext, i: number): number;
+}
+
+const FIRST = ['-', 'J', 'A', 'k', '_'];
+
+export interface AnchorGroup {
+  readonly anchor: string;
+  readonly rules: readonly AnchorRule[];
+}
+
+/** Groups the rules that report a wanted type by anchor (computed once per set of wanted types). */
+export function groupAnchors(rules: readonly AnchorRule[], wanted: ReadonlySet<DetectorType>): AnchorGroup[] {
+  const byAnchor = new Map<string, AnchorRule[]>();
+  for (const rule of rules) {
+    if (!rule.types.some((t) => wanted.has(t))) continue;
+    const list = byAnchor.get(rule.anchor);
+    if (list) list.push(rule);
+    else byAnchor.set(rule.anchor, [rule]);
+  }
+  // Anchors of long tokens first, so their spans are consumed before the frequent anchors run.
+  const order = (anchor: string): number => {
+    const k = FIRST.indexOf(anchor);
+    return k < 0 ? FIRST.length : k;
+  };
+  return [...byAnchor]
+    .map(([anchor, list]) => ({ anchor, rules: list }))
+    .sort((a, b) => order(a.anchor) - order(b.anchor));
+}
+
+export function runAnchors(ctx: ScanContext, groups: readonly AnchorGroup[]): void {
+  const { text, consumed } = ctx;
+  for (const { anchor, rules } of groups) {
+    let skip = 0; // index into consumed (start, end pairs); hits only move forward
+    let i = text.indexOf(anchor);
+    while (i !== -1) {
+      while (skip < consumed.length && (consumed[skip + 1] as number) <= i) skip += 2;
+      if (skip < consumed.length && (consumed[skip] as number) <= i) {
+        i = text.indexOf(anchor, consumed[skip + 1] as number);
+        continue;
+      }
+      let next = i + 1;
+      for (let r = 0; r < rules.length; r++) {
+        const resume = (rules[r] as AnchorRule).at(ctx, i);
+        if (resume > next) next = resume;
+      }
+      i = text.indexOf(anchor, next);
+    }
+  }
+}

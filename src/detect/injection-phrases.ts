@@ -1,0 +1,213 @@
+/**
+ * Word-sequence patterns for prompt-injection phrases and their matcher. A pattern is a list of slots; a slot
+ * matches one of its entries (an entry may be several words, "do not") between `min` and `max` times. Matching
+ * works on the words of a short window (at most a few hundred characters around an anchor hit), tries each start
+ * word once and each slot's counts from most to fewest — bounded by the pattern, linear in the window.
+ */
+
+interface Slot {
+  /** Entries in lower case; several words separated by spaces match consecutive words. */
+  readonly any: readonly string[];
+  readonly min?: number;
+  readonly max?: number;
+  /** The slot's last word must be followed by a colon, which belongs to the phrase ("New instructions:"). */
+  readonly colon?: boolean;
+}
+
+export type Pattern = readonly Slot[];
+
+export interface PhraseFamily {
+  /** Finds candidate positions (global, case-insensitive; simple enough for redos-detector). */
+  readonly anchor: RegExp;
+  readonly patterns: readonly Pattern[];
+  /** Window around a hit, in characters: a phrase must contain the hit. */
+  readonly before: number;
+  readonly after: number;
+  readonly confidence: number;
+}
+
+const one = (...any: string[]): Slot => ({ any });
+const opt = (...any: string[]): Slot => ({ any, min: 0, max: 1 });
+
+const IGNORE_VERBS = one('ignore', 'disregard', 'forget', 'override', 'bypass');
+const IGNORE_MODIFIERS: Slot = {
+  any: ['all', 'any', 'every', 'each', 'the', 'your', 'my', 'of', 'these', 'those', 'previous', 'prior', 'above', 'earlier', 'preceding', 'foregoing', 'initial', 'original', 'system', 'existing', 'current', 'developer', 'safety', 'other', 'former', 'old'],
+  min: 0,
+  max: 5,
+}; // prettier-ignore
+const IGNORE_OBJECTS = one(
+  'instruction', 'instructions', 'prompt', 'prompts', 'direction', 'directions', 'directive', 'directives', 'rules',
+  'guidelines', 'guardrails', 'context', 'messages', 'commands', 'constraints', 'restrictions', 'policy',
+  'policies', 'programming', 'training', 'orders', 'above', 'everything', 'that',
+); // prettier-ignore
+const USER = one('user', 'human');
+const TELL = one(
+  'tell', 'telling', 'inform', 'informing', 'mention', 'mentioning', 'reveal', 'revealing', 'disclose', 'disclosing',
+  'show', 'showing', 'alert', 'alerting', 'notify', 'notifying', 'ask', 'asking', 'let', 'letting', 'warn', 'warning',
+); // prettier-ignore
+const AI = one('ai', 'llm', 'assistant', 'agent', 'claude', 'chatgpt', 'ais', 'llms', 'assistants', 'agents');
+
+export const phraseFamilies: readonly PhraseFamily[] = [
+  {
+    anchor: /ignor|disregard|forget|overrid|bypass/gi,
+    patterns: [[IGNORE_VERBS, IGNORE_MODIFIERS, IGNORE_OBJECTS]],
+    before: 0,
+    after: 140,
+    confidence: 0.9,
+  },
+  {
+    anchor: /the (?:user|human)\b/gi,
+    patterns: [
+      [one('do not', "don't", 'dont', 'never', 'must not', 'should not', 'without'), TELL, opt('this', 'it', 'that', 'anything', 'them', 'about this', 'about it'), opt('to'), one('the'), USER],
+      [one('hide', 'keep', 'conceal'), one('this', 'it', 'that', 'these steps', 'these actions', 'these instructions'), opt('secret', 'hidden'), one('from'), one('the'), USER],
+      [one('the'), USER, one('must', 'should', 'will', 'does', 'need'), one('not', 'never'), one('know', 'see', 'notice', 'find out', 'be told', 'be informed', 'learn')],
+    ],
+    before: 90,
+    after: 60,
+    confidence: 0.85,
+  },
+  {
+    anchor: /you are now|you're now|from now on/gi,
+    patterns: [
+      [one('you are now', "you're now"), one('a', 'an', 'the', 'in', 'acting', 'my', 'no longer', 'dan', 'unrestricted', 'jailbroken', 'free')],
+      [one('from now on'), one('you'), one('are', 'will', 'must', 'should', 'shall')],
+    ],
+    before: 0,
+    after: 60,
+    confidence: 0.75,
+  },
+  {
+    anchor: /instruction|system prompt|system message|initial prompt|hidden prompt/gi,
+    patterns: [
+      [one('new', 'updated', 'real', 'actual', 'true', 'hidden', 'secret', 'revised', 'additional', 'important', 'urgent'), { any: ['instruction', 'instructions'], colon: true }],
+      [
+        one('reveal', 'print', 'show', 'output', 'repeat', 'display', 'leak', 'dump', 'tell me', 'give me', 'what is', 'what are'),
+        opt('me'),
+        one('your', 'the'),
+        opt('full', 'entire', 'complete', 'original', 'hidden', 'initial', 'secret', 'exact'),
+        one('system prompt', 'system message', 'initial prompt', 'hidden prompt', 'instructions'),
+      ],
+      [one('do not', "don't", 'never'), one('mention', 'reveal', 'disclose', 'repeat', 'share', 'acknowledge'), one('these', 'this', 'the', 'your'), one('instructions')],
+    ],
+    before: 80,
+    after: 30,
+    confidence: 0.8,
+  },
+  {
+    anchor: /\b(?:ai|llm|claude|chatgpt|assistant|language model)s?\b/gi,
+    patterns: [
+      [one('if', 'when'), one('you are'), opt('a', 'an'), one('ai', 'llm', 'large language model', 'language model', 'ai assistant', 'ai agent', 'ai model', 'assistant', 'chatbot')],
+      [one('note', 'message', 'instruction', 'instructions', 'attention', 'notice', 'memo', 'important'), one('to', 'for'), opt('the', 'any', 'all'), AI],
+      [one('dear', 'attention', 'hey'), AI],
+    ],
+    before: 60,
+    after: 20,
+    confidence: 0.7,
+  },
+  {
+    anchor: /send|upload|exfiltrat|forward|transmit/gi,
+    patterns: [
+      [
+        one('send', 'upload', 'exfiltrate', 'forward', 'transmit'),
+        { any: ['it', 'this', 'that', 'the', 'all', 'your', 'these', 'those', 'its', 'their', 'any', 'of', 'full', 'entire', 'complete', "user's"], min: 0, max: 4 },
+        one('contents', 'content', 'data', 'file', 'files', 'credentials', 'secrets', 'secret', 'keys', 'api keys', 'api key', 'tokens', 'token', 'passwords', 'password', 'environment variables', 'env vars', 'conversation', 'chat history', 'ssh keys', 'ssh key', 'private keys', 'private key', 'cookies', '.env'),
+        { any: ['of *'], min: 0, max: 1 },
+        one('to'),
+      ],
+    ],
+    before: 0,
+    after: 160,
+    confidence: 0.8,
+  },
+]; // prettier-ignore
+
+interface Word {
+  start: number;
+  end: number;
+  /** Lower-cased, without surrounding punctuation. */
+  text: string;
+  /** Followed directly by a colon. */
+  colon: boolean;
+}
+
+const EDGE = '.,;:!?"\'()[]{}<>*`';
+
+/** The words of text[from, to): runs of non-space characters, stripped of surrounding punctuation. */
+function words(text: string, from: number, to: number): Word[] {
+  const out: Word[] = [];
+  let k = from;
+  // A window cut mid-word starts at the next word.
+  if (from > 0 && !isSpace(text.charCodeAt(from - 1))) while (k < to && !isSpace(text.charCodeAt(k))) k++;
+  while (k < to) {
+    while (k < to && isSpace(text.charCodeAt(k))) k++;
+    let s = k;
+    while (k < to && !isSpace(text.charCodeAt(k))) k++;
+    if (k === to && to < text.length && !isSpace(text.charCodeAt(to))) break; // cut at the end
+    let e = k;
+    while (s < e && EDGE.includes(text[s] as string)) s++;
+    while (e > s && EDGE.includes(text[e - 1] as string)) e--;
+    if (e > s) out.push({ start: s, end: e, text: text.slice(s, e).toLowerCase(), colon: text.charCodeAt(e) === 58 });
+  }
+  return out;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9 || c === 160;
+}
+
+/** Spans (start, end) of the phrases of `patterns` found among the words of text[from, to). */
+export function matchPhrases(text: string, from: number, to: number, patterns: readonly Pattern[]): [number, number][] {
+  const ws = words(text, from, to);
+  const found: [number, number][] = [];
+  for (let w = 0; w < ws.length; w++) {
+    for (const pattern of patterns) {
+      const end = matchSlots(ws, w, pattern, 0);
+      if (end !== undefined) {
+        const last = ws[end - 1] as Word;
+        const colon = pattern[pattern.length - 1]?.colon === true;
+        found.push([(ws[w] as Word).start, last.end + (colon ? 1 : 0)]);
+        w = end - 1;
+        break;
+      }
+    }
+  }
+  return found;
+}
+
+/** Index after the last word matched by pattern[s..] from word w, or undefined. */
+function matchSlots(ws: readonly Word[], w: number, pattern: Pattern, s: number): number | undefined {
+  if (s === pattern.length) return w;
+  const slot = pattern[s] as Slot;
+  const min = slot.min ?? 1;
+  const max = slot.max ?? 1;
+  // Positions after 0..max repetitions; try the longest first.
+  const after: number[] = [w];
+  let at = w;
+  for (let r = 0; r < max; r++) {
+    const next = matchEntry(ws, at, slot);
+    if (next === undefined) break;
+    after.push(next);
+    at = next;
+  }
+  for (let r = after.length - 1; r >= min; r--) {
+    const end = matchSlots(ws, after[r] as number, pattern, s + 1);
+    if (end !== undefined) return end;
+  }
+  return undefined;
+}
+
+/** Index after one of the slot's entries matched at word w, or undefined. */
+function matchEntry(ws: readonly Word[], w: number, slot: Slot): number | undefined {
+  for (const entry of slot.any) {
+    const parts = entry.split(' ');
+    if (w + parts.length > ws.length) continue;
+    let ok = true;
+    for (let p = 0; p < parts.length && ok; p++) {
+      const part = parts[p] as string;
+      ok = part === '*' || (ws[w + p] as Word).text === part;
+    }
+    if (ok && slot.colon && !(ws[w + parts.length - 1] as Word).colon) ok = false;
+    if (ok) return w + parts.length;
+  }
+  return undefined;
+}

@@ -1,0 +1,107 @@
+/**
+ * Prompt-injection markers in tool results and fetched content (OWASP LLM01): text addressed to the model
+ * instead of the reader. Families: "ignore previous instructions" and its variants; chat-template role tokens
+ * (`<|im_start|>system`, `[INST]`, `<<SYS>>`, `<start_of_turn>`, `\n\nHuman:`); concealment ("do not tell the
+ * user"); role reassignment ("you are now …", "from now on you …"); new or leaked instructions ("New
+ * instructions:", "reveal your system prompt"); notes addressed to an AI ("if you are an AI …"); exfiltration
+ * requests ("send the contents of .env to …"). Each family has a cheap anchor expression; around each hit the
+ * words of a short window are matched against word-sequence patterns (injection-phrases.ts) — no backtracking
+ * expression, so the cost is linear in the window. The span is the marker phrase.
+ */
+import type { AnchorRule } from './anchors.js';
+import { matchPhrases, phraseFamilies, type PhraseFamily } from './injection-phrases.js';
+import { addFinding, type ScanContext } from './scan-context.js';
+
+/** The anchor expressions, for the linear-time check in redos.test.ts. */
+export const injectionExpressions: readonly RegExp[] = phraseFamilies.map((f) => f.anchor);
+
+export function detectInjectionPhrases(ctx: ScanContext): void {
+  for (const family of phraseFamilies) scanFamily(ctx, family);
+}
+
+function scanFamily(ctx: ScanContext, family: PhraseFamily): void {
+  const { text } = ctx;
+  const anchor = family.anchor;
+  anchor.lastIndex = 0;
+  let covered = -1;
+  let m: RegExpExecArray | null;
+  while ((m = anchor.exec(text)) !== null) {
+    const hit = m.index;
+    if (hit < covered) continue;
+    const from = Math.max(0, hit - family.before);
+    const to = Math.min(text.length, hit + m[0].length + family.after);
+    for (const [start, end] of matchPhrases(text, from, to, family.patterns)) {
+      if (start <= hit && end > hit && end > covered) {
+        addFinding(ctx, 'prompt_injection', start, end, family.confidence);
+        covered = end;
+      }
+    }
+  }
+}
+
+/** Role tokens of chat templates (ChatML, Llama 2/3, Gemma, Anthropic's legacy turns, Alpaca headings). */
+const ROLE_TOKEN =
+  /<\|(?:im_start|im_end|im_sep|system|user|assistant|endoftext|begin_of_text|end_of_text|start_header_id|end_header_id|eot_id|eom_id|tool_call|tool_response|start|end|channel|message|return)\|>(?:[ \t]{0,2}(?:system|user|assistant|developer|tool)\b)?/y;
+
+function roleAt(ctx: ScanContext, start: number, end: number, confidence: number): number {
+  addFinding(ctx, 'prompt_injection', start, end, confidence);
+  return end;
+}
+
+export const injectionRules: readonly AnchorRule[] = [
+  {
+    anchor: '<|',
+    types: ['prompt_injection'],
+    at(ctx, i) {
+      ROLE_TOKEN.lastIndex = i;
+      const m = ROLE_TOKEN.exec(ctx.text);
+      if (!m) return i + 1;
+      return roleAt(ctx, i, i + m[0].length, m[0].endsWith('system') ? 0.95 : 0.9);
+    },
+  },
+  {
+    anchor: 'INST]',
+    types: ['prompt_injection'],
+    at(ctx, i) {
+      const { text } = ctx;
+      if (text[i - 1] === '[') return roleAt(ctx, i - 1, i + 5, 0.85);
+      if (text[i - 1] === '/' && text[i - 2] === '[') return roleAt(ctx, i - 2, i + 5, 0.85);
+      return i + 1;
+    },
+  },
+  {
+    anchor: 'SYS>>',
+    types: ['prompt_injection'],
+    at(ctx, i) {
+      const { text } = ctx;
+      if (text.startsWith('<<', i - 2)) return roleAt(ctx, i - 2, i + 5, 0.9);
+      if (text.startsWith('<</', i - 3)) return roleAt(ctx, i - 3, i + 5, 0.9);
+      return i + 1;
+    },
+  },
+  {
+    anchor: '_of_turn>',
+    types: ['prompt_injection'],
+    at(ctx, i) {
+      const { text } = ctx;
+      if (text.startsWith('<start', i - 6)) return roleAt(ctx, i - 6, i + 9, 0.85);
+      if (text.startsWith('<end', i - 4)) return roleAt(ctx, i - 4, i + 9, 0.85);
+      return i + 1;
+    },
+  },
+  turnMarker('Human:'),
+  turnMarker('Assistant:'),
+];
+
+/** Anthropic's legacy prompt format: a turn starts with a blank line and `Human:` or `Assistant:`. */
+function turnMarker(anchor: string): AnchorRule {
+  return {
+    anchor,
+    types: ['prompt_injection'],
+    at(ctx, i) {
+      const { text } = ctx;
+      const blank = text.startsWith('\n\n', i - 2) || text.startsWith('\r\n\r\n', i - 4);
+      return blank ? roleAt(ctx, i, i + anchor.length, 0.7) : i + 1;
+    },
+  };
+}
