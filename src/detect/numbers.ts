@@ -26,15 +26,16 @@ export interface DigitGroups {
 const MAX_GROUPS = 48;
 const MAX_RUN = 200;
 /**
- * Where a number can start: at the start of a digit run, six digits with single separators between them. ISO
- * and common numeric dates (2024-05-01, 2024/05/01, 01/02/2024, 01.02.2024) are skipped inside the expression:
- * logs and JSON are full of them. An IPv4 address therefore needs six digits to be found (≈ 99.9% of random
- * public addresses have them; 8.8.8.8 or 10.0.0.1 do not, and are well-known or internal) — a trigger on every
- * decimal point cost more than the rest of this pass on version-heavy JSON (bench/detect.bench.ts). Simple enough
- * for redos-detector to prove it linear (redos.test.ts); the run's extent is measured in code.
+ * Where a number can start: at the start of a digit run, six digits with single separators between them, or a
+ * dotted quad whose first part is one digit (1.69.4.88). ISO and common numeric dates (2024-05-01, 2024/05/01,
+ * 01/02/2024, 01.02.2024) are skipped inside the expression: logs and JSON are full of them. An IPv4 address whose
+ * first part has two or three digits is found when six digits follow one another with dots between (8.8.8.8 or
+ * 10.0.0.1 are not, and are well-known or internal) — a trigger on every decimal point cost more than the rest of
+ * this pass on version-heavy JSON (bench/detect.bench.ts). Simple enough for redos-detector to prove it linear
+ * (redos.test.ts); the run's extent is measured in code.
  */
 const TRIGGER =
-  /(?<!\d)\d(?!\d{3}-[01]\d-[0-3]\d(?!\d)|\d{3}\/[01]\d\/[0-3]\d(?!\d)|\d\/[0-3]\d\/\d{4}(?!\d)|\d\.[0-3]\d\.\d{4}(?!\d))\d(?:[ .()/-]?\d){4}/g;
+  /(?<!\d)\d(?:(?!\d{3}-[01]\d-[0-3]\d(?!\d)|\d{3}\/[01]\d\/[0-3]\d(?!\d)|\d\/[0-3]\d\/\d{4}(?!\d)|\d\.[0-3]\d\.\d{4}(?!\d))\d(?:[ .()/-]?\d){4}|(?<!\.\d)\.\d{1,3}\.\d{1,3}\.\d)/g;
 
 export const numberTypes = ['payment_card', 'phone', 'us_ssn', 'aba_routing', 'iban', 'uk_nino', 'ipv4'] as const;
 
