@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { startRefresher } from './analytics/refresher.js';
 import { buildApp, type App } from './app.js';
 import type { Config } from './config/schema.js';
 import { bootstrapOnce, type BootstrapResult } from './identity/bootstrap.js';
@@ -12,6 +13,9 @@ import { openStore, type Store } from './store/store.js';
  * Process entry: open store → bootstrap → build app → listen (HTTP + gRPC). `stop()` drains: refuse new ingest,
  * commit everything already accepted, close listeners, close the store.
  */
+/** How long ingest must have had nothing queued before the analytics refresher folds the next chunk. */
+const INGEST_QUIET_MS = 2_000;
+
 export interface Steward {
   app: App;
   store: Store;
@@ -67,6 +71,21 @@ export async function startSteward(
     await store.close();
     throw err;
   }
+  // Dashboards read derived tiers the refresher keeps folding in the background. Ingest goes first: the refresher
+  // steps aside while batches are queued and until ingest has been quiet for a moment.
+  let ingestBusyAt = 0;
+  const sampler = setInterval(() => {
+    if (app.queue.depth > 0) ingestBusyAt = Date.now();
+  }, 100);
+  sampler.unref();
+  const refresher =
+    config.analytics.refreshIntervalMs > 0
+      ? startRefresher(store, {
+          intervalMs: config.analytics.refreshIntervalMs,
+          shouldYield: () => app.queue.depth > 0 || Date.now() - ingestBusyAt < INGEST_QUIET_MS,
+          onError: (err) => logger.error({ err }, 'analytics refresher failed'),
+        })
+      : null;
   const address = app.http.server.address();
   const httpPort = typeof address === 'object' && address ? address.port : config.port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -88,6 +107,8 @@ export async function startSteward(
         const drained = await app.drain();
         if (!drained) logger.warn('shutdown grace period ended before the ingest queue drained');
         await Promise.allSettled([listener.close(), app.http.close()]);
+        clearInterval(sampler);
+        await refresher?.stop();
         await redis?.close();
         await store.close();
       })();

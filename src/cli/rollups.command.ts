@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { rebuildTiers } from '../analytics/refresher.js';
 import { rebuildRollups } from '../analytics/rollup-rebuild.js';
 import { openStore } from '../store/store.js';
 import { addConfigOptions, configFromFlags, type ConfigFlags } from './config-options.js';
@@ -6,7 +7,8 @@ import { addConfigOptions, configFromFlags, type ConfigFlags } from './config-op
 /**
  * `steward rollups rebuild --since <ISO time>`: recompute the hourly rollups from raw events and metric points —
  * after a bug fix in the aggregation, an identity merge, or an import of historic data. Works on the configured
- * store directly, like `steward keys`; safe while the server runs (one transaction; ingest waits for it).
+ * store directly, like `steward keys`; safe while the server runs (one transaction; ingest waits for it). Then
+ * rebuilds the derived analytics tiers (migration 0005) from all events, since they fold with the same aggregation.
  */
 export function registerRollupsCommand(program: Command): void {
   const rollups = program.command('rollups').description('maintain the hourly rollups dashboards read');
@@ -26,6 +28,12 @@ export function registerRollupsCommand(program: Command): void {
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       process.stdout.write(
         `rebuilt rollups from ${new Date(r.from).toISOString()}: ${r.events} events, ${r.metricPoints} metric points in ${seconds} s\n`,
+      );
+      const tiersStarted = performance.now();
+      const t = await rebuildTiers(store);
+      process.stdout.write(
+        `rebuilt the analytics tiers (all time): ${t.events} events, ${t.metricPoints} metric points in ` +
+          `${((performance.now() - tiersStarted) / 1000).toFixed(1)} s\n`,
       );
     } finally {
       await store.close();

@@ -148,6 +148,19 @@ const enforceSchema = z
   })
   .prefault({});
 
+const analyticsSchema = z
+  .strictObject({
+    refreshIntervalMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(30_000)
+      .describe(
+        'How often the analytics refresher folds new events into the derived tiers dashboards read (it steps aside while ingest has batches queued); 0 = never (dashboards stay exact, only slower).',
+      ),
+  })
+  .prefault({});
+
 export const configSchema = z.strictObject({
   host: z.string().min(1).default('0.0.0.0').describe('Interface the HTTP and gRPC listeners bind to.'),
   port: z.number().int().min(0).max(65535).default(4318).describe('HTTP port: OTLP/HTTP, REST API, console, metrics.'),
@@ -187,6 +200,7 @@ export const configSchema = z.strictObject({
   ingest: ingestSchema,
   content: contentSchema,
   enforce: enforceSchema,
+  analytics: analyticsSchema,
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;

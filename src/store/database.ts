@@ -167,6 +167,132 @@ export interface RollupPersonDaysTable {
   surface: string;
 }
 
+/** Derived tiers (migration 0005): written by the analytics refresher, see analytics/tiers.ts. */
+export interface RollupDimTiersTable {
+  org_id: string;
+  span: number;
+  start: number;
+  dim: string;
+  value: string;
+  person_id: string;
+  team: string;
+  department: string;
+  surface: string;
+  first_hour: number;
+  last_hour: number;
+  calls: number;
+  requests: number;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  cost_micros: number;
+}
+
+export interface ToolUseTiersTable {
+  org_id: string;
+  span: number;
+  start: number;
+  kind: string;
+  tool: string;
+  mcp_server: string;
+  mcp_tool: string;
+  skill: string;
+  plugin: string;
+  agent: string;
+  detail: string;
+  person_id: string;
+  team: string;
+  department: string;
+  calls: number;
+  errors: number;
+  first_time: number;
+  last_time: number;
+}
+
+export interface ToolKeyTiersTable {
+  org_id: string;
+  span: number;
+  start: number;
+  kind: string;
+  tool: string;
+  mcp_server: string;
+  mcp_tool: string;
+  skill: string;
+  plugin: string;
+  agent: string;
+  calls: number;
+  errors: number;
+  anonymous_calls: number;
+  last_time: number;
+  people: string;
+  latency: string;
+}
+
+export interface RollupValueTiersTable {
+  org_id: string;
+  span: number;
+  start: number;
+  dim: string;
+  value: string;
+  first_hour: number;
+  last_hour: number;
+  calls: number;
+  people: string;
+}
+
+export interface PersonEdgeTiersTable {
+  org_id: string;
+  span: number;
+  start: number;
+  person_id: string;
+  team: string;
+  department: string;
+  graph_calls: number;
+  edges: string;
+}
+
+export interface PersonNumbersTable {
+  org_id: string;
+  person_id: string;
+  n: number;
+}
+
+export interface PromptSummariesTable {
+  org_id: string;
+  prompt_id: string;
+  first_time: number;
+  last_time: number;
+  person_min: string | null;
+  person_max: string | null;
+  no_person: number;
+  session_min: string | null;
+  session_max: string | null;
+  no_session: number;
+  events: number;
+  api_requests: number;
+  tool_calls: number;
+  errors: number;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  cost_micros: number;
+  tools: string;
+  mcp_servers: string;
+  skills: string;
+  models: string;
+  content: string | null;
+}
+
+export interface AnalyticsCursorTable {
+  name: string;
+  event_id: number;
+  metric_id: number;
+  max_prompt_ms: number;
+  tiers_through: number;
+}
+
 /** Policy versions (migration 0004): the exact YAML pushed, who and why, and which one is active. */
 export interface PolicyVersionsTable {
   id: string;
@@ -198,6 +324,14 @@ export interface Database {
   rollup_session_hours: RollupSessionHoursTable;
   rollup_person_days: RollupPersonDaysTable;
   policy_versions: PolicyVersionsTable;
+  rollup_dim_tiers: RollupDimTiersTable;
+  tool_use_tiers: ToolUseTiersTable;
+  tool_key_tiers: ToolKeyTiersTable;
+  person_edge_tiers: PersonEdgeTiersTable;
+  rollup_value_tiers: RollupValueTiersTable;
+  person_numbers: PersonNumbersTable;
+  prompt_summaries: PromptSummariesTable;
+  analytics_cursor: AnalyticsCursorTable;
 }
 
 /** A stored event as read back (generated id resolved to number). */

@@ -113,6 +113,52 @@ export async function sessionWorkspaces(
   }));
 }
 
+export interface SessionWorkspaceGroup extends SessionWorkspaceRow {
+  /** Sessions with this person and these folders. */
+  sessions: number;
+}
+
+/**
+ * `sessionWorkspaces` grouped by (person, folders) in the database: the same sessions (the `limit` most recent
+ * overlapping the window), one row per distinct folder list instead of one per session.
+ */
+export async function sessionWorkspaceGroups(
+  db: Kysely<Database>,
+  org: string,
+  from: number,
+  to: number,
+  limit: number,
+  scope: ScopeFilters = {},
+): Promise<SessionWorkspaceGroup[]> {
+  let recent = db
+    .selectFrom('sessions')
+    .select(['person_id', 'workspace_paths', 'first_seen', 'last_seen'])
+    .where('org_id', '=', org)
+    .where('last_seen', '>=', from)
+    .where('first_seen', '<', to)
+    .where('workspace_paths', 'is not', null);
+  if (scope.team !== undefined) recent = recent.where('team', '=', scope.team);
+  if (scope.department !== undefined) recent = recent.where('department', '=', scope.department);
+  const rows = await db
+    .selectFrom(recent.orderBy('last_seen', 'desc').limit(limit).as('s'))
+    .select([
+      's.person_id',
+      's.workspace_paths',
+      sql<number>`min(s.first_seen)`.as('first_seen'),
+      sql<number>`max(s.last_seen)`.as('last_seen'),
+      sql<number>`count(*)`.as('sessions'),
+    ])
+    .groupBy(['s.person_id', 's.workspace_paths'])
+    .execute();
+  return rows.map((r) => ({
+    person_id: r.person_id,
+    workspace_paths: r.workspace_paths ?? '[]',
+    first_seen: Number(r.first_seen),
+    last_seen: Number(r.last_seen),
+    sessions: Number(r.sessions),
+  }));
+}
+
 export interface ToolUseRow {
   person_id: string;
   agent: string;

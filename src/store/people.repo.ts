@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Alias } from '../contracts/canonical.js';
 import type { Database, PeopleTable } from './database.js';
 import { moveRollups } from './rollups-merge.repo.js';
+import { moveTiers } from './tiers.repo.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -50,6 +51,7 @@ export async function mergePeople(db: Db, fromId: string, intoId: string, link: 
   await db.updateTable('sessions').set({ person_id: intoId }).where('person_id', '=', fromId).execute();
   await db.updateTable('metric_points').set({ person_id: intoId }).where('person_id', '=', fromId).execute();
   await moveRollups(db, fromId, intoId);
+  await moveTiers(db, fromId, intoId);
   const [from, into] = await Promise.all([
     db.selectFrom('people').selectAll().where('id', '=', fromId).executeTakeFirst(),
     db.selectFrom('people').selectAll().where('id', '=', intoId).executeTakeFirst(),

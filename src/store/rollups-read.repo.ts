@@ -68,6 +68,46 @@ export async function personDays(
     .execute();
 }
 
+export interface PersonDayBits {
+  person_id: string;
+  department: string;
+  team: string;
+  surface: string;
+  /** Bit i set: active on day page × 30 + i after `from`. */
+  page: number;
+  bits: number;
+}
+
+const PAGE_DAYS = 30;
+
+/**
+ * `personDays` folded in the database into 30-day pages of bits per (person, department, team, surface): the same
+ * facts in a row per person and month instead of a row per person and day.
+ */
+export async function personDayBits(
+  db: Kysely<Database>,
+  org: string,
+  from: number,
+  to: number,
+): Promise<PersonDayBits[]> {
+  // Literals, not parameters: PostgreSQL matches the GROUP BY expression to the selected one textually.
+  const dayIndex = sql`(day - ${sql.lit(Math.trunc(from))}) / ${sql.lit(DAY)}`;
+  const rows = await db
+    .selectFrom('rollup_person_days')
+    .select(['person_id', 'department', 'team', 'surface'])
+    .select(sql<number>`${dayIndex} / ${sql.lit(PAGE_DAYS)}`.as('page'))
+    .select(sql<number>`sum(1 << cast(${dayIndex} % ${sql.lit(PAGE_DAYS)} as integer))`.as('bits'))
+    .where('org_id', '=', org)
+    .where('day', '>=', from)
+    .where('day', '<', to)
+    .groupBy(['person_id', 'department', 'team', 'surface', sql`${dayIndex} / ${sql.lit(PAGE_DAYS)}`])
+    .execute();
+  return rows.map((r) => ({ ...r, page: Number(r.page), bits: Number(r.bits) }));
+}
+
+export const PERSON_DAY_PAGE = PAGE_DAYS;
+const DAY = 86_400_000;
+
 /** Known people (not merged away): whom adoption is measured against. */
 export async function knownPeople(
   db: Kysely<Database>,

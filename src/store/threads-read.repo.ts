@@ -75,7 +75,7 @@ export interface ThreadRow {
   cost_micros: number;
 }
 
-function likePattern(q: string): string {
+export function likePattern(q: string): string {
   return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
@@ -85,6 +85,39 @@ function likePattern(q: string): string {
  * those of the thread's events inside the window. Keyset on (first time desc, prompt_id asc).
  */
 export async function searchThreads(db: Kysely<Database>, f: ThreadFilter): Promise<ThreadRow[]> {
+  const rows = await threadQuery(db, f)
+    .orderBy(sql`min(time)`, 'desc')
+    .orderBy('prompt_id', 'asc')
+    .limit(f.limit + 1)
+    .execute();
+  return rows.map(toThreadRow);
+}
+
+/**
+ * `searchThreads` figures for some prompts only, read through their sessions' (session_id, time) index within the
+ * window — or through the time index between `range` bounds for prompts with events outside any session. Used
+ * for the few prompts a prompt summary cannot answer for (see analytics/thread-search.ts).
+ */
+export async function threadRowsFor(
+  db: Kysely<Database>,
+  f: ThreadFilter,
+  promptIds: readonly string[],
+  where: { sessions: readonly string[] } | { from: number; to: number },
+): Promise<ThreadRow[]> {
+  if (promptIds.length === 0) return [];
+  let q = threadQuery(
+    db,
+    'sessions' in where ? f : { ...f, from: Math.max(f.from, where.from), to: Math.min(f.to, where.to) },
+  );
+  if ('sessions' in where) {
+    if (where.sessions.length === 0) return [];
+    q = q.where('session_id', 'in', [...where.sessions]);
+  }
+  return (await q.where('prompt_id', 'in', [...promptIds]).execute()).map(toThreadRow);
+}
+
+/** The grouped thread query: one row per prompt with events in the window, filters as HAVING (any event matches). */
+function threadQuery(db: Kysely<Database>, f: ThreadFilter) {
   const any = (cond: ReturnType<typeof sql>) => sql<boolean>`sum(case when ${cond} then 1 else 0 end) > 0`;
   let q = db
     .selectFrom('events')
@@ -121,15 +154,14 @@ export async function searchThreads(db: Kysely<Database>, f: ThreadFilter): Prom
     const c = f.cursor;
     q = q.having(sql<boolean>`min(time) < ${c.t} or (min(time) = ${c.t} and prompt_id > ${String(c.id)})`);
   }
-  const rows = await q
-    .orderBy(sql`min(time)`, 'desc')
-    .orderBy('prompt_id', 'asc')
-    .limit(f.limit + 1)
-    .execute();
-  return rows.map((r) => ({
-    prompt_id: r.prompt_id,
-    person_id: r.person_id,
-    session_id: r.session_id,
+  return q;
+}
+
+function toThreadRow(r: Record<string, unknown>): ThreadRow {
+  return {
+    prompt_id: String(r.prompt_id),
+    person_id: (r.person_id as string | null) ?? null,
+    session_id: (r.session_id as string | null) ?? null,
     first_time: Number(r.first_time),
     last_time: Number(r.last_time),
     events: Number(r.events),
@@ -141,7 +173,35 @@ export async function searchThreads(db: Kysely<Database>, f: ThreadFilter): Prom
     cache_read_tokens: Number(r.cache_read_tokens),
     cache_write_tokens: Number(r.cache_write_tokens),
     cost_micros: Number(r.cost_micros),
-  }));
+  };
+}
+
+/** Prompts with events past the refresher's cursor in the window: their sessions and times there. */
+export async function promptsPastCursor(
+  db: Kysely<Database>,
+  dialect: 'sqlite' | 'postgres',
+  afterId: number,
+  from: number,
+  to: number,
+): Promise<{ prompt_id: string; session_id: string | null; first: number; last: number }[]> {
+  // SQLite: `+time` keeps the plan on the id (rowid) range, the small part.
+  const time = dialect === 'sqlite' ? sql.raw('+time') : sql.raw('time');
+  const rows = await db
+    .selectFrom('events')
+    .select([
+      sql<string>`prompt_id`.as('prompt_id'),
+      'session_id',
+      sql<number>`min(time)`.as('first'),
+      sql<number>`max(time)`.as('last'),
+    ])
+    .where('id', '>', afterId)
+    .where(sql<boolean>`${time} >= ${from}`)
+    .where(sql<boolean>`${time} < ${to}`)
+    .where('org_id', '=', 'default')
+    .where('prompt_id', 'is not', null)
+    .groupBy(['prompt_id', 'session_id'])
+    .execute();
+  return rows.map((r) => ({ ...r, first: Number(r.first), last: Number(r.last) }));
 }
 
 /** Display names of a page's people (at most one page of ids). */

@@ -1,0 +1,284 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../store/database.js';
+import type { Store } from '../store/store.js';
+import {
+  dimTierPairs,
+  hourlyPairs,
+  keyTierRows,
+  mergedPeople,
+  valueTierRows,
+  useTierRows,
+  type PairQuery,
+  type PairRow,
+  type UseQuery,
+  type UseRow,
+} from '../store/tiers-read.repo.js';
+import { eventsAfter, eventsInWindow, metricsAfter } from '../store/fold-reads.repo.js';
+import { numberedPeople, readCursor, type Cursor } from '../store/tiers.repo.js';
+import { addHistogram } from './people-bitmap.js';
+import { DerivedFold, type DimPair, type ToolKeyUse, type ToolUse } from './derived-fold.js';
+import { cover, splitWindow } from './tiers.js';
+
+/**
+ * Reads that combine the derived tiers with what they do not hold yet, so a report answers exactly what the raw
+ * rows would: whole UTC days from the tier blocks plus the events and metric points past the refresher's cursor
+ * (folded here, the same fold the refresher runs); partial days from rollups_hourly (rollup-derived figures) or
+ * from the raw events of those hours (event-derived figures). Everything is read in one snapshot (a transaction,
+ * REPEATABLE READ on PostgreSQL) so the cursor, the tiers and the rows past the cursor agree.
+ */
+export interface Snapshot {
+  trx: Transaction<Database>;
+  store: Store;
+  cursor: Cursor;
+  folds: Map<string, Promise<DerivedFold>>;
+}
+
+export async function readSnapshot<T>(store: Store, fn: (s: Snapshot) => Promise<T>): Promise<T> {
+  let tx = store.db.transaction();
+  if (store.dialect === 'postgres') tx = tx.setIsolationLevel('repeatable read');
+  return tx.execute(async (trx) => fn({ trx, store, cursor: await readCursor(trx), folds: new Map() }));
+}
+
+function cached(s: Snapshot, key: string, make: () => Promise<DerivedFold>): Promise<DerivedFold> {
+  let f = s.folds.get(key);
+  if (!f) s.folds.set(key, (f = make()));
+  return f;
+}
+
+/** Events and metric points past the cursor with a time in [from, to), folded. */
+export function pastCursor(s: Snapshot, from: number, to: number): Promise<DerivedFold> {
+  return cached(s, `past/${from}/${to}`, async () => {
+    const fold = new DerivedFold();
+    const ev = await eventsAfter(s.trx, s.store, { after: s.cursor.event_id, from, to });
+    for (const row of ev.rows) fold.addEvent(row);
+    const mp = await metricsAfter(s.trx, s.store, { after: s.cursor.metric_id, from, to });
+    for (const p of mp.rows) fold.addMetricPoint(p);
+    return fold;
+  });
+}
+
+/** All events of some kinds in [from, to) (a window's partial days), folded. */
+export function rawEvents(s: Snapshot, from: number, to: number, kinds?: readonly string[]): Promise<DerivedFold> {
+  return cached(s, `raw/${from}/${to}/${kinds?.join(',') ?? '*'}`, async () => {
+    const fold = new DerivedFold();
+    for (const row of await eventsInWindow(s.trx, from, to, kinds)) fold.addEvent(row);
+    return fold;
+  });
+}
+
+const SEP = '\u0001';
+
+function mergePairs(into: Map<string, PairRow>, rows: Iterable<PairRow>): void {
+  for (const r of rows) {
+    const k = r.keys.join(SEP);
+    const p = into.get(k);
+    if (!p) {
+      into.set(k, { ...r });
+      continue;
+    }
+    p.first_hour = Math.min(p.first_hour, r.first_hour);
+    p.last_hour = Math.max(p.last_hour, r.last_hour);
+    p.calls += r.calls;
+    p.requests += r.requests;
+    p.input_tokens += r.input_tokens;
+    p.output_tokens += r.output_tokens;
+    p.cache_read_tokens += r.cache_read_tokens;
+    p.cache_write_tokens += r.cache_write_tokens;
+    p.cost_micros += r.cost_micros;
+  }
+}
+
+/** Folded day pairs grouped as `dimTierPairs` would group stored ones. */
+function groupFoldedPairs(pairs: Iterable<DimPair>, q: PairQuery): PairRow[] {
+  const out = new Map<string, PairRow>();
+  const values = q.values ? new Set(q.values) : null;
+  for (const p of pairs) {
+    if (p.org_id !== q.org || p.dim !== q.dim) continue;
+    if (q.nonEmpty && p[q.nonEmpty] === '') continue;
+    if (values && !values.has(p.value)) continue;
+    let skip = false;
+    for (const [c, v] of Object.entries(q.filters ?? {}))
+      if (v !== undefined && p[c as keyof DimPair] !== v) skip = true;
+    if (skip) continue;
+    mergePairs(out, [
+      {
+        keys: q.groupBy.map((c) => p[c]),
+        first_hour: p.first_hour,
+        last_hour: p.last_hour,
+        calls: p.calls,
+        requests: p.requests,
+        input_tokens: p.input_tokens,
+        output_tokens: p.output_tokens,
+        cache_read_tokens: p.cache_read_tokens,
+        cache_write_tokens: p.cache_write_tokens,
+        cost_micros: p.cost_micros,
+      },
+    ]);
+  }
+  return [...out.values()];
+}
+
+/**
+ * Rollup pairs over a window of whole hours, grouped: the whole days from `rollup_dim_tiers` plus what is past the
+ * cursor, the partial days from rollups_hourly — what the same grouping over rollups_hourly alone returns.
+ */
+export async function rollupPairs(s: Snapshot, from: number, to: number, q: PairQuery): Promise<PairRow[]> {
+  const w = splitWindow(from, to);
+  const out = new Map<string, PairRow>();
+  if (w.head) mergePairs(out, await hourlyPairs(s.trx, w.head.from, w.head.to, q));
+  if (w.tail) mergePairs(out, await hourlyPairs(s.trx, w.tail.from, w.tail.to, q));
+  if (w.days) {
+    mergePairs(out, await dimTierPairs(s.trx, cover(w.days.from, w.days.to, s.cursor.tiers_through), q));
+    mergePairs(out, groupFoldedPairs((await pastCursor(s, w.days.from, w.days.to)).dimPairs().values(), q));
+  }
+  return [...out.values()];
+}
+
+function mergeUses(into: Map<string, UseRow>, rows: Iterable<UseRow>): void {
+  for (const r of rows) {
+    const k = r.keys.join(SEP);
+    const u = into.get(k);
+    if (!u) {
+      into.set(k, { ...r });
+      continue;
+    }
+    u.calls += r.calls;
+    u.errors += r.errors;
+    u.first_time = Math.min(u.first_time, r.first_time);
+    u.last_time = Math.max(u.last_time, r.last_time);
+  }
+}
+
+function groupFoldedUses(uses: Iterable<ToolUse>, q: UseQuery): UseRow[] {
+  const out = new Map<string, UseRow>();
+  const kinds = new Set(q.kinds);
+  const people = q.people ? new Set(q.people) : null;
+  for (const u of uses) {
+    if (u.org_id !== q.org || !kinds.has(u.kind)) continue;
+    if (q.filters?.team !== undefined && u.team !== q.filters.team) continue;
+    if (q.filters?.department !== undefined && u.department !== q.filters.department) continue;
+    if (q.nonEmpty?.some((c) => u[c] === '')) continue;
+    if (people && !people.has(u.person_id)) continue;
+    mergeUses(out, [
+      {
+        keys: q.groupBy.map((c) => u[c]),
+        calls: u.calls,
+        errors: u.errors,
+        first_time: u.first_time,
+        last_time: u.last_time,
+      },
+    ]);
+  }
+  return [...out.values()];
+}
+
+/** Tool-ish event uses over any window [from, to), grouped — exactly the grouping of the raw events. */
+export async function toolUses(s: Snapshot, from: number, to: number, q: UseQuery): Promise<UseRow[]> {
+  const w = splitWindow(from, to);
+  const out = new Map<string, UseRow>();
+  for (const part of [w.head, w.tail]) {
+    if (part) mergeUses(out, groupFoldedUses((await rawEvents(s, part.from, part.to, q.kinds)).uses.values(), q));
+  }
+  if (w.days) {
+    mergeUses(out, await useTierRows(s.trx, cover(w.days.from, w.days.to, s.cursor.tiers_through), q));
+    mergeUses(out, groupFoldedUses((await pastCursor(s, w.days.from, w.days.to)).uses.values(), q));
+  }
+  return [...out.values()];
+}
+
+/** Per tool key over [from, to): stored key-tier rows (people as bitmaps) and folded uses (people as ids). */
+export async function toolKeys(
+  s: Snapshot,
+  org: string,
+  from: number,
+  to: number,
+  kinds: readonly string[],
+): Promise<{ stored: Awaited<ReturnType<typeof keyTierRows>>; folded: ToolKeyUse[] }> {
+  const w = splitWindow(from, to);
+  const folded: ToolKeyUse[] = [];
+  for (const part of [w.head, w.tail])
+    if (part) folded.push(...(await rawEvents(s, part.from, part.to, kinds)).keys.values());
+  let stored: Awaited<ReturnType<typeof keyTierRows>> = [];
+  if (w.days) {
+    stored = await keyTierRows(s.trx, org, cover(w.days.from, w.days.to, s.cursor.tiers_through));
+    folded.push(...(await pastCursor(s, w.days.from, w.days.to)).keys.values());
+  }
+  return { stored, folded: folded.filter((k) => k.org_id === org) };
+}
+
+export interface ValueFigure {
+  dim: string;
+  value: string;
+  first_hour: number;
+  last_hour: number;
+  calls: number;
+  /** Known people (canonical: merged-away people count as the person they were merged into) → activity. */
+  people: Map<string, number>;
+}
+
+/**
+ * Per value of some dimensions over a window of whole hours: first/last rollup hour, activity and each known person's
+ * activity — what grouping rollups_hourly by (value, person) gives, folded per value. Value tiers for whole days
+ * (people as numbers), the rows past the cursor, and rollups_hourly for partial days.
+ */
+export async function valueFigures(
+  s: Snapshot,
+  org: string,
+  from: number,
+  to: number,
+  dims: readonly string[],
+): Promise<ValueFigure[]> {
+  const numbers = await numberedPeople(s.trx, org);
+  const merged = await mergedPeople(s.trx, org);
+  const canonical = (id: string): string => {
+    let at = id;
+    for (let i = 0; i < 16 && merged.has(at); i++) at = merged.get(at) as string;
+    return at;
+  };
+  const out = new Map<string, ValueFigure>();
+  const at = (dim: string, value: string, first: number, last: number) => {
+    const k = dim + SEP + value;
+    let f = out.get(k);
+    if (!f) out.set(k, (f = { dim, value, first_hour: first, last_hour: last, calls: 0, people: new Map() }));
+    f.first_hour = Math.min(f.first_hour, first);
+    f.last_hour = Math.max(f.last_hour, last);
+    return f;
+  };
+  const addPerson = (f: ValueFigure, person: string, calls: number) => {
+    if (person === '') return;
+    const id = canonical(person);
+    f.people.set(id, (f.people.get(id) ?? 0) + calls);
+  };
+  const w = splitWindow(from, to);
+  for (const part of [w.head, w.tail]) {
+    if (!part) continue;
+    for (const dim of dims) {
+      const q: PairQuery =
+        dim === 'department'
+          ? { org, dim: '', groupBy: ['department', 'person_id'], nonEmpty: 'department' }
+          : { org, dim, groupBy: ['value', 'person_id'] };
+      for (const r of await hourlyPairs(s.trx, part.from, part.to, q)) {
+        const f = at(dim, r.keys[0] as string, r.first_hour, r.last_hour);
+        f.calls += r.calls;
+        addPerson(f, r.keys[1] as string, r.calls);
+      }
+    }
+  }
+  if (w.days) {
+    for (const r of await valueTierRows(s.trx, org, cover(w.days.from, w.days.to, s.cursor.tiers_through), dims)) {
+      const f = at(r.dim, r.value, Number(r.first_hour), Number(r.last_hour));
+      f.calls += Number(r.calls);
+      const people = new Map<number, number>();
+      addHistogram(people, r.people);
+      for (const [n, calls] of people) addPerson(f, numbers.get(n) ?? '', calls);
+    }
+    const wanted = new Set(dims);
+    for (const v of (await pastCursor(s, w.days.from, w.days.to)).values().values()) {
+      if (v.org_id !== org || !wanted.has(v.dim)) continue;
+      const f = at(v.dim, v.value, v.first_hour, v.last_hour);
+      f.calls += v.calls;
+      for (const [p, calls] of v.people) addPerson(f, p, calls);
+    }
+  }
+  return [...out.values()];
+}
