@@ -1,8 +1,9 @@
 import { DAY_MS } from '../contracts/rollup-columns.js';
 import type { RollupPersonDaysTable } from '../store/database.js';
-import { knownPeople, personDays } from '../store/rollups-read.repo.js';
+import { knownPeople, PERSON_DAY_PAGE, personDayBits } from '../store/rollups-read.repo.js';
 import type { Store } from '../store/store.js';
 import { dayOf } from './rollup-aggregate.js';
+import { readSnapshot } from './tier-reads.js';
 
 /**
  * Adoption (issue 3 §2) from `rollup_person_days`. A person is active on a UTC day when they prompted, or Claude
@@ -35,71 +36,116 @@ export interface AdoptionInput {
 
 const TOP = 5;
 
-/** Distinct people per key (day or group) — the one primitive every adoption figure is built from. */
-function peopleBy<K>(
-  rows: readonly RollupPersonDaysTable[],
-  key: (r: RollupPersonDaysTable) => K,
-): Map<K, Set<string>> {
-  const out = new Map<K, Set<string>>();
-  for (const r of rows) {
-    const k = key(r);
-    let set = out.get(k);
-    if (!set) out.set(k, (set = new Set()));
-    set.add(r.person_id);
-  }
-  return out;
+/**
+ * Who was active on which day, per group: for each person a byte per day from `base` (1 = active). Built from
+ * person-day rows (`computeAdoption`) or from the day bitmaps the report reads (`adoptionReport`), so every figure
+ * is a pass over a few arrays rather than over sets of people per day.
+ */
+export interface Activity {
+  base: number;
+  days: number;
+  /** Everyone: person → active days. */
+  all: Map<string, Uint8Array>;
+  /** Per group key (when grouping): person → active days. */
+  groups: Map<string, Map<string, Uint8Array>>;
 }
 
-function trailing(byDay: Map<number, Set<string>>, day: number, n: number): number {
-  const seen = new Set<string>();
-  for (let d = day - (n - 1) * DAY_MS; d <= day; d += DAY_MS) for (const p of byDay.get(d) ?? []) seen.add(p);
-  return seen.size;
+export function newActivity(base: number, to: number): Activity {
+  return { base, days: Math.round((to - base) / DAY_MS), all: new Map(), groups: new Map() };
 }
 
-function distinct(rows: readonly RollupPersonDaysTable[]): Set<string> {
-  return new Set(rows.map((r) => r.person_id));
+function set(people: Map<string, Uint8Array>, person: string, i: number, days: number): void {
+  let bits = people.get(person);
+  if (!bits) people.set(person, (bits = new Uint8Array(days)));
+  bits[i] = 1;
+}
+
+/** Marks `person` active on day index `i` overall and, when grouping, in `group`. */
+export function markActive(a: Activity, group: string | null, person: string, i: number): void {
+  if (i < 0 || i >= a.days) return;
+  set(a.all, person, i, a.days);
+  if (group === null) return;
+  let people = a.groups.get(group);
+  if (!people) a.groups.set(group, (people = new Map()));
+  set(people, person, i, a.days);
 }
 
 function share(n: number, of: number): number | null {
   return of > 0 ? Math.round((n / of) * 10_000) / 10_000 : null;
 }
 
-function figures(rows: readonly RollupPersonDaysTable[], from: number, to: number) {
-  const inWindow = rows.filter((r) => r.day >= from && r.day < to);
-  const byDay = peopleBy(rows, (r) => r.day);
-  const last = to - DAY_MS;
-  const days = (to - from) / DAY_MS;
-  let dauSum = 0;
-  for (let d = from; d < to; d += DAY_MS) dauSum += byDay.get(d)?.size ?? 0;
-  const previous = rows.filter((r) => r.day >= from - (to - from) && r.day < from);
-  const active = distinct(inWindow);
-  const before = distinct(previous);
-  return {
-    active,
-    before,
-    byDay,
-    dau_average: Math.round((dauSum / days) * 100) / 100,
-    wau: trailing(byDay, last, 7),
-    mau: trailing(byDay, last, 30),
-  };
+interface Figures {
+  active: Set<string>;
+  before: number;
+  /** Per day of the window: distinct people active that day, in the 7 days and in the 30 days ending on it. */
+  dau: number[];
+  wau: number[];
+  mau: number[];
+  dau_average: number;
+}
+
+function figures(a: Activity, people: ReadonlyMap<string, Uint8Array>, from: number, to: number): Figures {
+  const w0 = Math.round((from - a.base) / DAY_MS);
+  const w1 = Math.round((to - a.base) / DAY_MS);
+  const p0 = w0 - (w1 - w0);
+  const n = w1 - w0;
+  const dau = new Array<number>(n).fill(0);
+  const wau = new Array<number>(n).fill(0);
+  const mau = new Array<number>(n).fill(0);
+  const active = new Set<string>();
+  let before = 0;
+  for (const [person, bits] of people) {
+    let last = -1_000_000;
+    let wasBefore = false;
+    for (let i = 0; i < w1; i++) {
+      if (bits[i]) {
+        last = i;
+        if (i >= w0) active.add(person);
+        else if (i >= p0) wasBefore = true;
+      }
+      if (i < w0) continue;
+      const k = i - w0;
+      if (last === i) dau[k] = (dau[k] as number) + 1;
+      if (last > i - 7) wau[k] = (wau[k] as number) + 1;
+      if (last > i - 30) mau[k] = (mau[k] as number) + 1;
+    }
+    if (wasBefore) before++;
+  }
+  const dauSum = dau.reduce((x, y) => x + y, 0);
+  return { active, before, dau, wau, mau, dau_average: Math.round((dauSum / n) * 100) / 100 };
 }
 
 export function computeAdoption(input: AdoptionInput) {
-  const { from, to, days, people } = input;
-  const all = figures(days, from, to);
+  const lookback = Math.max(29 * DAY_MS, input.to - input.from);
+  const a = newActivity(input.from - lookback, input.to);
+  const g = input.groupBy;
+  for (const r of input.days) {
+    const key = g ? ((g === 'surface' ? r.surface : r[g]) ?? '') : null;
+    markActive(a, key, r.person_id, Math.round((r.day - a.base) / DAY_MS));
+  }
+  return adoptionFrom(a, input.from, input.to, input.people, g);
+}
+
+/** Every adoption figure from an activity map over [from - max(29 days, window), to). */
+export function adoptionFrom(
+  a: Activity,
+  from: number,
+  to: number,
+  people: readonly KnownPerson[],
+  g: AdoptionGroup | undefined,
+) {
+  const all = figures(a, a.all, from, to);
   const firstSeen = new Map(people.map((p) => [p.id, p.first_seen]));
   const newPeople = [...all.active].filter((id) => (firstSeen.get(id) ?? 0) >= from).length;
-  const daily = [];
-  for (let d = from; d < to; d += DAY_MS) {
-    daily.push({
-      day: new Date(d).toISOString().slice(0, 10),
-      dau: all.byDay.get(d)?.size ?? 0,
-      wau: trailing(all.byDay, d, 7),
-      mau: trailing(all.byDay, d, 30),
-    });
-  }
+  const daily = all.dau.map((dau, k) => ({
+    day: new Date(from + k * DAY_MS).toISOString().slice(0, 10),
+    dau,
+    wau: all.wau[k] as number,
+    mau: all.mau[k] as number,
+  }));
   const known = people.filter((p) => p.first_seen < to);
-  const change = all.active.size - all.before.size;
+  const change = all.active.size - all.before;
+  const last = daily.length - 1;
   const result = {
     definition: ACTIVE_DEFINITION,
     totals: {
@@ -109,43 +155,34 @@ export function computeAdoption(input: AdoptionInput) {
       new_people: newPeople,
       returning_people: all.active.size - newPeople,
       dau_average: all.dau_average,
-      wau: all.wau,
-      mau: all.mau,
-      previous_active_people: all.before.size,
+      wau: all.wau[last] ?? 0,
+      mau: all.mau[last] ?? 0,
+      previous_active_people: all.before,
       change,
-      growth: all.before.size > 0 ? Math.round((change / all.before.size) * 10_000) / 10_000 : null,
+      growth: all.before > 0 ? Math.round((change / all.before) * 10_000) / 10_000 : null,
     },
     daily,
   };
-  const g = input.groupBy;
   if (!g) return { ...result, groups: null, fastest_growing: null, stalling: null };
-  const keyOf = (r: { department: string | null; team: string | null; surface?: string }) =>
-    (g === 'surface' ? r.surface : r[g]) ?? '';
-  const rowsByGroup = new Map<string, RollupPersonDaysTable[]>();
-  for (const r of days) {
-    const k = keyOf(r);
-    let list = rowsByGroup.get(k);
-    if (!list) rowsByGroup.set(k, (list = []));
-    list.push(r);
-  }
+  const keyOf = (p: KnownPerson) => (g === 'surface' ? '' : p[g]) ?? '';
   const knownBy = new Map<string, number>();
   if (g !== 'surface') for (const p of known) knownBy.set(keyOf(p), (knownBy.get(keyOf(p)) ?? 0) + 1);
-  const groups = [...rowsByGroup]
-    .map(([key, rows]) => {
-      const f = figures(rows, from, to);
+  const groups = [...a.groups]
+    .map(([key, members]) => {
+      const f = figures(a, members, from, to);
       const knownHere = g === 'surface' ? null : (knownBy.get(key) ?? 0);
-      const delta = f.active.size - f.before.size;
+      const delta = f.active.size - f.before;
       return {
         key: key === '' ? null : key,
         active_people: f.active.size,
         known_people: knownHere,
         active_share: knownHere === null ? null : share(f.active.size, knownHere),
         dau_average: f.dau_average,
-        wau: f.wau,
-        mau: f.mau,
-        previous_active_people: f.before.size,
+        wau: f.wau[last] ?? 0,
+        mau: f.mau[last] ?? 0,
+        previous_active_people: f.before,
         change: delta,
-        growth: f.before.size > 0 ? Math.round((delta / f.before.size) * 10_000) / 10_000 : null,
+        growth: f.before > 0 ? Math.round((delta / f.before) * 10_000) / 10_000 : null,
       };
     })
     .filter((x) => x.active_people > 0 || x.previous_active_people > 0)
@@ -172,14 +209,22 @@ export async function adoptionReport(store: Store, q: { from: number; to: number
   const from = dayOf(q.from);
   const to = dayOf(q.to - 1) + DAY_MS; // whole UTC days covering [from, to)
   const lookback = Math.max(29 * DAY_MS, to - from);
-  const [days, people] = await Promise.all([
-    personDays(store.db, org, from - lookback, to),
-    knownPeople(store.db, org),
-  ]);
+  const base = from - lookback;
+  const { pages, people } = await readSnapshot(store, async (s) => ({
+    pages: await personDayBits(s.trx, org, base, to),
+    people: await knownPeople(s.trx, org),
+  }));
+  const a = newActivity(base, to);
+  for (const p of pages) {
+    const key = q.groupBy ? p[q.groupBy] : null;
+    for (let bit = 0; bit < PERSON_DAY_PAGE; bit++) {
+      if (p.bits & (1 << bit)) markActive(a, key, p.person_id, p.page * PERSON_DAY_PAGE + bit);
+    }
+  }
   return {
     from: new Date(from).toISOString(),
     to: new Date(to).toISOString(),
     group_by: q.groupBy ?? null,
-    ...computeAdoption({ from, to, days, people, groupBy: q.groupBy }),
+    ...adoptionFrom(a, from, to, people, q.groupBy),
   };
 }

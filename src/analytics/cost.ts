@@ -1,14 +1,15 @@
 import {
   DAY_MS,
   ROLLUP_COUNTERS,
-  type RollupCounter,
   type RollupCounters,
   type RollupDimension,
   type RollupDimensions,
 } from '../contracts/rollup-columns.js';
-import { knownPeople, sumRollups, type RollupSums } from '../store/rollups-read.repo.js';
+import { knownPeople, type RollupSums } from '../store/rollups-read.repo.js';
 import type { Store } from '../store/store.js';
+import { COST_COUNTERS, costSums } from './cost-sums.js';
 import { hourOf } from './rollup-aggregate.js';
+import { readSnapshot, type Snapshot } from './tier-reads.js';
 
 /**
  * Cost and tokens from the hourly rollups (issue 3 §3). Costs come from telemetry (`cost_usd` on api_request
@@ -116,16 +117,6 @@ export function rankSpenders(
   return { top, growing };
 }
 
-/** The counters a cost report reads: summing only these keeps wide windows fast. */
-const COST_COUNTERS = [
-  'requests',
-  'input_tokens',
-  'output_tokens',
-  'cache_read_tokens',
-  'cache_write_tokens',
-  'cost_micros',
-] as const satisfies readonly RollupCounter[];
-
 /** Folds finer groups into coarser ones (or one total with `pick` returning ''). */
 export function foldSums(rows: readonly RollupSums[], pick: (r: RollupSums) => string): RollupSums[] {
   const out = new Map<string, RollupSums>();
@@ -149,23 +140,31 @@ export async function costReport(store: Store, q: CostQuery) {
   const dim = dimensionOf(q.groupBy);
   const asOf = Math.min(q.to, q.now);
   const monthStart = Date.UTC(new Date(asOf - 1).getUTCFullYear(), new Date(asOf - 1).getUTCMonth(), 1);
-  // One grouped read per window, by (dimension, person): totals, groups and spenders all fold from it.
-  const groupBy: RollupDimension[] = dim === 'person_id' ? ['person_id'] : [dim, 'person_id'];
-  const base = { org, filters: q.filters, counters: COST_COUNTERS, requestsOnly: true };
-  const [current, previous, mtd, known] = await Promise.all([
-    sumRollups(store.db, { ...base, from, to: q.to, groupBy }),
-    sumRollups(store.db, { ...base, from: from - len, to: from, groupBy }),
-    sumRollups(store.db, { ...base, from: monthStart, to: asOf, counters: ['cost_micros'] }),
-    knownPeople(store.db, org),
-  ]);
-  const person = (r: RollupSums) => r.keys[r.keys.length - 1] as string;
-  const total = foldSums(current, () => '')[0] ?? zeroSums();
-  const groups = foldSums(current, (r) => r.key);
-  const previousGroups = foldSums(previous, (r) => r.key);
-  const previousTotal = previousGroups.reduce((n, g) => n + g.cost_micros, 0);
-  const prevByKey = new Map(previousGroups.map((g) => [g.key, g.cost_micros]));
+  // Per window two grouped reads, by the dimension and by person (spenders; the total), in one snapshot: the
+  // dimension tiers, the rows past the refresher's cursor and the partial days' hourly rows agree.
+  const sums = (s: Snapshot, w: { from: number; to: number }, d: RollupDimension | null) =>
+    costSums(s, { org, ...w, dim: d, filters: q.filters });
+  const read = await readSnapshot(store, async (s) => {
+    const now = { from, to: q.to };
+    const before = { from: from - len, to: from };
+    const people = await sums(s, now, 'person_id');
+    const previousPeople = await sums(s, before, 'person_id');
+    return {
+      people,
+      previousPeople,
+      groups: dim === 'person_id' ? people : await sums(s, now, dim),
+      previousGroups: dim === 'person_id' ? previousPeople : await sums(s, before, dim),
+      mtd: await sums(s, { from: monthStart, to: asOf }, null),
+      known: await knownPeople(s.trx, org),
+    };
+  });
+  const { mtd, known } = read;
+  const total = foldSums(read.people, () => '')[0] ?? zeroSums();
+  const groups = read.groups;
+  const previousTotal = read.previousGroups.reduce((n, g) => n + g.cost_micros, 0);
+  const prevByKey = new Map(read.previousGroups.map((g) => [g.key, g.cost_micros]));
   const names = new Map(known.map((p) => [p.id, p.display_name]));
-  const spenders = rankSpenders(foldSums(current, person), foldSums(previous, person), names);
+  const spenders = rankSpenders(read.people, read.previousPeople, names);
   return {
     from: new Date(from).toISOString(),
     to: new Date(q.to).toISOString(),

@@ -1,14 +1,11 @@
 import { DAY_MS, HOUR_MS, type RollupDimension } from '../contracts/rollup-columns.js';
-import {
-  dimensionByPerson,
-  dimensionValuesSeen,
-  pluginLoads,
-  sessionWorkspaces,
-  type DimensionPersonRow,
-} from '../store/discovery-read.repo.js';
+import { sessionWorkspaceGroups, type DimensionPersonRow } from '../store/discovery-read.repo.js';
 import { knownPeople } from '../store/rollups-read.repo.js';
 import type { Store } from '../store/store.js';
+import { dimensionByPerson, dimensionValuesSeen, pluginLoads } from './discovery-reads.js';
+import { VALUE_DIMS } from './derived-fold.js';
 import { hourOf } from './rollup-aggregate.js';
+import { readSnapshot, valueFigures, type Snapshot, type ValueFigure } from './tier-reads.js';
 
 /**
  * Discovery (issue 3 §6): everything seen in a window — people, models, agent types, skills, plugins, MCP servers
@@ -66,6 +63,8 @@ export interface DiscoveredItem {
 }
 
 const iso = (t: number): string => new Date(t).toISOString();
+/** `a.localeCompare(b)` with one collator (the same order, without a collator per comparison). */
+const compareText = new Intl.Collator().compare;
 
 /** Rollup rows → uses: a rollup hour counts as seen from its start to its end. */
 export function usesFromRollups(rows: readonly DimensionPersonRow[]): Use[] {
@@ -78,9 +77,30 @@ export function usesFromRollups(rows: readonly DimensionPersonRow[]): Use[] {
   }));
 }
 
+/**
+ * Value figures → uses, as `usesFromRollups` would give from the (value, person) rows: one use per person (the
+ * value's first and last hour, the person's activity), or one without a person when nobody known used it.
+ */
+export function usesFromFigures(figures: readonly ValueFigure[]): Use[] {
+  const out: Use[] = [];
+  for (const f of figures) {
+    const seen = { value: f.value, first_seen: f.first_hour, last_seen: f.last_hour + HOUR_MS };
+    if (f.people.size === 0) out.push({ ...seen, person_id: '', calls: 0 });
+    for (const [person_id, calls] of f.people) out.push({ ...seen, person_id, calls });
+  }
+  return out;
+}
+
 /** One use per (folder, person) from sessions (their `workspace_paths` JSON), calls = sessions. */
 export function usesFromSessions(
-  rows: readonly { person_id: string | null; workspace_paths: string; first_seen: number; last_seen: number }[],
+  rows: readonly {
+    person_id: string | null;
+    workspace_paths: string;
+    first_seen: number;
+    last_seen: number;
+    /** Sessions the row stands for (grouped reads); 1 without. */
+    sessions?: number;
+  }[],
 ): Use[] {
   const out = new Map<string, Use>();
   for (const r of rows) {
@@ -95,11 +115,12 @@ export function usesFromSessions(
       const person = r.person_id ?? '';
       const k = `${p}\u0001${person}`;
       const u = out.get(k);
-      if (!u) out.set(k, { value: p, person_id: person, first_seen: r.first_seen, last_seen: r.last_seen, calls: 1 });
+      const n = r.sessions ?? 1;
+      if (!u) out.set(k, { value: p, person_id: person, first_seen: r.first_seen, last_seen: r.last_seen, calls: n });
       else {
         u.first_seen = Math.min(u.first_seen, r.first_seen);
         u.last_seen = Math.max(u.last_seen, r.last_seen);
-        u.calls += 1;
+        u.calls += n;
       }
     }
   }
@@ -130,32 +151,37 @@ export function summarise(kind: DiscoveryKind, uses: readonly Use[], people: Rea
       first_ms: first,
       people: perPerson.size,
       top_people: [...perPerson]
-        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]))
         .slice(0, TOP_PEOPLE)
         .map(([id, calls]) => ({ person_id: id, display_name: people.get(id)?.display_name ?? null, calls })),
     });
   }
-  items.sort((a, b) => b.people - a.people || a.value.localeCompare(b.value));
+  items.sort((a, b) => b.people - a.people || compareText(a.value, b.value));
   return items;
 }
 
 export async function discoveryReport(store: Store, q: { from: number; to: number }) {
+  return readSnapshot(store, (s) => discoveryIn(s, q));
+}
+
+async function discoveryIn(s: Snapshot, q: { from: number; to: number }) {
   const org = 'default';
   const from = hourOf(q.from);
   const to = hourOf(q.to - 1) + HOUR_MS; // whole hours covering [from, to)
   const newSince = to - NEW_WITHIN_MS;
   const pluginFrom = Math.max(from, to - PLUGIN_EVENTS_MS);
-  const [peopleRows, workspaceRows, loads, ...rollupRows] = await Promise.all([
-    knownPeople(store.db, org),
-    sessionWorkspaces(store.db, org, from, to, MAX_SESSIONS),
-    pluginLoads(store.db, org, pluginFrom, to),
-    ...ROLLUP_KINDS.map((k) => dimensionByPerson(store.db, org, k.dim, from, to)),
-  ]);
+  const peopleRows = await knownPeople(s.trx, org);
+  const workspaceRows = await sessionWorkspaceGroups(s.trx, org, from, to, MAX_SESSIONS);
+  const loads = await pluginLoads(s, org, pluginFrom, to);
+  const personRows = await dimensionByPerson(s, org, 'person_id', from, to);
+  // People from the session-level base; every other dimension per value from the value tiers.
+  const figures = await valueFigures(s, org, from, to, [...VALUE_DIMS]);
+  const usesOf = (dim: string) => usesFromFigures(figures.filter((f) => f.dim === dim));
   const people = new Map<string, PersonInfo>(peopleRows.map((p) => [p.id, { ...p, first_seen: Number(p.first_seen) }]));
 
   const sections: Record<DiscoveryKind, ReturnType<typeof summarise>> = {} as never;
-  ROLLUP_KINDS.forEach((k, i) => {
-    const uses = usesFromRollups(rollupRows[i] ?? []);
+  ROLLUP_KINDS.forEach((k) => {
+    const uses = k.dim === 'person_id' ? usesFromRollups(personRows) : usesOf(k.dim);
     // Plugins loaded but never counted in rollups (no request or tool call carried their name) are still seen.
     if (k.kind === 'plugin') {
       for (const l of loads) {
@@ -183,14 +209,9 @@ export async function discoveryReport(store: Store, q: { from: number; to: numbe
     if (k.kind === 'person') continue;
     const candidates = sections[k.kind].filter((x) => x.first_ms >= newSince).map((x) => x.value);
     if (candidates.length === 0) continue;
-    const before = await dimensionValuesSeen(store.db, org, k.dim, candidates, newSince - NEW_LOOKBACK_MS, newSince);
+    const before = await dimensionValuesSeen(s, org, k.dim, candidates, newSince - NEW_LOOKBACK_MS, newSince);
     if (k.kind === 'plugin') {
-      const older = await pluginLoads(
-        store.db,
-        org,
-        Math.max(newSince - NEW_LOOKBACK_MS, to - PLUGIN_EVENTS_MS),
-        newSince,
-      );
+      const older = await pluginLoads(s, org, Math.max(newSince - NEW_LOOKBACK_MS, to - PLUGIN_EVENTS_MS), newSince);
       for (const l of older) before.add(l.plugin);
     }
     for (const item of sections[k.kind]) if (before.has(item.value)) item.first_ms = Math.min(item.first_ms, from - 1);
@@ -199,7 +220,7 @@ export async function discoveryReport(store: Store, q: { from: number; to: numbe
   const wsCandidates = sections.workspace.filter((x) => x.first_ms >= newSince);
   if (wsCandidates.length > 0) {
     const older = usesFromSessions(
-      await sessionWorkspaces(store.db, org, newSince - NEW_LOOKBACK_MS, newSince, MAX_SESSIONS),
+      await sessionWorkspaceGroups(s.trx, org, newSince - NEW_LOOKBACK_MS, newSince, MAX_SESSIONS),
     );
     const seen = new Set(older.filter((u) => u.first_seen < newSince).map((u) => u.value));
     for (const item of sections.workspace) if (seen.has(item.value)) item.first_ms = Math.min(item.first_ms, from - 1);
@@ -209,12 +230,12 @@ export async function discoveryReport(store: Store, q: { from: number; to: numbe
   const newThisWeek = discoveryKinds
     .flatMap((k) => sections[k].filter((x) => x.first_ms >= newSince && x.first_ms < to))
     .map((x) => ({ ...strip(x), first_seen: iso(Math.max(x.first_ms, from)) }))
-    .sort((a, b) => a.first_seen.localeCompare(b.first_seen) || a.value.localeCompare(b.value));
+    .sort((a, b) => compareText(a.first_seen, b.first_seen) || compareText(a.value, b.value));
 
   // Unsanctioned candidates: active people without a department in the directory or in any of their telemetry.
   const telemetryDept = new Map<string, string>();
-  const deptRows = await dimensionByPerson(store.db, org, 'department', from, to);
-  for (const r of deptRows) telemetryDept.set(r.person_id, r.value);
+  for (const f of figures)
+    if (f.dim === 'department') for (const person of f.people.keys()) telemetryDept.set(person, f.value);
   const unsanctioned = sections.person
     .filter((x) => !people.get(x.value)?.department && !telemetryDept.has(x.value))
     .map((x) => ({

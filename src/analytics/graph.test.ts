@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildGraph, toolRisk } from './graph.js';
+import { isWriteCapable } from './write-capable.js';
 
 const tool = (over: Partial<Parameters<typeof buildGraph>[0]['tools'][number]>) => ({
   person_id: 'p1',
@@ -13,7 +14,30 @@ const tool = (over: Partial<Parameters<typeof buildGraph>[0]['tools'][number]>) 
 });
 
 describe('access graph', () => {
-  it('marks write-capable and egress tools by the local rule', () => {
+  it('marks write risk by the same classification as tool visibility (one rule)', () => {
+    const names: [string, string | null][] = [
+      ['Bash', null],
+      ['Read', null],
+      ['WebFetch', null],
+      ['mcp_tool', 'removeLabel'],
+      ['mcp_tool', 'get_postcode'],
+      ['mcp_tool', 'screate'],
+      ['mcp_tool', 'files.delete'],
+      ['mcp_tool', null],
+      ['mcp__post_office__list_boxes', null],
+      ['mcp__github__create_issue', null],
+      ['TodoWrite', null],
+      ['mcp_tool', 'bulkUpdate'],
+    ];
+    for (const [tool, mcpTool] of names) {
+      expect(toolRisk(tool, mcpTool) === 'write', `${tool} ${mcpTool}`).toBe(isWriteCapable({ tool, mcpTool }));
+    }
+    // Where the graph's former local rule disagreed: the remove verb, and a verb inside a camelCase name.
+    expect(toolRisk('mcp_tool', 'removeLabel')).toBe('write');
+    expect(toolRisk('mcp_tool', 'bulkUpdate')).toBe('write');
+  });
+
+  it('marks write-capable and egress tools', () => {
     for (const t of ['Bash', 'Edit', 'Write', 'NotebookEdit']) expect(toolRisk(t, null)).toBe('write');
     for (const t of ['WebFetch', 'WebSearch']) expect(toolRisk(t, null)).toBe('egress');
     expect(toolRisk('Read', null)).toBeNull();

@@ -1,18 +1,18 @@
-import { HOUR_MS, type RollupDimension } from '../contracts/rollup-columns.js';
+import { DAY_MS, HOUR_MS, type RollupDimension } from '../contracts/rollup-columns.js';
 import {
-  dimensionByPerson,
-  sessionWorkspaces,
-  toolUses,
-  mcpTransports,
-  pluginLoads,
+  sessionWorkspaceGroups,
   type PluginLoadRow,
   type ScopeFilters,
   type ToolUseRow,
 } from '../store/discovery-read.repo.js';
 import { knownPeople } from '../store/rollups-read.repo.js';
 import type { Store } from '../store/store.js';
+import { dimensionByPerson, mcpTransports, pluginLoads, toolEdges } from './discovery-reads.js';
 import { usesFromSessions } from './discovery.js';
+import { fastGraph } from './graph-fast.js';
 import { hourOf } from './rollup-aggregate.js';
+import { readSnapshot } from './tier-reads.js';
+import { isWriteCapable } from './write-capable.js';
 
 /**
  * The agent access graph (issue 3 §7): who reaches which models, agents, tools, MCP servers, skills, plugins and
@@ -47,31 +47,31 @@ export interface GraphEdge {
 }
 
 export const DEFAULT_MAX_NODES = 500;
+
+/**
+ * `a.localeCompare(b)` without building a collator per call (the same comparison: localeCompare is specified as a
+ * default Intl.Collator's compare) — sorting thousands of nodes and edges took most of a graph's time.
+ */
+export const compareText = new Intl.Collator().compare;
 const MAX_SESSIONS = 50_000;
-const MAX_CONNECTIONS = 20_000;
 const LOCAL_TRANSPORTS = new Set(['stdio', 'sdk']);
 
 /*
- * Risk marks. A small local rule, to be unified with src/analytics/write-capable.ts (the tools analytics'
- * classifier) once that lands. Write-capable: built-in tools that change files or run commands, and MCP tools whose
- * name says they write. External egress: the web tools, and the other tools of MCP servers whose connection events
- * reported a remote transport (anything but stdio/sdk) in the window; a server without such events is not marked.
+ * Risk marks. Write: the one write-capable classification tool visibility uses (write-capable.ts). External
+ * egress: the web tools, and the other tools of MCP servers whose connection events reported a remote transport
+ * (anything but stdio/sdk) in the window; a server without such events is not marked. Write wins over egress.
  */
-const WRITE_TOOLS = new Set(['Bash', 'Edit', 'Write', 'NotebookEdit', 'MultiEdit']);
 const EGRESS_TOOLS = new Set(['WebFetch', 'WebSearch']);
-const MCP_WRITE_NAME = /(^|[^a-z])(write|send|delete|create|update|post)/i;
 
 export const RISK_RULE =
-  "risk 'write': Bash, Edit, Write, MultiEdit, NotebookEdit and MCP tools named like write/send/delete/create/update/" +
-  "post; 'egress': WebFetch, WebSearch and tools of MCP servers seen connecting over a remote transport (not " +
-  'stdio/sdk) in the window; write wins over egress. ' +
-  'A local rule, to be unified with the tools analytics classifier.';
+  "risk 'write': the write-capable tools of tool visibility — Bash, Edit, Write, MultiEdit, NotebookEdit and MCP " +
+  'tools whose name has a word starting with write, send, delete, create, update, post or remove; ' +
+  "'egress': WebFetch, WebSearch and tools of MCP servers seen connecting over a remote transport (not stdio/sdk) " +
+  'in the window; write wins over egress.';
 
 export function toolRisk(tool: string, mcpTool: string | null, remoteServer = false): Risk {
-  if (WRITE_TOOLS.has(tool)) return 'write';
+  if (isWriteCapable({ tool, mcpTool })) return 'write';
   if (EGRESS_TOOLS.has(tool)) return 'egress';
-  if (mcpTool && MCP_WRITE_NAME.test(mcpTool)) return 'write';
-  if (tool.startsWith('mcp__') && MCP_WRITE_NAME.test(tool.split('__').slice(2).join('__'))) return 'write';
   return remoteServer ? 'egress' : null;
 }
 
@@ -171,12 +171,12 @@ export function buildGraph(input: GraphInput) {
   let kept = [...nodes.values()];
   const capped = kept.length > input.maxNodes;
   if (capped) {
-    kept = kept.sort((a, b) => b.calls - a.calls || a.id.localeCompare(b.id)).slice(0, input.maxNodes);
+    kept = kept.sort((a, b) => b.calls - a.calls || compareText(a.id, b.id)).slice(0, input.maxNodes);
   }
   const keptIds = new Set(kept.map((n) => n.id));
   const outEdges: GraphEdge[] = [...edges.values()]
     .filter((e) => keptIds.has(e.source) && keptIds.has(e.target))
-    .sort((a, b) => b.calls - a.calls || a.source.localeCompare(b.source) || a.target.localeCompare(b.target))
+    .sort((a, b) => b.calls - a.calls || compareText(a.source, b.source) || compareText(a.target, b.target))
     .map((e) => ({
       source: e.source,
       target: e.target,
@@ -185,7 +185,7 @@ export function buildGraph(input: GraphInput) {
       risk: e.risk,
       ...(e.loads !== undefined ? { loads: e.loads } : {}),
     }));
-  kept.sort((a, b) => nodeTypes.indexOf(a.type) - nodeTypes.indexOf(b.type) || a.id.localeCompare(b.id));
+  kept.sort((a, b) => nodeTypes.indexOf(a.type) - nodeTypes.indexOf(b.type) || compareText(a.id, b.id));
   return {
     nodes: kept,
     edges: outEdges,
@@ -215,31 +215,28 @@ export async function graphReport(
   const scope: ScopeFilters = { team: q.team, department: q.department };
   const hourFrom = hourOf(q.from);
   const hourTo = hourOf(q.to - 1) + HOUR_MS;
-  const [people, tools, sessions, loads, transports, ...dimRows] = await Promise.all([
-    knownPeople(store.db, org),
-    toolUses(store.db, org, q.from, q.to, scope),
-    sessionWorkspaces(store.db, org, q.from, q.to, MAX_SESSIONS, scope),
-    pluginLoads(store.db, org, q.from, q.to, scope),
+  const maxNodes = q.maxNodes ?? DEFAULT_MAX_NODES;
+  const wholeDays = q.from % DAY_MS === 0 && q.to % DAY_MS === 0;
+  const graph = await readSnapshot(store, async (s) => {
+    const people = new Map((await knownPeople(s.trx, org)).map((p) => [p.id, p]));
+    const workspaces = usesFromSessions(await sessionWorkspaceGroups(s.trx, org, q.from, q.to, MAX_SESSIONS, scope));
+    const loads = await pluginLoads(s, org, q.from, q.to, scope);
     // Transport is a property of the server, not of who asked: read it unfiltered.
-    mcpTransports(store.db, org, q.from, q.to, MAX_CONNECTIONS),
-    ...ROLLUP_EDGES.map((d) => dimensionByPerson(store.db, org, d.dim, hourFrom, hourTo, scope)),
-  ]);
-  const graph = buildGraph({
-    people: new Map(people.map((p) => [p.id, p])),
-    dims: ROLLUP_EDGES.map((d, i) => ({
-      type: d.type,
-      rows: (dimRows[i] ?? []).map((r) => ({
-        value: r.value,
-        person_id: r.person_id,
-        calls: r.calls,
-        last_use: r.last_hour,
-      })),
-    })),
-    tools,
-    workspaces: usesFromSessions(sessions),
-    pluginLoads: loads,
-    transports,
-    maxNodes: q.maxNodes ?? DEFAULT_MAX_NODES,
+    const transports = await mcpTransports(s, org, q.from, q.to);
+    // Everyone over whole days: from node totals and the kept people's edges only (graph-fast.ts).
+    if (wholeDays && q.team === undefined && q.department === undefined) {
+      return fastGraph(s, { org, from: q.from, to: q.to, maxNodes, people, loads, workspaces, transports });
+    }
+    const dims = [];
+    for (const d of ROLLUP_EDGES) {
+      const rows = await dimensionByPerson(s, org, d.dim, hourFrom, hourTo, scope);
+      dims.push({
+        type: d.type,
+        rows: rows.map((r) => ({ value: r.value, person_id: r.person_id, calls: r.calls, last_use: r.last_hour })),
+      });
+    }
+    const tools = await toolEdges(s, org, q.from, q.to, scope);
+    return buildGraph({ people, dims, tools, workspaces, pluginLoads: loads, transports, maxNodes });
   });
   return {
     from: new Date(q.from).toISOString(),

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { AppError } from '../errors/app-error.js';
 import { READ } from '../identity/roles.js';
 import type { EventRecord } from '../store/database.js';
-import { personNames, searchThreads, threadEvents } from '../store/threads-read.repo.js';
+import { searchThreadSummaries } from '../analytics/thread-search.js';
+import { personNames, threadEvents } from '../store/threads-read.repo.js';
 import type { Store } from '../store/store.js';
 import { decodeCursor, page, pageQuery, timeParam } from './pagination.js';
 import { iso, usd } from './presenters.js';
@@ -130,7 +131,7 @@ export function registerThreadRoutes(app: FastifyInstance, registry: RegisteredS
       if (query.to <= query.from) throw new AppError('invalid_query', '`to` must be after `from`');
       if (query.to - query.from > MAX_WINDOW_MS)
         throw new AppError('invalid_query', 'time window may span at most 92 days');
-      const rows = await searchThreads(store.db, {
+      const rows = await searchThreadSummaries(store, {
         from: query.from,
         to: query.to,
         q: query.q,

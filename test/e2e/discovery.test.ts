@@ -190,7 +190,7 @@ describe.each(engines)('discovery and access graph on %s', (dialect) => {
   it('graphs the captured sessions exactly: person→model, person→Bash marked write, plugins loaded', async () => {
     const body = await get<GraphBody>(`/api/v1/analytics/graph?from=${FIXTURE_FROM}&to=${FIXTURE_TO}`);
     expect(body.capped).toBe(false);
-    expect(body.risk_rule).toMatch(/unified/);
+    expect(body.risk_rule).toMatch(/write-capable tools of tool visibility/);
     const people = body.nodes.filter((n) => n.type === 'person');
     expect(people).toHaveLength(5);
     expect(body.nodes.filter((n) => n.type !== 'person').map((n) => [n.id, n.risk ?? null])).toEqual([

@@ -249,7 +249,7 @@ describe.each(engines)('threads and tools on %s', (dialect) => {
     ]);
     expect(r.skills).toEqual([]);
     expect(r.subagents).toEqual([]);
-    expect(r.method).toMatch(/raw events/);
+    expect(r.method).toMatch(/two significant digits/);
     expect((await t.api(`/api/v1/analytics/tools?from=0&to=${TO}`, { role: 'analyst' })).status).toBe(400);
   });
 

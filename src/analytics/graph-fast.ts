@@ -1,0 +1,302 @@
+import type { PluginLoadRow } from '../store/discovery-read.repo.js';
+import { mergedPeople } from '../store/tiers-read.repo.js';
+import { edgeTierRows, edgeTierTotals, keyTierRows } from '../store/tiers-read.repo.js';
+import { numberedPeople } from '../store/tiers.repo.js';
+import { EDGE_SEP, GRAPH_DIMS, type ToolKeyUse } from './derived-fold.js';
+import type { Use } from './discovery.js';
+import {
+  compareText,
+  isRemoteTransport,
+  nodeTypes,
+  toolRisk,
+  type GraphEdge,
+  type GraphNode,
+  type NodeType,
+  type Risk,
+} from './graph.js';
+import { bitmapNumbers, decodeBitmap } from './people-bitmap.js';
+import { pastCursor, valueFigures, type Snapshot } from './tier-reads.js';
+import { cover } from './tiers.js';
+
+/**
+ * The unfiltered access graph over whole UTC days without reading an edge per person and tool: what `buildGraph`
+ * returns for the same window, assembled from
+ * - every person's node calls (person edge tiers: one number per person and block),
+ * - per value the calls, last use and distinct people (dimension tiers; tool key tiers with their people bitmaps),
+ * - and the packed edges of the people kept under the node cap only.
+ * Node calls, totals, ranking, edges and their order follow buildGraph exactly (tested against it).
+ */
+export interface FastGraphQuery {
+  org: string;
+  /** UTC midnights. */
+  from: number;
+  to: number;
+  maxNodes: number;
+  people: ReadonlyMap<string, { display_name: string; department: string | null; team: string | null }>;
+  loads: readonly PluginLoadRow[];
+  workspaces: readonly Use[];
+  transports: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+interface ToolKey {
+  agent: string;
+  tool: string;
+  mcp_server: string;
+  mcp_tool: string;
+  calls: number;
+  anonymous: number;
+  last: number;
+  people: Set<string>;
+}
+
+const iso = (t: number): string => new Date(t).toISOString();
+
+function toolName(k: { tool: string; mcp_server: string; mcp_tool: string }): string {
+  const isMcp = k.mcp_server !== '' || k.tool === 'mcp_tool' || k.tool.startsWith('mcp__');
+  return isMcp && k.mcp_server !== '' ? `${k.mcp_server}/${k.mcp_tool || k.tool}` : k.tool;
+}
+
+export async function fastGraph(s: Snapshot, q: FastGraphQuery) {
+  const blocks = cover(q.from, q.to, s.cursor.tiers_through);
+  const past = await pastCursor(s, q.from, q.to);
+  const remote = (server: string) => [...(q.transports.get(server) ?? [])].some(isRemoteTransport);
+  const risk = (k: { tool: string; mcp_tool: string; mcp_server: string }): Risk =>
+    toolRisk(k.tool, k.mcp_tool || null, k.mcp_server !== '' && remote(k.mcp_server));
+
+  // Node calls of every person: their edge tiers, their folded edges past the cursor, their workspace sessions.
+  const nodeCalls = new Map<string, number>();
+  const add = (id: string, calls: number) => nodeCalls.set(id, (nodeCalls.get(id) ?? 0) + calls);
+  for (const r of await edgeTierTotals(s.trx, q.org, blocks)) add(`person:${r.person_id}`, r.calls);
+  const pastEdges = [...past.graphEdges().values()].filter((e) => e.org_id === q.org);
+  for (const e of pastEdges) add(`person:${e.person_id}`, e.graph_calls);
+
+  // Values of the rollup dimensions: the calls and the people their edges carry (known people only).
+  const dimSets = new Map<string, Set<string>>();
+  for (const f of await valueFigures(s, q.org, q.from, q.to, GRAPH_DIMS)) {
+    if (f.people.size === 0) continue;
+    const id = `${f.dim}:${f.value}`;
+    for (const [person, calls] of f.people) {
+      add(id, calls);
+      setOf(dimSets, id).add(person);
+    }
+  }
+  // Tool results by key (no person): calls, calls by no one, last use, people.
+  const keys = await toolKeyFigures(s, q, blocks, past.keys.values());
+  const toolNodes = new Map<string, { risk: Risk; people: Set<string>; last: number }>();
+  const agentTool = new Map<string, { calls: number; last: number; risk: Risk }>();
+  const toolServer = new Map<string, { calls: number; last: number; risk: Risk }>();
+  for (const k of keys) {
+    const name = toolName(k);
+    const r = risk(k);
+    const node = toolNodes.get(name) ?? { risk: r, people: new Set<string>(), last: 0 };
+    node.risk = r;
+    toolNodes.set(name, node);
+    add(`tool:${name}`, k.agent !== '' ? k.calls : k.calls - k.anonymous);
+    if (k.agent !== '') {
+      add(`agent:${k.agent}`, k.calls);
+      for (const p of k.people) setOf(dimSets, `agent:${k.agent}`).add(p);
+      const e = at(agentTool, `agent:${k.agent}\u0001tool:${name}`, r);
+      e.calls += k.calls;
+      e.last = Math.max(e.last, k.last);
+    } else for (const p of k.people) node.people.add(p);
+    if (k.mcp_server !== '') {
+      add(`tool:${name}`, k.calls);
+      add(`mcp_server:${k.mcp_server}`, k.calls);
+      const e = at(toolServer, `tool:${name}\u0001mcp_server:${k.mcp_server}`, r);
+      e.calls += k.calls;
+      e.last = Math.max(e.last, k.last);
+    }
+  }
+  for (const l of q.loads) {
+    if (l.person_id === '') continue;
+    if (!nodeCalls.has(`person:${l.person_id}`)) nodeCalls.set(`person:${l.person_id}`, 0);
+    if (!nodeCalls.has(`plugin:${l.plugin}`)) nodeCalls.set(`plugin:${l.plugin}`, 0);
+    setOf(dimSets, `plugin:${l.plugin}`).add(l.person_id);
+  }
+  const workspacePairs = q.workspaces.filter((w) => w.person_id !== '');
+  for (const w of workspacePairs) {
+    add(`person:${w.person_id}`, w.calls);
+    add(`workspace:${w.value}`, w.calls);
+  }
+  for (const name of toolNodes.keys()) if (!nodeCalls.has(`tool:${name}`)) nodeCalls.set(`tool:${name}`, 0);
+
+  // Every distinct edge, counted without listing them.
+  let totalEdges = agentTool.size + toolServer.size + workspacePairs.length;
+  for (const set of dimSets.values()) totalEdges += set.size;
+  for (const node of toolNodes.values()) totalEdges += node.people.size;
+
+  const all = [...nodeCalls].map(([id, calls]) => ({ id, calls }));
+  const capped = all.length > q.maxNodes;
+  const ranked = capped ? all.sort((a, b) => b.calls - a.calls || compareText(a.id, b.id)).slice(0, q.maxNodes) : all;
+  const kept = new Set(ranked.map((n) => n.id));
+  const keptPeople = ranked.filter((n) => n.id.startsWith('person:')).map((n) => n.id.slice(7));
+
+  // The kept people's own edges.
+  const edges = new Map<
+    string,
+    { source: string; target: string; calls: number; last: number; risk: Risk; loads?: number }
+  >();
+  const edge = (source: string, target: string, calls: number, last: number, r: Risk) => {
+    if (!kept.has(source) || !kept.has(target)) return;
+    const k = `${source}\u0001${target}`;
+    const e = edges.get(k);
+    if (!e) edges.set(k, { source, target, calls, last, risk: r });
+    else {
+      e.calls += calls;
+      e.last = Math.max(e.last, last);
+    }
+  };
+  // Edge keys repeat across people (a few hundred distinct): resolve each to its target once.
+  const targets = new Map<string, { target: string; calls: boolean; risk: Risk }>();
+  const targetOf = (key: string) => {
+    let t = targets.get(key);
+    if (!t) {
+      const parts = key.split(EDGE_SEP);
+      if (parts[0] === 'd') t = { target: `${parts[1]}:${parts[2]}`, calls: true, risk: null };
+      else {
+        const [, agent, tool, server, mcpTool] = parts as [string, string, string, string, string];
+        const k = { tool, mcp_server: server, mcp_tool: mcpTool };
+        t =
+          agent !== ''
+            ? { target: `agent:${agent}`, calls: false, risk: null }
+            : { target: `tool:${toolName(k)}`, calls: true, risk: risk(k) };
+      }
+      targets.set(key, t);
+    }
+    return t;
+  };
+  const addPersonEdge = (person: string, key: string, calls: number, last: number) => {
+    const t = targetOf(key);
+    edge(person, t.target, t.calls ? calls : 0, last, t.risk);
+  };
+  for (const r of await edgeTierRows(s.trx, q.org, blocks, keptPeople)) {
+    const person = `person:${r.person_id}`;
+    const entries = JSON.parse(r.edges) as Record<string, [number, number]>;
+    for (const key in entries) {
+      const [calls, last] = entries[key] as [number, number];
+      addPersonEdge(person, key, calls, last);
+    }
+  }
+  const keptSet = new Set(keptPeople);
+  for (const e of pastEdges) {
+    if (!keptSet.has(e.person_id)) continue;
+    for (const [key, [calls, last]] of e.edges) addPersonEdge(`person:${e.person_id}`, key, calls, last);
+  }
+  for (const [k, e] of agentTool) edge(...(k.split('\u0001') as [string, string]), e.calls, e.last, e.risk);
+  for (const [k, e] of toolServer) edge(...(k.split('\u0001') as [string, string]), e.calls, e.last, e.risk);
+  for (const l of q.loads) {
+    if (l.person_id === '') continue;
+    const [source, target] = [`person:${l.person_id}`, `plugin:${l.plugin}`];
+    edge(source, target, 0, l.last_seen, null);
+    const e = edges.get(`${source}\u0001${target}`);
+    if (e) e.loads = (e.loads ?? 0) + l.loads;
+  }
+  for (const w of workspacePairs) edge(`person:${w.person_id}`, `workspace:${w.value}`, w.calls, w.last_seen, null);
+
+  const nodes: GraphNode[] = ranked.map(({ id, calls }) => {
+    const i = id.indexOf(':');
+    const type = id.slice(0, i) as NodeType;
+    const value = id.slice(i + 1);
+    const n: GraphNode = { id, type, label: value, calls };
+    if (type === 'person') {
+      const p = q.people.get(value);
+      n.label = p?.display_name ?? value;
+      n.department = p?.department ?? null;
+      n.team = p?.team ?? null;
+    }
+    if (type === 'mcp_server') {
+      n.transports = [...(q.transports.get(value) ?? [])].sort();
+      n.remote = remote(value);
+    }
+    if (type === 'tool') n.risk = toolNodes.get(value)?.risk ?? null;
+    return n;
+  });
+  nodes.sort((a, b) => nodeTypes.indexOf(a.type) - nodeTypes.indexOf(b.type) || compareText(a.id, b.id));
+  const outEdges: GraphEdge[] = [...edges.values()]
+    .sort((a, b) => b.calls - a.calls || compareText(a.source, b.source) || compareText(a.target, b.target))
+    .map((e) => ({
+      source: e.source,
+      target: e.target,
+      calls: e.calls,
+      last_use: iso(e.last),
+      risk: e.risk,
+      ...(e.loads !== undefined ? { loads: e.loads } : {}),
+    }));
+  return {
+    nodes,
+    edges: outEdges,
+    capped,
+    total_nodes: all.length,
+    total_edges: totalEdges,
+    ...(capped
+      ? { cap_note: `graph capped at the ${q.maxNodes} busiest nodes of ${all.length}; narrow the window or filter` }
+      : {}),
+  };
+}
+
+function setOf<K>(m: Map<K, Set<string>>, k: K): Set<string> {
+  let s = m.get(k);
+  if (!s) m.set(k, (s = new Set()));
+  return s;
+}
+
+function at(m: Map<string, { calls: number; last: number; risk: Risk }>, k: string, r: Risk) {
+  let e = m.get(k);
+  if (!e) m.set(k, (e = { calls: 0, last: 0, risk: r }));
+  return e;
+}
+
+/** Tool-result keys with a tool name over the blocks and past the cursor: calls, anonymous calls, last use, people. */
+async function toolKeyFigures(
+  s: Snapshot,
+  q: FastGraphQuery,
+  blocks: ReturnType<typeof cover>,
+  past: Iterable<ToolKeyUse>,
+): Promise<ToolKey[]> {
+  const numbers = await numberedPeople(s.trx, q.org);
+  const merged = await mergedPeople(s.trx, q.org);
+  const canonical = (id: string): string => {
+    let at = id;
+    for (let i = 0; i < 16 && merged.has(at); i++) at = merged.get(at) as string;
+    return at;
+  };
+  const out = new Map<string, ToolKey>();
+  const get = (k: { agent: string; tool: string; mcp_server: string; mcp_tool: string }) => {
+    const id = [k.agent, k.tool, k.mcp_server, k.mcp_tool].join('\u0001');
+    let x = out.get(id);
+    if (!x) {
+      x = {
+        agent: k.agent,
+        tool: k.tool,
+        mcp_server: k.mcp_server,
+        mcp_tool: k.mcp_tool,
+        calls: 0,
+        anonymous: 0,
+        last: 0,
+        people: new Set(),
+      };
+      out.set(id, x);
+    }
+    return x;
+  };
+  for (const r of await keyTierRows(s.trx, q.org, blocks)) {
+    if (r.kind !== 'tool_result' || r.tool === '') continue;
+    const x = get(r);
+    x.calls += Number(r.calls);
+    x.anonymous += Number(r.anonymous_calls);
+    x.last = Math.max(x.last, Number(r.last_time));
+    for (const n of bitmapNumbers(decodeBitmap(r.people))) {
+      const id = numbers.get(n);
+      if (id !== undefined) x.people.add(canonical(id));
+    }
+  }
+  for (const k of past) {
+    if (k.org_id !== q.org || k.kind !== 'tool_result' || k.tool === '') continue;
+    const x = get(k);
+    x.calls += k.calls;
+    x.anonymous += k.anonymous_calls;
+    x.last = Math.max(x.last, k.last_time);
+    for (const p of k.people) x.people.add(canonical(p));
+  }
+  return [...out.values()];
+}
