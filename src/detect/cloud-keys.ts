@@ -153,10 +153,12 @@ export const azureClientSecret: AnchorRule = {
     if (runEnd(text, start, ALNUM | UNDERSCORE | TILDE | DOT, 3) !== i - 2 || isClass(text, start - 1, SECRET_CHARS)) {
       return i + 1;
     }
-    let end = runEnd(text, i + 1, SECRET_CHARS, 36);
-    if (end - (i + 1) === 35 && text.charCodeAt(end - 1) === 46) end--;
+    const runEndAt = runEnd(text, i + 1, SECRET_CHARS, 36);
+    if (isClass(text, runEndAt, SECRET_CHARS)) return i + 1; // longer than any client secret
+    let end = runEndAt;
+    while (end - (i + 1) > 34 && text.charCodeAt(end - 1) === 46) end--; // a sentence's full stop
     const body = end - (i + 1);
-    if (body < 31 || body > 34 || isClass(text, end, SECRET_CHARS)) return i + 1;
+    if (body < 31 || body > 34) return i + 1;
     addFinding(
       ctx,
       'azure_client_secret',

@@ -137,18 +137,24 @@ function words(text: string, from: number, to: number): Word[] {
   const out: Word[] = [];
   let k = from;
   // A window cut mid-word starts at the next word.
-  if (from > 0 && !isSpace(text.charCodeAt(from - 1))) while (k < to && !isSpace(text.charCodeAt(k))) k++;
+  if (from > 0 && isWordCode(text.charCodeAt(from - 1)) && isWordCode(text.charCodeAt(from))) {
+    while (k < to && !isSpace(text.charCodeAt(k))) k++;
+  }
   while (k < to) {
     while (k < to && isSpace(text.charCodeAt(k))) k++;
     let s = k;
     while (k < to && !isSpace(text.charCodeAt(k))) k++;
-    if (k === to && to < text.length && !isSpace(text.charCodeAt(to))) break; // cut at the end
+    if (k === to && to < text.length && isWordCode(text.charCodeAt(to))) break; // cut at the end
     let e = k;
     while (s < e && EDGE.includes(text[s] as string)) s++;
     while (e > s && EDGE.includes(text[e - 1] as string)) e--;
     if (e > s) out.push({ start: s, end: e, text: text.slice(s, e).toLowerCase(), colon: text.charCodeAt(e) === 58 });
   }
   return out;
+}
+
+function isWordCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 39;
 }
 
 function isSpace(c: number): boolean {

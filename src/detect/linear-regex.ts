@@ -28,6 +28,8 @@ const MAX_SOURCE = 2000;
 /** Ambiguities outside repeats cost a constant factor each; past this many the factor is no longer small. */
 const MAX_BOUNDED_AMBIGUITIES = 6;
 const MAX_COUNT = 1000;
+/** Repeats up to this many iterations cost a constant per match attempt. */
+const LONG_REPEAT = 16;
 
 /**
  * Checks `source`. A leading `(?i)` (as in PCRE, Go and Python) is accepted and turned into the `i` flag.
@@ -283,8 +285,11 @@ interface Info {
 function analyse(root: Node): string | undefined {
   const sets: CharSet[] = [];
   const inLoop: boolean[] = [];
+  /** Inside a repeat of more than LONG_REPEAT iterations: a match attempt can run far through the text. */
+  const inLongLoop: boolean[] = [];
   const follow: Set<number>[] = [];
   let problem: string | undefined;
+  let longDepth = 0;
 
   const visit = (node: Node, loopDepth: number): Info => {
     switch (node.kind) {
@@ -294,6 +299,7 @@ function analyse(root: Node): string | undefined {
         const p = sets.length;
         sets.push(node.set);
         inLoop.push(loopDepth > 0);
+        inLongLoop.push(longDepth > 0);
         follow.push(new Set());
         return { nullable: false, first: [p], last: [p] };
       }
@@ -325,7 +331,10 @@ function analyse(root: Node): string | undefined {
         if (loops && containsVariableRepeat(node.node)) {
           problem ??= 'repeats a group that itself contains a repeat (nested quantifiers can take exponential time)';
         }
+        const long = variable && node.max > LONG_REPEAT;
+        if (long) longDepth++;
         const info = visit(node.node, loops && variable ? loopDepth + 1 : loopDepth);
+        if (long) longDepth--;
         if (loops && info.nullable) problem ??= 'repeats something that can match the empty string';
         if (loops) for (const p of info.last) for (const q of info.first) follow[p]?.add(q);
         return { nullable: node.min === 0 || info.nullable, first: info.first, last: info.last };
@@ -358,6 +367,14 @@ function analyse(root: Node): string | undefined {
   for (let p = 0; p < follow.length; p++) {
     const reason = check(follow[p] as Set<number>, p);
     if (reason) return reason;
+  }
+  // An open-ended repeat that must be followed by more: searching a text starts an attempt at many positions and
+  // each can run through the whole repeat before failing — quadratic time (\w+@ on a long word without @).
+  const last = new Set(rootInfo.last);
+  for (let p = 0; p < sets.length; p++) {
+    if (inLongLoop[p] && !last.has(p)) {
+      return `has an open-ended repeat before its end (bound it, e.g. {1,${LONG_REPEAT}}): searching long text would take quadratic time`;
+    }
   }
   return undefined;
 }
