@@ -5,15 +5,18 @@ import { registerAuth, type RouteRecord } from './api/auth-hook.js';
 import { registerConsoleRoutes } from './api/console.routes.js';
 import { registerDiscoveryRoutes } from './api/discovery.routes.js';
 import { registerEventRoutes } from './api/events.routes.js';
+import { registerHookRoutes } from './api/hooks.routes.js';
 import { registerKeyRoutes } from './api/keys.routes.js';
 import { buildOpenApi } from './api/openapi.js';
 import { registerPeopleRoutes } from './api/people.routes.js';
 import { registerPolicyRoutes } from './api/policy.routes.js';
+import { defaultPolicyText } from './api/policy-source.js';
 import type { RegisteredSpec } from './api/route-spec.js';
 import { registerSessionRoutes } from './api/sessions.routes.js';
 import { registerStatusRoutes } from './api/status.routes.js';
 import { registerThreadRoutes } from './api/threads.routes.js';
 import type { Config } from './config/schema.js';
+import { createEnforcement, type Enforcement } from './enforce/enforcement.js';
 import { registerErrorHandler } from './errors/http-error-handler.js';
 import { TokenVerifier } from './identity/api-tokens.js';
 import { PersonResolver } from './identity/person-resolver.js';
@@ -34,6 +37,7 @@ export interface App {
   ingest: IngestService;
   verifier: TokenVerifier;
   metrics: OpsMetrics;
+  enforcement: Enforcement;
   routes: RouteRecord[];
   /** Refuse new ingest, commit what was accepted (bounded by shutdownGraceMs). */
   drain(): Promise<boolean>;
@@ -91,6 +95,11 @@ export function buildApp(config: Config, deps: { store: Store; logger: Logger; r
   registerDiscoveryRoutes(http, specs, store);
   registerThreadRoutes(http, specs, store);
   registerPolicyRoutes(http, specs, store);
+  const enforcement = createEnforcement(config, { store, queue, logger, defaultPolicy: defaultPolicyText });
+  registerHookRoutes(http, enforcement, {
+    hookBodyBytes: config.enforce.maxHookBodyBytes,
+    inferenceBodyBytes: config.enforce.inferenceMaxBodyBytes,
+  });
   http.get('/api/v1/openapi.json', { config: { access: PUBLIC } }, async () => buildOpenApi(specs, version));
   registerConsoleRoutes(http);
 
@@ -100,6 +109,7 @@ export function buildApp(config: Config, deps: { store: Store; logger: Logger; r
     ingest,
     verifier,
     metrics,
+    enforcement,
     routes,
     async drain() {
       draining = true;

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { EventSource, IdentityHints, NormalisedEvent, PreparedBatch, Surface } from '../contracts/canonical.js';
 import { contentClasses, type ContentClass, type Finding } from '../contracts/detection.js';
 import type { Decision, DecisionRequest, PolicyAction } from '../contracts/policy-decision.js';
 import type { GroupCommitQueue } from '../ingest/group-commit.js';
 import { timedDedupeKey } from '../ingest/normalise/dedupe-key.js';
+import { identifier } from '../ingest/otlp/values.js';
 import { prepareBatch } from '../ingest/prepare-batch.js';
 import { typesFound } from './hooks/hook-answer.js';
 
@@ -40,10 +40,9 @@ const NO_IDENTITY: IdentityHints = {
   isDemo: false,
 };
 
-/** Long identifiers are hashed, as ingest does, so they still identify but fit the index. */
+/** Identifiers bounded exactly as ingest bounds them (NULs out, over-long values digested), so they join. */
 function boundedId(v: string | null | undefined): string | null {
-  if (v === null || v === undefined || v === '') return null;
-  return v.length <= 200 ? v : createHash('sha1').update(v).digest('hex');
+  return v === null || v === undefined || v === '' ? null : identifier(v);
 }
 
 function classesFound(findings: readonly Finding[]): ContentClass[] {
@@ -68,11 +67,11 @@ export function decisionEvent(r: DecisionRecord): NormalisedEvent {
     workflow: null,
     skill: null,
     plugin: null,
-    model: q.model ?? null,
-    tool: q.tool ?? null,
+    model: boundedId(q.model),
+    tool: boundedId(q.tool),
     toolUseId: boundedId(q.toolUseId),
-    mcpServer: q.mcpServer ?? null,
-    mcpTool: q.mcpTool ?? null,
+    mcpServer: boundedId(q.mcpServer),
+    mcpTool: boundedId(q.mcpTool),
     decision: d.action,
     decisionSource: d.ruleId ?? 'default',
     success: null,

@@ -1,5 +1,6 @@
 import type { Alias, AliasKind, IdentityHints } from '../contracts/canonical.js';
 import type { DecisionSubject } from '../contracts/policy-decision.js';
+import { identifier } from '../ingest/otlp/values.js';
 import { findAliases } from '../store/people.repo.js';
 import { getAliases, getPerson } from '../store/people-read.repo.js';
 import { getSession } from '../store/sessions-read.repo.js';
@@ -38,11 +39,27 @@ export class SubjectDirectory {
     },
   ) {}
 
-  async forSession(sessionId: string | null | undefined, now = Date.now()): Promise<Subject> {
-    if (!sessionId) return UNKNOWN;
-    return this.cached(`s:${sessionId}`, now, async () => {
-      const session = await getSession(this.store.db, sessionId);
-      return session?.person_id ? this.person(session.person_id) : UNKNOWN;
+  /**
+   * The person behind a Claude Code session; before the session's telemetry is known, the one behind Claude Code's
+   * install id (OTel `user.id`) when the command hook sent it, so early decisions still name their person.
+   */
+  async forSession(
+    sessionId: string | null | undefined,
+    deviceId: string | null = null,
+    now = Date.now(),
+  ): Promise<Subject> {
+    const device = deviceId && /^[0-9a-f]{64}$/.test(deviceId) ? deviceId : null;
+    if (!sessionId && !device) return UNKNOWN;
+    return this.cached(`s:${sessionId ?? ''}:${device ?? ''}`, now, async () => {
+      // Looked up as ingest stores it (over-long ids are digested).
+      const session = sessionId ? await getSession(this.store.db, identifier(sessionId) ?? sessionId) : undefined;
+      if (session?.person_id) return this.person(session.person_id);
+      if (!device) return UNKNOWN;
+      const alias: Alias = { kind: 'user.id', value: device };
+      const [found] = await findAliases(this.store.db, [alias]);
+      if (found) return this.person(found.person_id);
+      // An install not seen yet: its first telemetry export will resolve to the same person through this alias.
+      return { subject: {}, identity: hints([alias], null, null, null) };
     });
   }
 

@@ -34,6 +34,10 @@ const KNOWN_ROUTES = [
   'GET /metrics',
   'GET /healthz',
   'GET /readyz',
+  'POST /hooks/claude-code',
+  'GET /hooks/claude-code/policy',
+  'POST /hooks/claude-code/decisions',
+  'POST /hooks/inference',
 ];
 
 let t: TestSteward;
@@ -74,9 +78,17 @@ describe('the route table', () => {
     }
   });
 
-  it('only health probes, the OpenAPI document and the console (static files, no data) are public', () => {
+  it('only health probes, the OpenAPI document, the console (static files, no data) and signed webhooks are public', () => {
     const publicRoutes = routes.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`);
-    expect(publicRoutes.sort()).toEqual(['GET /', 'GET /*', 'GET /api/v1/openapi.json', 'GET /healthz', 'GET /readyz']);
+    expect(publicRoutes.sort()).toEqual([
+      'GET /',
+      'GET /*',
+      'GET /api/v1/openapi.json',
+      'GET /healthz',
+      'GET /readyz',
+      // Anthropic signs inference-hook requests (Standard Webhooks) instead of sending a bearer token.
+      'POST /hooks/inference',
+    ]);
   });
 
   it('registering a route without `config.access` fails (secure by default)', async () => {

@@ -215,6 +215,12 @@ function outputField(payload: HookPayload): string {
   return typeof tool === 'string' && tool.startsWith('mcp__') ? 'updatedMCPToolOutput' : 'updatedToolOutput';
 }
 
+/** The reason given when input cannot be read and the policy fails closed for it. */
+export const UNREADABLE_REASON =
+  "Steward could not read this request from Claude Code, so it could not check it against your organisation's AI " +
+  'policy, which says to stop when it cannot check. Please try again; if this keeps happening, contact your AI ' +
+  'platform team.';
+
 /**
  * The answer when Steward cannot decide (no server, no cached policy, unreadable input) and the policy fails
  * closed. With no readable event name the block is the top-level `decision: "block"` every blockable event honours

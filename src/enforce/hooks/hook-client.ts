@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { failClosedAnswer } from './hook-answer.js';
 import { isPolicySnapshot, readHookCache, writeHookCache, type HookCacheFile } from './hook-cache.js';
 import { isDecidedEvent } from './hook-events.js';
+import { spoolDecision, spoolPath, takeSpool, type OfflineDecision } from './offline-decisions.js';
 
 /**
  * `steward hook`: the Claude Code command hook (claude-surfaces.md §3; claude-code-observed.md §4).
@@ -16,6 +18,9 @@ import { isDecidedEvent } from './hook-events.js';
  */
 export interface HookClientOptions {
   server: string | null;
+  /** Claude Code's install id (`userID` in ~/.claude.json, OTel `user.id`), so the server knows the person even
+   *  before the session's first telemetry export; null when unknown. */
+  deviceId: string | null;
   token: string | null;
   timeoutMs: number;
   cachePath: string;
@@ -27,7 +32,11 @@ export interface HookClientOptions {
   stderr: { write(s: string): unknown };
 }
 
-export type LocalDecider = (cache: HookCacheFile, input: unknown) => Promise<Record<string, unknown> | null>;
+/** The local fallback: the answer, and the decision to record once the server is back (null: nothing decided). */
+export type LocalDecider = (
+  cache: HookCacheFile,
+  input: unknown,
+) => Promise<{ json: Record<string, unknown> | null; offline: OfflineDecision | null }>;
 
 const FAIL_CLOSED_REASON =
   "Steward could not check this against your organisation's AI policy, and the policy says to stop when it cannot " +
@@ -70,6 +79,7 @@ export async function runHookClient(
       if (answer !== undefined) {
         emit(answer);
         await refreshCache(opts, reply.headers['x-steward-policy-version'], note);
+        await sendSpool(opts, note);
         return 0;
       }
       note(`server answered ${reply.status} with a body that is not a hook answer`);
@@ -88,8 +98,12 @@ export async function runHookClient(
   if (cached) {
     try {
       const decide = await decideLocally();
+      const local = await decide(cached, input);
       note(`decided with the cached policy ${cached.policy.version}`);
-      return emit(await decide(cached, input));
+      if (local.offline && !spoolDecision(spoolPath(opts.cachePath), local.offline)) {
+        note('offline decision spool is full; this decision will not be recorded');
+      }
+      return emit(local.json);
     } catch (err) {
       return failure(event, `cached policy unusable (${(err as Error).message})`);
     }
@@ -147,6 +161,21 @@ async function refreshCache(
   }
 }
 
+/** Sends decisions taken offline, now that the server answers; on failure they stay for the next time. */
+async function sendSpool(opts: HookClientOptions, note: (m: string) => void): Promise<void> {
+  const spool = takeSpool(spoolPath(opts.cachePath));
+  if (!spool) return;
+  try {
+    const body = Buffer.from(JSON.stringify({ decisions: spool.decisions }));
+    const reply = await post(opts, '/hooks/claude-code/decisions', body);
+    if (reply.status < 200 || reply.status >= 300) throw new Error(`server answered ${reply.status}`);
+    spool.done();
+  } catch (err) {
+    note(`could not send offline decisions (${(err as Error).message}); keeping them`);
+    spool.giveBack();
+  }
+}
+
 interface Reply {
   status: number;
   headers: IncomingMessage['headers'];
@@ -166,6 +195,7 @@ function post(opts: HookClientOptions, path: string, body: Buffer | null): Promi
     }
     const headers: Record<string, string> = { 'user-agent': 'steward-hook' };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    if (opts.deviceId) headers['x-steward-device-id'] = opts.deviceId;
     if (body) headers['content-type'] = 'application/json';
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = send(url, { method: body ? 'POST' : 'GET', headers }, (res) => {
@@ -184,4 +214,21 @@ function post(opts: HookClientOptions, path: string, body: Buffer | null): Promi
     req.on('close', () => clearTimeout(timer));
     req.end(body ?? undefined);
   });
+}
+
+/**
+ * The install id Claude Code keeps in `~/.claude.json` (or `$CLAUDE_CONFIG_DIR/.claude.json`) and exports as OTel
+ * `user.id`: a random 64-hex id, not a secret. Only that field is read.
+ */
+export function claudeDeviceId(env: NodeJS.ProcessEnv, home: string): string | null {
+  for (const dir of [env.CLAUDE_CONFIG_DIR, home]) {
+    if (!dir) continue;
+    try {
+      const id = (JSON.parse(readFileSync(`${dir}/.claude.json`, 'utf8')) as { userID?: unknown }).userID;
+      if (typeof id === 'string' && /^[0-9a-f]{64}$/.test(id)) return id;
+    } catch {
+      // absent or unreadable: try the next place
+    }
+  }
+  return null;
 }
