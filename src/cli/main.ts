@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { isAppError } from '../errors/app-error.js';
 import { version } from '../version.js';
 import { registerDemoCommand } from './demo/demo.command.js';
-import { registerDetectCommand } from './detect.command.js';
+import { registerHookCommand } from './hook.command.js';
 import { registerKeysCommand } from './keys.command.js';
 import { registerRollupsCommand } from './rollups.command.js';
 import { registerServeCommand } from './serve.command.js';
@@ -19,7 +19,7 @@ export async function runCli(argv: readonly string[]): Promise<void> {
   registerKeysCommand(program);
   registerDemoCommand(program);
   registerRollupsCommand(program);
-  registerDetectCommand(program);
+  registerHookCommand(program);
   try {
     await program.parseAsync(argv as string[]);
   } catch (err) {
