@@ -1,6 +1,7 @@
 import type { Surface } from '../contracts/canonical.js';
 import type { ContentClass, DetectorType, Finding, OrganisationPatterns } from '../contracts/detection.js';
 import type { DecisionRequest, DecisionStage, EnforcementPoint, PolicyAction } from '../contracts/policy-decision.js';
+import { checkLinear } from '../detect/linear-regex.js';
 import { messagePlaceholders } from './messages.js';
 import { globSource } from './path-glob.js';
 import { compilePermissionRule, type ToolMatcher } from './permission-rule.js';
@@ -273,13 +274,11 @@ function lowerSet(v: string | readonly string[] | undefined): ReadonlySet<string
   return l.length === 0 ? null : new Set(l.map((x) => x.toLowerCase()));
 }
 
+/** Organisation patterns run on every prompt: the detectors' linear-time check refuses those that could backtrack. */
 function checkOrganisation(org: PolicyDocument['organisation'], issues: PolicyIssue[]): void {
   for (const [name, source] of Object.entries(org?.patterns ?? {})) {
-    try {
-      new RegExp(source, 'u');
-    } catch (e) {
-      issues.push(error(['organisation', 'patterns', name], `not a valid regular expression: ${(e as Error).message}`));
-    }
+    const checked = checkLinear(source);
+    if (!checked.ok) issues.push(error(['organisation', 'patterns', name], `pattern "${name}" ${checked.reason}`));
   }
 }
 

@@ -24,7 +24,7 @@ describe('loading a policy', () => {
       'policies/p.yaml:6:5: rule "no-secrets": rules[0]: unknown key "whn"; did you mean "when"?',
       'policies/p.yaml:8:23: rule "no-secrets": rules[0].when.stage[1]: "promt" is not one of prompt, tool_call, tool_result, model_request, session_start',
       'policies/p.yaml:9:14: rule "no-secrets": rules[0].when.types: "emial" is not a known value; did you mean "email"?',
-      'policies/p.yaml:10:5: rule "rules[1]": rules[1].id: missing: a string is required',
+      'policies/p.yaml:10:5: rule "rules[1]": rules[1].id: missing: this key is required',
       'policies/p.yaml:10:13: rule "rules[1]": rules[1].action: "dny" is not one of allow, warn, redact, ask, deny',
     ]);
   });
@@ -35,6 +35,7 @@ name: test
 organisation:
   patterns:
     ticket: "ACME-(\\\\d{4"
+    nested: "(a+)+$"
 rules:
   - id: a
     action: ask
@@ -53,13 +54,14 @@ rules:
     when: { minConfidence: 0.5 }
 `;
     expect(errors(loadPolicy(text, { file: 'p.yaml' }))).toEqual([
-      'p.yaml:5:13: organisation.patterns.ticket: not a valid regular expression: Invalid regular expression: /ACME-(\\d{4/u: Incomplete quantifier',
-      'p.yaml:10:35: rule "a": rules[0].when.tools[1]: "Bash(rm" must end with ")"',
-      'p.yaml:11:9: rule "a": rules[1].id: duplicate rule id "a" (first used by rules[0])',
-      'p.yaml:14:14: rule "a": rules[1].when.time[0]: "Mars/Olympus" is not an IANA time zone (e.g. Europe/London, America/New_York, UTC)',
-      'p.yaml:15:14: rule "a": rules[1].message: unknown placeholder {secret}; use {types} {classes} {tool} {rule} {aup}',
-      'p.yaml:18:13: rule "c": rules[2].redact: redact lists what an action "redact" replaces; this rule\'s action is "warn"',
-      'p.yaml:21:11: rule "d": rules[3].when: minConfidence and includeExamples apply to findings: add content or types',
+      'p.yaml:5:13: organisation.patterns.ticket: pattern "ticket" is not a valid regular expression (Invalid regular expression: /ACME-(\\d{4/g: Unterminated group)',
+      'p.yaml:6:13: organisation.patterns.nested: pattern "nested" repeats a group that itself contains a repeat (nested quantifiers can take exponential time)',
+      'p.yaml:11:35: rule "a": rules[0].when.tools[1]: "Bash(rm" must end with ")"',
+      'p.yaml:12:9: rule "a": rules[1].id: duplicate rule id "a" (first used by rules[0])',
+      'p.yaml:15:14: rule "a": rules[1].when.time[0]: "Mars/Olympus" is not an IANA time zone (e.g. Europe/London, America/New_York, UTC)',
+      'p.yaml:16:14: rule "a": rules[1].message: unknown placeholder {secret}; use {types} {classes} {tool} {rule} {aup}',
+      'p.yaml:19:13: rule "c": rules[2].redact: redact lists what an action "redact" replaces; this rule\'s action is "warn"',
+      'p.yaml:22:11: rule "d": rules[3].when: minConfidence and includeExamples apply to findings: add content or types',
     ]);
   });
 

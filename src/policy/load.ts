@@ -157,6 +157,9 @@ function flattenIssues(issues: readonly Issue[], prefix: Path = []): { path: Pat
       for (const key of issue.keys) {
         out.push({ path, key, message: `unknown key "${key}"${suggest(key, policyKeys)}` });
       }
+    } else if (issue.input === undefined && (issue.code === 'invalid_value' || issue.code === 'invalid_type')) {
+      const values = issue.code === 'invalid_value' ? ` (${issue.values.map(String).join(', ')})` : '';
+      out.push({ path, message: `missing: this key is required${values}` });
     } else if (issue.code === 'invalid_value' && 'values' in issue) {
       const values = issue.values.map(String);
       const got = typeof issue.input === 'string' ? issue.input : JSON.stringify(issue.input);
@@ -167,8 +170,6 @@ function flattenIssues(issues: readonly Issue[], prefix: Path = []): { path: Pat
             ? `"${got}" is not a known value${suggest(String(got), values)}`
             : `"${got}" is not one of ${values.join(', ')}`,
       });
-    } else if (issue.code === 'invalid_type' && issue.input === undefined) {
-      out.push({ path, message: `missing: a ${issue.expected} is required` });
     } else {
       out.push({ path, message: issue.message });
     }
