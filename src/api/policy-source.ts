@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Finding } from '../contracts/detection.js';
+import { compileOrganisationPatterns } from '../detect/organisation.js';
+import { scan } from '../detect/scan.js';
 import type { CompiledPolicy } from '../policy/compile.js';
 import { formatProblem, loadPolicy } from '../policy/load.js';
 import { activePolicyVersion, type PolicyVersionRow } from '../store/policies.repo.js';
@@ -9,7 +12,8 @@ import { packageRoot } from '../version.js';
 
 /**
  * Where policy text comes from. src/policy is pure, so reading the shipped default (policies/default.yaml) and the
- * stored versions happens here, for the API, the CLI and the enforcement points alike.
+ * stored versions happens here, for the API, the CLI and the enforcement points alike; and the detectors configured
+ * with a policy's organisation patterns, for the callers that scan before they evaluate.
  */
 export interface PolicyText {
   text: string;
@@ -72,4 +76,12 @@ export function compileStored(row: PolicyVersionRow): CompiledPolicy {
   if (compiled.size > 64) compiled.clear();
   compiled.set(key, r.policy);
   return r.policy;
+}
+
+/** The detectors with the policy's organisation dictionaries and patterns (checked for linear time by the loader). */
+export function scannerFor(policy: CompiledPolicy): (text: string) => Finding[] {
+  const compiledOrg = policy.organisation ? compileOrganisationPatterns(policy.organisation) : undefined;
+  if (compiledOrg && 'error' in compiledOrg) throw new Error(`organisation: ${compiledOrg.error}`);
+  const options = compiledOrg ? { organisation: compiledOrg } : {};
+  return (text) => scan(text, options);
 }

@@ -39,6 +39,14 @@ describe.each(['sqlite', 'postgres'] as const)('policy API on %s', (dialect) => 
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['version', 'name', 'defaults', 'rules']));
   });
 
+  it('decides with the shipped default policy while no version is active', async () => {
+    const res = await post('/api/v1/policy/evaluate', { stage: 'prompt', findings: [{ type: 'github_token' }] });
+    expect(await res.json()).toMatchObject({
+      policy: { source: 'default', version: expect.stringMatching(/^default:/) },
+      decision: { action: 'deny', ruleId: 'credentials', onFailure: 'closed' },
+    });
+  });
+
   it('stores versions with author and comment, activates one at a time, diffs any two', async () => {
     const r1 = await post('/api/v1/policy/versions', { yaml: V1, comment: 'start', activate: true });
     expect(r1.status).toBe(201);
@@ -91,6 +99,56 @@ describe.each(['sqlite', 'postgres'] as const)('policy API on %s', (dialect) => 
     expect((await post('/api/v1/policy/versions/nope/activate', {})).status).toBe(404);
     expect((await t.api('/api/v1/policy/versions/1/diff/42', { role: 'analyst' })).status).toBe(404);
     expect((await post('/api/v1/policy/versions', { yaml: V1 }, 'analyst')).status).toBe(403);
+  });
+  it('dry-runs a decision: scans text and tool input, never returns content, records nothing', async () => {
+    const key = 'AKIAQ3EGRTKB7NZ4WXPL'; // AWS-shaped, not a real key nor AWS's documented example
+    const res = await post('/api/v1/policy/evaluate', { stage: 'prompt', text: `deploy with ${key} now` }, 'analyst');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      policy: { source: string; version: string };
+      decision: { action: string; ruleId: string; message: string; policyVersion: string };
+      findings: { type: string; in: string; start: number; end: number }[];
+    };
+    // Version 2 (from the test above) is active and denies secrets.
+    expect(body.policy).toMatchObject({ source: 'active', version: 'v2' });
+    expect(body.decision).toMatchObject({ action: 'deny', ruleId: 'no-secrets', policyVersion: 'v2' });
+    expect(body.findings).toContainEqual(expect.objectContaining({ type: 'aws_access_key_id', in: 'text', start: 12 }));
+    expect(JSON.stringify(body)).not.toContain(key);
+
+    const tool = await post('/api/v1/policy/evaluate', {
+      stage: 'tool_call',
+      tool: 'Bash',
+      toolInput: { command: 'git push origin main' },
+    });
+    expect(((await tool.json()) as { decision: { action: string } }).decision.action).toBe('ask');
+  });
+
+  it('dry-runs against a stored version or a draft, and refuses bad input', async () => {
+    const v1 = await post('/api/v1/policy/evaluate', {
+      stage: 'tool_call',
+      tool: 'Bash',
+      toolInput: { command: 'git push origin main' },
+      version: 'v1',
+    });
+    expect(await v1.json()).toMatchObject({
+      policy: { source: 'stored', version: 'v1' },
+      decision: { action: 'allow' },
+    });
+    const draft = await post('/api/v1/policy/evaluate', {
+      stage: 'prompt',
+      findings: [{ type: 'email' }],
+      policy: 'version: 1\nname: d\nrules: [{ id: pii, action: redact, when: { content: personal } }]\n',
+    });
+    expect(await draft.json()).toMatchObject({
+      policy: { source: 'draft', version: expect.stringMatching(/^sha256:/) },
+      decision: { action: 'redact', redact: [{ type: 'email', in: 'given' }] },
+    });
+    const missing = await post('/api/v1/policy/evaluate', { text: 'x' });
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { error: { message: string } }).error.message).toMatch(/stage/);
+    expect((await post('/api/v1/policy/evaluate', { stage: 'prompt', version: 'v42' })).status).toBe(404);
+    expect((await post('/api/v1/policy/evaluate', { stage: 'prompt', version: 'v1', policy: 'x' })).status).toBe(400);
+    expect((await post('/api/v1/policy/evaluate', { stage: 'prompt', policy: 'version: 1\n' })).status).toBe(400);
   });
 });
 

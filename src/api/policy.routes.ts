@@ -1,10 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { surfaces } from '../contracts/canonical.js';
+import { detectorTypes, type Finding } from '../contracts/detection.js';
+import { decisionStages, enforcementPoints, type DecisionRequest } from '../contracts/policy-decision.js';
 import { AppError } from '../errors/app-error.js';
 import { ADMIN, READ } from '../identity/roles.js';
+import type { CompiledPolicy } from '../policy/compile.js';
 import { diffLines } from '../policy/diff.js';
+import { evaluate } from '../policy/evaluate.js';
 import { formatProblem, loadPolicy, MAX_POLICY_BYTES, type PolicyProblem } from '../policy/load.js';
-import { policyJsonSchema } from '../policy/schema.js';
+import { detectorTypeNames, policyJsonSchema } from '../policy/schema.js';
 import {
   activatePolicyVersion,
   getPolicyVersion,
@@ -14,13 +19,15 @@ import {
   type PolicyVersionSummary,
 } from '../store/policies.repo.js';
 import type { Store } from '../store/store.js';
+import { timeParam } from './pagination.js';
+import { compileStored, policyInForce, scannerFor } from './policy-source.js';
 import { iso } from './presenters.js';
 import { defineRoute, type RegisteredSpec } from './route-spec.js';
 
 /**
  * Policy as code over the API (issue: control): the language's JSON Schema for editors, stored versions with
  * author, comment and status, activation (one active version; the previous is retired), and a line diff between
- * any two versions.
+ * any two versions, and a dry-run evaluation of a request against the policy in force, a stored version or a draft.
  */
 const versionRef = z.string().min(1).max(100).describe('A version id, or its number (`3` or `v3`).');
 
@@ -68,6 +75,69 @@ export function loadOrReject(text: string, file: string) {
 function who(request: FastifyRequest): string {
   const p = request.principal;
   return p ? `${p.name} (token ${p.id})` : 'unknown';
+}
+
+const findingInput = z.strictObject({
+  type: z.enum(detectorTypeNames),
+  confidence: z.number().min(0).max(1).optional(),
+  example: z.boolean().optional(),
+  start: z.number().int().min(0).optional(),
+  end: z.number().int().min(0).optional(),
+});
+
+const evaluateBody = z.strictObject({
+  stage: z.enum(decisionStages),
+  point: z.enum(enforcementPoints).default('api'),
+  surface: z.enum(surfaces).default('claude_code'),
+  subject: z
+    .strictObject({
+      personId: z.string().max(200).optional(),
+      email: z.string().max(320).optional(),
+      team: z.string().max(200).optional(),
+      department: z.string().max(200).optional(),
+      groups: z.array(z.string().max(200)).max(200).optional(),
+    })
+    .default({}),
+  text: z
+    .string()
+    .max(512 * 1024)
+    .optional()
+    .describe('Raw content to scan (prompt, tool result); never stored.'),
+  findings: z.array(findingInput).max(1000).optional().describe('Findings to assume, in addition to scanning.'),
+  tool: z.string().max(200).optional(),
+  toolInput: z.record(z.string(), z.unknown()).optional().describe('As Claude Code passes it; strings are scanned.'),
+  mcpServer: z.string().max(200).optional(),
+  mcpTool: z.string().max(200).optional(),
+  model: z.string().max(200).optional(),
+  folders: z.array(z.string().max(4096)).max(64).optional(),
+  time: timeParam.optional().describe('ISO 8601 or epoch ms; default now (time windows).'),
+  version: versionRef.optional().describe('Evaluate against this stored version instead of the policy in force.'),
+  policy: z.string().max(MAX_POLICY_BYTES).optional().describe('Evaluate against this draft YAML instead.'),
+});
+
+async function policyFor(
+  store: Store,
+  body: { version?: string | undefined; policy?: string | undefined },
+): Promise<{ policy: CompiledPolicy; source: 'draft' | 'stored' | 'active' | 'default' }> {
+  if (body.policy !== undefined && body.version !== undefined) {
+    throw new AppError('bad_request', 'give either `policy` (a draft) or `version`, not both');
+  }
+  if (body.policy !== undefined) return { policy: loadOrReject(body.policy, 'policy').policy, source: 'draft' };
+  if (body.version !== undefined)
+    return { policy: compileStored(await findVersion(store, body.version)), source: 'stored' };
+  const inForce = await policyInForce(store);
+  return { policy: inForce.policy, source: inForce.row ? 'active' : 'default' };
+}
+
+/** String leaves of a tool input with their dotted paths (`command`, `edits.0.new_string`), depth-limited. */
+function stringLeaves(value: unknown, path = '', depth = 0, out: [string, string][] = []): [string, string][] {
+  if (typeof value === 'string') out.push([path, value]);
+  else if (value !== null && typeof value === 'object' && depth < 16) {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      stringLeaves(v, path ? `${path}.${k}` : k, depth + 1, out);
+    }
+  }
+  return out;
 }
 
 export function registerPolicyRoutes(app: FastifyInstance, registry: RegisteredSpec[], store: Store): void {
@@ -175,6 +245,66 @@ export function registerPolicyRoutes(app: FastifyInstance, registry: RegisteredS
         removed: d.removed,
         unified: d.unified,
         lines: d.lines.map((l) => ({ op: l.op, text: l.text, old_line: l.oldLine, new_line: l.newLine })),
+      };
+    },
+  });
+
+  defineRoute(app, registry, {
+    method: 'POST',
+    url: '/api/v1/policy/evaluate',
+    access: READ,
+    tag: 'policy',
+    summary:
+      'Dry-run a decision: a request (stage, subject, tool, toolInput, model, …) with optional raw `text` and the ' +
+      'string values of `toolInput` scanned by the detectors, evaluated against the policy in force, a stored ' +
+      '`version` or a draft `policy`. Returns the decision and the findings (types and offsets, never content). ' +
+      'Nothing is recorded.',
+    body: evaluateBody,
+    handler: async ({ body }) => {
+      const { policy, source } = await policyFor(store, body);
+      const scanText = scannerFor(policy);
+      const located = new Map<Finding, { in: 'text' | 'toolInput' | 'given'; path?: string }>();
+      const findings: Finding[] = [];
+      const add = (fs: readonly Finding[], where: { in: 'text' | 'toolInput' | 'given'; path?: string }): void => {
+        for (const f of fs) {
+          located.set(f, where);
+          findings.push(f);
+        }
+      };
+      add(
+        (body.findings ?? []).map((f) => ({
+          type: f.type,
+          class: detectorTypes[f.type],
+          start: f.start ?? 0,
+          end: f.end ?? 0,
+          confidence: f.confidence ?? 1,
+          validator: 'none' as const,
+          ...(f.example ? { example: true } : {}),
+        })),
+        { in: 'given' },
+      );
+      if (body.text !== undefined) add(scanText(body.text), { in: 'text' });
+      for (const [path, value] of stringLeaves(body.toolInput ?? {})) add(scanText(value), { in: 'toolInput', path });
+      const request: DecisionRequest = {
+        point: body.point,
+        stage: body.stage,
+        surface: body.surface,
+        subject: body.subject,
+        tool: body.tool ?? null,
+        toolInput: body.toolInput ?? null,
+        mcpServer: body.mcpServer ?? null,
+        mcpTool: body.mcpTool ?? null,
+        model: body.model ?? null,
+        folders: body.folders ?? [],
+        findings,
+        time: body.time ?? Date.now(),
+      };
+      const decision = evaluate(policy, request);
+      const present = (f: Finding) => ({ ...f, ...located.get(f) });
+      return {
+        policy: { name: policy.name, version: policy.version, source },
+        decision: { ...decision, redact: decision.redact.map(present) },
+        findings: findings.map(present),
       };
     },
   });
