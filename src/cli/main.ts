@@ -4,6 +4,7 @@ import { version } from '../version.js';
 import { registerDemoCommand } from './demo/demo.command.js';
 import { registerHookCommand } from './hook.command.js';
 import { registerKeysCommand } from './keys.command.js';
+import { registerPolicyCommand } from './policy.command.js';
 import { registerRollupsCommand } from './rollups.command.js';
 import { registerServeCommand } from './serve.command.js';
 import { registerStatusCommand } from './status.command.js';
@@ -19,6 +20,7 @@ export async function runCli(argv: readonly string[]): Promise<void> {
   registerKeysCommand(program);
   registerDemoCommand(program);
   registerRollupsCommand(program);
+  registerPolicyCommand(program);
   registerHookCommand(program);
   try {
     await program.parseAsync(argv as string[]);
