@@ -5,6 +5,8 @@
  * word once and each slot's counts from most to fewest — bounded by the pattern, linear in the window.
  */
 
+import { trieSource } from './trie-alternation.js';
+
 interface Slot {
   /** Entries in lower case; several words separated by spaces match consecutive words. */
   readonly any: readonly string[];
@@ -17,8 +19,8 @@ interface Slot {
 export type Pattern = readonly Slot[];
 
 export interface PhraseFamily {
-  /** Finds candidate positions (global, case-insensitive; simple enough for redos-detector). */
-  readonly anchor: RegExp;
+  /** Lower-case words or phrases one of which every phrase of the family contains. */
+  readonly keys: readonly string[];
   readonly patterns: readonly Pattern[];
   /** Window around a hit, in characters: a phrase must contain the hit. */
   readonly before: number;
@@ -49,14 +51,14 @@ const AI = one('ai', 'llm', 'assistant', 'agent', 'claude', 'chatgpt', 'ais', 'l
 
 export const phraseFamilies: readonly PhraseFamily[] = [
   {
-    anchor: /ignor|disregard|forget|overrid|bypass/gi,
+    keys: ['ignor', 'disregard', 'forget', 'overrid', 'bypass'],
     patterns: [[IGNORE_VERBS, IGNORE_MODIFIERS, IGNORE_OBJECTS]],
     before: 0,
     after: 140,
     confidence: 0.9,
   },
   {
-    anchor: /the (?:user|human)\b/gi,
+    keys: ['the user', 'the human'],
     patterns: [
       [one('do not', "don't", 'dont', 'never', 'must not', 'should not', 'without'), TELL, opt('this', 'it', 'that', 'anything', 'them', 'about this', 'about it'), opt('to'), one('the'), USER],
       [one('hide', 'keep', 'conceal'), one('this', 'it', 'that', 'these steps', 'these actions', 'these instructions'), opt('secret', 'hidden'), one('from'), one('the'), USER],
@@ -67,7 +69,7 @@ export const phraseFamilies: readonly PhraseFamily[] = [
     confidence: 0.85,
   },
   {
-    anchor: /you are now|you're now|from now on/gi,
+    keys: ['you are now', "you're now", 'from now on'],
     patterns: [
       [one('you are now', "you're now"), one('a', 'an', 'the', 'in', 'acting', 'my', 'no longer', 'dan', 'unrestricted', 'jailbroken', 'free')],
       [one('from now on'), one('you'), one('are', 'will', 'must', 'should', 'shall')],
@@ -77,7 +79,7 @@ export const phraseFamilies: readonly PhraseFamily[] = [
     confidence: 0.75,
   },
   {
-    anchor: /instruction|system prompt|system message|initial prompt|hidden prompt/gi,
+    keys: ['instruction', 'system prompt', 'system message', 'initial prompt', 'hidden prompt'],
     patterns: [
       [one('new', 'updated', 'real', 'actual', 'true', 'hidden', 'secret', 'revised', 'additional', 'important', 'urgent'), { any: ['instruction', 'instructions'], colon: true }],
       [
@@ -94,18 +96,19 @@ export const phraseFamilies: readonly PhraseFamily[] = [
     confidence: 0.8,
   },
   {
-    anchor: /\b(?:ai|llm|claude|chatgpt|assistant|language model)s?\b/gi,
+    // Keyed on the phrase openings rather than on "assistant", which chat payloads are full of.
+    keys: ['you are', 'note to', 'note for', 'message to', 'message for', 'instruction', 'memo to', 'notice to', 'important for', 'attention', 'dear ', 'hey '],
     patterns: [
       [one('if', 'when'), one('you are'), opt('a', 'an'), one('ai', 'llm', 'large language model', 'language model', 'ai assistant', 'ai agent', 'ai model', 'assistant', 'chatbot')],
       [one('note', 'message', 'instruction', 'instructions', 'attention', 'notice', 'memo', 'important'), one('to', 'for'), opt('the', 'any', 'all'), AI],
       [one('dear', 'attention', 'hey'), AI],
     ],
-    before: 60,
-    after: 20,
+    before: 10,
+    after: 60,
     confidence: 0.7,
   },
   {
-    anchor: /send|upload|exfiltrat|forward|transmit/gi,
+    keys: ['send', 'upload', 'exfiltrat', 'forward', 'transmit'],
     patterns: [
       [
         one('send', 'upload', 'exfiltrate', 'forward', 'transmit'),
@@ -161,12 +164,25 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9 || c === 160;
 }
 
+/** The words a pattern can start with (its first slot must match at least once), computed once. */
+const starters = new WeakMap<Pattern, ReadonlySet<string>>();
+function firstWords(pattern: Pattern): ReadonlySet<string> {
+  let set = starters.get(pattern);
+  if (!set) {
+    const first = pattern[0] as Slot;
+    set = new Set(first.any.map((e) => e.split(' ')[0] as string));
+    starters.set(pattern, set);
+  }
+  return set;
+}
+
 /** Spans (start, end) of the phrases of `patterns` found among the words of text[from, to). */
 export function matchPhrases(text: string, from: number, to: number, patterns: readonly Pattern[]): [number, number][] {
   const ws = words(text, from, to);
   const found: [number, number][] = [];
   for (let w = 0; w < ws.length; w++) {
     for (const pattern of patterns) {
+      if (!firstWords(pattern).has((ws[w] as Word).text)) continue;
       const end = matchSlots(ws, w, pattern, 0);
       if (end !== undefined) {
         const last = ws[end - 1] as Word;
@@ -202,10 +218,20 @@ function matchSlots(ws: readonly Word[], w: number, pattern: Pattern, s: number)
   return undefined;
 }
 
+/** Each slot's entries split into words, computed once. */
+const split = new WeakMap<Slot, readonly (readonly string[])[]>();
+function entriesOf(slot: Slot): readonly (readonly string[])[] {
+  let parts = split.get(slot);
+  if (!parts) {
+    parts = slot.any.map((e) => e.split(' '));
+    split.set(slot, parts);
+  }
+  return parts;
+}
+
 /** Index after one of the slot's entries matched at word w, or undefined. */
 function matchEntry(ws: readonly Word[], w: number, slot: Slot): number | undefined {
-  for (const entry of slot.any) {
-    const parts = entry.split(' ');
+  for (const parts of entriesOf(slot)) {
     if (w + parts.length > ws.length) continue;
     let ok = true;
     for (let p = 0; p < parts.length && ok; p++) {
@@ -217,3 +243,18 @@ function matchEntry(ws: readonly Word[], w: number, slot: Slot): number | undefi
   }
   return undefined;
 }
+
+/**
+ * One expression for every family's keys, factored into a trie: a single pass over the text instead of one per
+ * family (a third of the cost), with no two alternatives matching the same text. On a hit the longest key wins
+ * ("you are now" over "you are").
+ */
+export const familyKeys: RegExp = new RegExp(
+  trieSource([...new Set(phraseFamilies.flatMap((f) => f.keys))], (ch) => ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
+  'gi',
+);
+
+/** The families to try for a key found in the text. */
+export const familiesByKey: ReadonlyMap<string, readonly PhraseFamily[]> = new Map(
+  [...new Set(phraseFamilies.flatMap((f) => f.keys))].map((k) => [k, phraseFamilies.filter((f) => f.keys.includes(k))]),
+);

@@ -9,31 +9,29 @@
  * expression, so the cost is linear in the window. The span is the marker phrase.
  */
 import type { AnchorRule } from './anchors.js';
-import { matchPhrases, phraseFamilies, type PhraseFamily } from './injection-phrases.js';
+import { familiesByKey, familyKeys, matchPhrases } from './injection-phrases.js';
 import { addFinding, type ScanContext } from './scan-context.js';
 
-/** The anchor expressions, for the linear-time check in redos.test.ts. */
-export const injectionExpressions: readonly RegExp[] = phraseFamilies.map((f) => f.anchor);
+/** The expression built at run time, for the linear-time check in redos.test.ts. */
+export const injectionExpressions: readonly RegExp[] = [familyKeys];
 
 export function detectInjectionPhrases(ctx: ScanContext): void {
-  for (const family of phraseFamilies) scanFamily(ctx, family);
-}
-
-function scanFamily(ctx: ScanContext, family: PhraseFamily): void {
   const { text } = ctx;
-  const anchor = family.anchor;
-  anchor.lastIndex = 0;
+  const keys = familyKeys;
+  keys.lastIndex = 0;
   let covered = -1;
   let m: RegExpExecArray | null;
-  while ((m = anchor.exec(text)) !== null) {
+  while ((m = keys.exec(text)) !== null) {
     const hit = m.index;
     if (hit < covered) continue;
-    const from = Math.max(0, hit - family.before);
-    const to = Math.min(text.length, hit + m[0].length + family.after);
-    for (const [start, end] of matchPhrases(text, from, to, family.patterns)) {
-      if (start <= hit && end > hit && end > covered) {
-        addFinding(ctx, 'prompt_injection', start, end, family.confidence);
-        covered = end;
+    for (const family of familiesByKey.get(m[0].toLowerCase()) ?? []) {
+      const from = Math.max(0, hit - family.before);
+      const to = Math.min(text.length, hit + m[0].length + family.after);
+      for (const [start, end] of matchPhrases(text, from, to, family.patterns)) {
+        if (start <= hit && end > hit && end > covered) {
+          addFinding(ctx, 'prompt_injection', start, end, family.confidence);
+          covered = end;
+        }
       }
     }
   }

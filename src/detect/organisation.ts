@@ -6,6 +6,7 @@
  */
 import type { OrganisationPatterns } from '../contracts/detection.js';
 import { checkLinear } from './linear-regex.js';
+import { trieSource } from './trie-alternation.js';
 import { addFinding, type ScanContext } from './scan-context.js';
 
 interface NamedExpression {
@@ -42,7 +43,8 @@ export function compileOrganisationPatterns(p: OrganisationPatterns): CompiledOr
         return { error: `dictionary "${name}": term ${k + 1} is longer than ${MAX_TERM_LENGTH} characters` };
       cleaned.push(term.trim().toLowerCase());
     }
-    if (cleaned.length > 0) dictionaries.push({ name, re: new RegExp(BEFORE + trieSource(cleaned) + AFTER, 'giu') });
+    if (cleaned.length > 0)
+      dictionaries.push({ name, re: new RegExp(BEFORE + trieSource(cleaned, escapeTerm) + AFTER, 'giu') });
   }
 
   const patterns: NamedExpression[] = [];
@@ -118,36 +120,4 @@ function labelKey(label: string): string {
 /** Escapes a term for a `u`-mode expression; inner whitespace matches any one whitespace character. */
 function escapeTerm(term: string): string {
   return term.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&').replace(/\s+/g, String.raw`\s`);
-}
-
-/**
- * An alternation of `terms` factored into a trie (`ap(?:ple|ricot)|banana`), so V8 follows one branch per
- * character instead of trying every term at every position; linear in the text for any dictionary size.
- */
-function trieSource(terms: readonly string[]): string {
-  interface TrieNode {
-    end: boolean;
-    next: Map<string, TrieNode>;
-  }
-  const root: TrieNode = { end: false, next: new Map() };
-  for (const term of terms) {
-    let node = root;
-    for (const ch of term.replace(/\s+/g, ' ')) {
-      let child = node.next.get(ch);
-      if (!child) {
-        child = { end: false, next: new Map() };
-        node.next.set(ch, child);
-      }
-      node = child;
-    }
-    node.end = true;
-  }
-  const render = (node: TrieNode): string => {
-    const branches = [...node.next.entries()].map(([ch, child]) => escapeTerm(ch === ' ' ? ' ' : ch) + render(child));
-    if (branches.length === 0) return '';
-    const body = branches.length === 1 ? (branches[0] as string) : `(?:${branches.join('|')})`;
-    if (!node.end) return body;
-    return branches.length === 1 && (branches[0] as string).length === 1 ? `${body}?` : `(?:${body})?`;
-  };
-  return `(?:${render(root)})`;
 }
