@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { isAppError } from '../errors/app-error.js';
 import { version } from '../version.js';
 import { registerDemoCommand } from './demo/demo.command.js';
+import { registerDetectCommand } from './detect.command.js';
 import { registerHookCommand } from './hook.command.js';
 import { registerKeysCommand } from './keys.command.js';
 import { registerPolicyCommand } from './policy.command.js';
@@ -20,6 +21,7 @@ export async function runCli(argv: readonly string[]): Promise<void> {
   registerKeysCommand(program);
   registerDemoCommand(program);
   registerRollupsCommand(program);
+  registerDetectCommand(program);
   registerPolicyCommand(program);
   registerHookCommand(program);
   try {
