@@ -51,6 +51,7 @@ const keyOrToken = (text: string, i: number): boolean => {
   }
   return matchesLower(text, i - 2, 'token');
 };
+/** At `word` or `wd` (or `WORD`, `WD`): password, passwd, pwd. */
 const password = (text: string, i: number): boolean => {
   const before = text.charCodeAt(i - 1) | 32;
   return (before === 115 && matchesLower(text, i - 4, 'passw')) || (before === 112 && matchesLower(text, i - 1, 'pwd'));
@@ -75,8 +76,10 @@ const underscored = (text: string, i: number): boolean => {
 export const credentialRules: readonly AnchorRule[] = [
   rule('k', keyOrToken),
   rule('K', keyOrToken),
-  rule('w', password),
-  rule('W', password),
+  rule('word', password),
+  rule('wd', password),
+  rule('WORD', password),
+  rule('WD', password),
   rule('_', underscored),
   rule('Secret', always),
   rule('CRET', always),
@@ -92,8 +95,9 @@ function examineName(ctx: ScanContext, i: number): number {
   // `key` alone is a map key, not a credential name (JSON and OTLP attributes are full of them).
   if (matchesLower(text, ns, 'key') && (ne - ns === 3 || (ne - ns === 4 && (text.charCodeAt(ne - 1) | 32) === 115)))
     return ne;
-  if (ne - ns >= MAX_NAME || ctx.namesSeen.has(ns)) return ne;
-  ctx.namesSeen.add(ns);
+  const seen = (ctx.namesSeen ??= new Set());
+  if (ne - ns >= MAX_NAME || seen.has(ns)) return ne;
+  seen.add(ns);
   while (text.charCodeAt(ns) === 46) ns++; // `.env`-style leading dots are not part of the name
   const words = nameWords(text.slice(ns, ne));
   const family = credentialFamily(words);

@@ -4,7 +4,6 @@
  * broadcast addresses and netmasks are not reported; private and link-local ranges (RFC 1918, RFC 6598,
  * RFC 3927, RFC 4193) score low; documentation ranges (RFC 5737, RFC 3849) are examples.
  */
-import type { AnchorRule } from './anchors.js';
 import { ALNUM, COLON, DOT, HEX, UNDERSCORE, isClass, runEnd, runStart } from './char-classes.js';
 import { groupEnd, groupLength, groupStart, separatorAfter, type DigitGroups } from './numbers.js';
 import { addFinding, ContextWords, type ScanContext } from './scan-context.js';
@@ -50,17 +49,37 @@ export function ipv4At(ctx: ScanContext, groups: DigitGroups, g: number): number
  */
 const V6 = HEX | COLON | DOT;
 
-export const ipv6Rule: AnchorRule = {
-  anchor: ':',
-  types: ['ipv6'],
-  at(ctx, i) {
-    const { text } = ctx;
+/** Runs its own indexOf loop (no rule dispatch per colon: JSON and YAML have one every few characters). */
+export function detectIpv6(ctx: ScanContext): void {
+  const { text } = ctx;
+  let i = text.indexOf(':');
+  while (i !== -1) {
     const next = text.charCodeAt(i + 1);
-    if (next === 58) return ipv6Around(ctx, i);
-    if (!isHexCode(next) || !isHexCode(text.charCodeAt(i - 1)) || !colonWithin(text, i + 2)) return i + 1;
-    return ipv6Around(ctx, i);
-  },
-};
+    let resume = i + 1;
+    if (
+      next === 58 ||
+      (isHexCode(next) && isHexCode(text.charCodeAt(i - 1)) && colonWithin(text, i + 2) && sevenColons(text, i))
+    ) {
+      resume = ipv6Around(ctx, i);
+    }
+    i = text.indexOf(':', resume > i ? resume : i + 1);
+  }
+}
+
+/** A full form has seven colons within 39 characters; times (10:12:12) and MACs give up here, cheaply. */
+function sevenColons(text: string, i: number): boolean {
+  let colons = 0;
+  const limit = Math.min(text.length, i + 36);
+  for (let k = i; k < limit; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 58) {
+      if (++colons === 7 || text.charCodeAt(k + 1) === 58) return true;
+    } else if (!isHexCode(c)) {
+      return false;
+    }
+  }
+  return false;
+}
 
 function isHexCode(c: number): boolean {
   return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102);

@@ -7,7 +7,7 @@ export interface ScanContext {
   /** Types the caller asked for; detectors skip work for types not in it. */
   readonly wanted: ReadonlySet<DetectorType>;
   /** Start offsets of identifiers already examined as credential names (several anchors hit the same name). */
-  readonly namesSeen: Set<number>;
+  namesSeen?: Set<number>;
   /**
    * Spans already accounted for — a recognised key or token, a long base64 blob — as start, end pairs sorted by
    * start. Later anchor passes skip them: a 2 KB PEM body holds a hundred `A`, `k`, `K`, `J` and `w` anchors.
@@ -16,7 +16,7 @@ export interface ScanContext {
 }
 
 export function createContext(text: string, wanted: ReadonlySet<DetectorType>): ScanContext {
-  return { text, findings: [], wanted, namesSeen: new Set(), consumed: [] };
+  return { text, findings: [], wanted, consumed: [] };
 }
 
 /** Marks [start, end) as accounted for (see ScanContext.consumed). */

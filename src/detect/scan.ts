@@ -10,7 +10,7 @@ import { credentialRules } from './credential-assignments.js';
 import { emailRule } from './email.js';
 import { detectHiddenText, hiddenTextTypes } from './hidden-text.js';
 import { detectInjectionPhrases, injectionRules } from './injection.js';
-import { ipv6Rule } from './ip-addresses.js';
+import { detectIpv6 } from './ip-addresses.js';
 import { detectNumbers, numberTypes } from './numbers.js';
 import { scanOrganisation, type CompiledOrganisationPatterns } from './organisation.js';
 import { createContext } from './scan-context.js';
@@ -29,13 +29,7 @@ export interface ScanOptions {
 
 export const allDetectorTypes = Object.keys(detectorTypes) as DetectorType[];
 
-const anchorRules: readonly AnchorRule[] = [
-  ...secretTokenRules,
-  ...credentialRules,
-  emailRule,
-  ipv6Rule,
-  ...injectionRules,
-];
+const anchorRules: readonly AnchorRule[] = [...secretTokenRules, ...credentialRules, emailRule, ...injectionRules];
 
 export function scan(text: string, options: ScanOptions = {}): Finding[] {
   if (typeof text !== 'string' || text.length === 0) return [];
@@ -43,6 +37,7 @@ export function scan(text: string, options: ScanOptions = {}): Finding[] {
   const ctx = createContext(text, plan.wanted);
   runAnchors(ctx, plan.anchors);
   if (plan.numbers) detectNumbers(ctx);
+  if (plan.ipv6) detectIpv6(ctx);
   if (plan.hidden) detectHiddenText(ctx);
   if (plan.injection) detectInjectionPhrases(ctx);
   if (options.organisation) scanOrganisation(ctx, options.organisation);
@@ -54,6 +49,7 @@ interface Plan {
   wanted: ReadonlySet<DetectorType>;
   anchors: readonly AnchorGroup[];
   numbers: boolean;
+  ipv6: boolean;
   hidden: boolean;
   injection: boolean;
 }
@@ -76,6 +72,7 @@ function planFor(types: readonly DetectorType[] | undefined): Plan {
       anchors: groupAnchors(anchorRules, wanted),
       // The number pass also finds GitLab runner tokens (their prefix has seven digits).
       numbers: numberTypes.some((t) => wanted.has(t)) || wanted.has('gitlab_token'),
+      ipv6: wanted.has('ipv6'),
       hidden: hiddenTextTypes.some((t) => wanted.has(t)),
       injection: wanted.has('prompt_injection'),
     };
