@@ -3,7 +3,7 @@ import type { RollupPersonDaysTable } from '../store/database.js';
 import { knownPeople, PERSON_DAY_PAGE, personDayBits } from '../store/rollups-read.repo.js';
 import type { Store } from '../store/store.js';
 import { dayOf } from './rollup-aggregate.js';
-import { readSnapshot } from './tier-reads.js';
+import { inParallel, readSnapshot } from './tier-reads.js';
 
 /**
  * Adoption (issue 3 §2) from `rollup_person_days`. A person is active on a UTC day when they prompted, or Claude
@@ -210,10 +210,13 @@ export async function adoptionReport(store: Store, q: { from: number; to: number
   const to = dayOf(q.to - 1) + DAY_MS; // whole UTC days covering [from, to)
   const lookback = Math.max(29 * DAY_MS, to - from);
   const base = from - lookback;
-  const { pages, people } = await readSnapshot(store, async (s) => ({
-    pages: await personDayBits(s.trx, org, base, to),
-    people: await knownPeople(s.trx, org),
-  }));
+  const [pages, people] = await readSnapshot(store, (s) =>
+    inParallel(
+      s,
+      (l) => personDayBits(l.trx, org, base, to),
+      (l) => knownPeople(l.trx, org),
+    ),
+  );
   const a = newActivity(base, to);
   for (const p of pages) {
     const key = q.groupBy ? p[q.groupBy] : null;

@@ -9,7 +9,7 @@ import { knownPeople, type RollupSums } from '../store/rollups-read.repo.js';
 import type { Store } from '../store/store.js';
 import { COST_COUNTERS, costSums } from './cost-sums.js';
 import { hourOf } from './rollup-aggregate.js';
-import { readSnapshot, type Snapshot } from './tier-reads.js';
+import { inParallel, readSnapshot, type Snapshot } from './tier-reads.js';
 
 /**
  * Cost and tokens from the hourly rollups (issue 3 §3). Costs come from telemetry (`cost_usd` on api_request
@@ -147,15 +147,22 @@ export async function costReport(store: Store, q: CostQuery) {
   const read = await readSnapshot(store, async (s) => {
     const now = { from, to: q.to };
     const before = { from: from - len, to: from };
-    const people = await sums(s, now, 'person_id');
-    const previousPeople = await sums(s, before, 'person_id');
+    const [people, previousPeople, groups, previousGroups, mtd, known] = await inParallel(
+      s,
+      (l) => sums(l, now, 'person_id'),
+      (l) => sums(l, before, 'person_id'),
+      (l) => (dim === 'person_id' ? Promise.resolve(null) : sums(l, now, dim)),
+      (l) => (dim === 'person_id' ? Promise.resolve(null) : sums(l, before, dim)),
+      (l) => sums(l, { from: monthStart, to: asOf }, null),
+      (l) => knownPeople(l.trx, org),
+    );
     return {
       people,
       previousPeople,
-      groups: dim === 'person_id' ? people : await sums(s, now, dim),
-      previousGroups: dim === 'person_id' ? previousPeople : await sums(s, before, dim),
-      mtd: await sums(s, { from: monthStart, to: asOf }, null),
-      known: await knownPeople(s.trx, org),
+      groups: groups ?? people,
+      previousGroups: previousGroups ?? previousPeople,
+      mtd,
+      known,
     };
   });
   const { mtd, known } = read;

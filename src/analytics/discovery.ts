@@ -1,11 +1,11 @@
 import { DAY_MS, HOUR_MS, type RollupDimension } from '../contracts/rollup-columns.js';
-import { sessionWorkspaceGroups, type DimensionPersonRow } from '../store/discovery-read.repo.js';
+import { sessionFoldersSeen, sessionWorkspaceGroups, type DimensionPersonRow } from '../store/discovery-read.repo.js';
 import { knownPeople } from '../store/rollups-read.repo.js';
 import type { Store } from '../store/store.js';
 import { dimensionByPerson, dimensionValuesSeen, pluginLoads } from './discovery-reads.js';
 import { VALUE_DIMS } from './derived-fold.js';
 import { hourOf } from './rollup-aggregate.js';
-import { readSnapshot, valueFigures, type Snapshot, type ValueFigure } from './tier-reads.js';
+import { inParallel, readSnapshot, valueFigures, type Snapshot, type ValueFigure } from './tier-reads.js';
 
 /**
  * Discovery (issue 3 §6): everything seen in a window — people, models, agent types, skills, plugins, MCP servers
@@ -127,21 +127,45 @@ export function usesFromSessions(
   return [...out.values()];
 }
 
+/** A value seen: its first and last time and each known person's activity. */
+export interface SeenValue {
+  value: string;
+  first: number;
+  last: number;
+  perPerson: ReadonlyMap<string, number>;
+}
+
 /** Folds uses into items per value: first/last seen, distinct people, the top people by activity. */
 export function summarise(kind: DiscoveryKind, uses: readonly Use[], people: ReadonlyMap<string, PersonInfo>) {
-  const byValue = new Map<string, Use[]>();
+  const byValue = new Map<string, { value: string; first: number; last: number; perPerson: Map<string, number> }>();
   for (const u of uses) {
-    let list = byValue.get(u.value);
-    if (!list) byValue.set(u.value, (list = []));
-    list.push(u);
+    let v = byValue.get(u.value);
+    if (!v)
+      byValue.set(u.value, (v = { value: u.value, first: u.first_seen, last: u.last_seen, perPerson: new Map() }));
+    v.first = Math.min(v.first, u.first_seen);
+    v.last = Math.max(v.last, u.last_seen);
+    if (u.person_id !== '') v.perPerson.set(u.person_id, (v.perPerson.get(u.person_id) ?? 0) + u.calls);
   }
+  return summariseValues(kind, byValue.values(), people);
+}
+
+/** Value figures as seen values (a rollup hour counts as seen from its start to its end). */
+export function seenFromFigures(figures: readonly ValueFigure[]): SeenValue[] {
+  return figures.map((f) => ({
+    value: f.value,
+    first: f.first_hour,
+    last: f.last_hour + HOUR_MS,
+    perPerson: f.people,
+  }));
+}
+
+export function summariseValues(
+  kind: DiscoveryKind,
+  values: Iterable<SeenValue>,
+  people: ReadonlyMap<string, PersonInfo>,
+) {
   const items: (DiscoveredItem & { first_ms: number })[] = [];
-  for (const [value, list] of byValue) {
-    const perPerson = new Map<string, number>();
-    for (const u of list)
-      if (u.person_id !== '') perPerson.set(u.person_id, (perPerson.get(u.person_id) ?? 0) + u.calls);
-    const first = Math.min(...list.map((u) => u.first_seen));
-    const last = Math.max(...list.map((u) => u.last_seen));
+  for (const { value, first, last, perPerson } of values) {
     items.push({
       kind,
       value,
@@ -170,20 +194,25 @@ async function discoveryIn(s: Snapshot, q: { from: number; to: number }) {
   const to = hourOf(q.to - 1) + HOUR_MS; // whole hours covering [from, to)
   const newSince = to - NEW_WITHIN_MS;
   const pluginFrom = Math.max(from, to - PLUGIN_EVENTS_MS);
-  const peopleRows = await knownPeople(s.trx, org);
-  const workspaceRows = await sessionWorkspaceGroups(s.trx, org, from, to, MAX_SESSIONS);
-  const loads = await pluginLoads(s, org, pluginFrom, to);
-  const personRows = await dimensionByPerson(s, org, 'person_id', from, to);
   // People from the session-level base; every other dimension per value from the value tiers.
-  const figures = await valueFigures(s, org, from, to, [...VALUE_DIMS]);
+  const [peopleRows, workspaceRows, loads, personRows, figures] = await inParallel(
+    s,
+    (l) => knownPeople(l.trx, org),
+    (l) => sessionWorkspaceGroups(l.trx, org, from, to, MAX_SESSIONS),
+    (l) => pluginLoads(l, org, pluginFrom, to),
+    (l) => dimensionByPerson(l, org, 'person_id', from, to),
+    (l) => valueFigures(l, org, from, to, [...VALUE_DIMS]),
+  );
   const usesOf = (dim: string) => usesFromFigures(figures.filter((f) => f.dim === dim));
   const people = new Map<string, PersonInfo>(peopleRows.map((p) => [p.id, { ...p, first_seen: Number(p.first_seen) }]));
 
   const sections: Record<DiscoveryKind, ReturnType<typeof summarise>> = {} as never;
   ROLLUP_KINDS.forEach((k) => {
-    const uses = k.dim === 'person_id' ? usesFromRollups(personRows) : usesOf(k.dim);
-    // Plugins loaded but never counted in rollups (no request or tool call carried their name) are still seen.
-    if (k.kind === 'plugin') {
+    if (k.kind === 'person') {
+      sections.person = summarise('person', usesFromRollups(personRows), people);
+    } else if (k.kind === 'plugin') {
+      // Plugins loaded but never counted in rollups (no request or tool call carried their name) are still seen.
+      const uses = usesOf(k.dim);
       for (const l of loads) {
         uses.push({
           value: l.plugin,
@@ -193,8 +222,10 @@ async function discoveryIn(s: Snapshot, q: { from: number; to: number }) {
           calls: 0,
         });
       }
+      sections.plugin = summarise('plugin', uses, people);
+    } else {
+      sections[k.kind] = summariseValues(k.kind, seenFromFigures(figures.filter((f) => f.dim === k.dim)), people);
     }
-    sections[k.kind] = summarise(k.kind, uses, people);
   });
   sections.workspace = summarise('workspace', usesFromSessions(workspaceRows), people);
 
@@ -219,10 +250,14 @@ async function discoveryIn(s: Snapshot, q: { from: number; to: number }) {
   // Workspaces: a folder is new unless a session before the 7 days (within the lookback) reported it.
   const wsCandidates = sections.workspace.filter((x) => x.first_ms >= newSince);
   if (wsCandidates.length > 0) {
-    const older = usesFromSessions(
-      await sessionWorkspaceGroups(s.trx, org, newSince - NEW_LOOKBACK_MS, newSince, MAX_SESSIONS),
+    const seen = await sessionFoldersSeen(
+      s.trx,
+      org,
+      newSince - NEW_LOOKBACK_MS,
+      newSince,
+      MAX_SESSIONS,
+      wsCandidates.map((x) => x.value),
     );
-    const seen = new Set(older.filter((u) => u.first_seen < newSince).map((u) => u.value));
     for (const item of sections.workspace) if (seen.has(item.value)) item.first_ms = Math.min(item.first_ms, from - 1);
   }
 

@@ -1,12 +1,14 @@
 import type { PluginLoadRow } from '../store/discovery-read.repo.js';
 import { mergedPeople } from '../store/tiers-read.repo.js';
 import { edgeTierRows, edgeTierTotals, keyTierRows } from '../store/tiers-read.repo.js';
-import { numberedPeople } from '../store/tiers.repo.js';
+import { numberedEdgeKeys, numberedPeople, parseEdges } from '../store/tiers.repo.js';
 import { EDGE_SEP, GRAPH_DIMS, type ToolKeyUse } from './derived-fold.js';
 import type { Use } from './discovery.js';
 import {
-  compareText,
+  byCallsThenEnds,
+  byCallsThenId,
   isRemoteTransport,
+  textRanks,
   nodeTypes,
   toolRisk,
   type GraphEdge,
@@ -15,7 +17,7 @@ import {
   type Risk,
 } from './graph.js';
 import { bitmapNumbers, decodeBitmap } from './people-bitmap.js';
-import { pastCursor, valueFigures, type Snapshot } from './tier-reads.js';
+import { inParallel, pastCursor, valueFigures, type Snapshot } from './tier-reads.js';
 import { cover } from './tiers.js';
 
 /**
@@ -59,6 +61,13 @@ function toolName(k: { tool: string; mcp_server: string; mcp_tool: string }): st
 export async function fastGraph(s: Snapshot, q: FastGraphQuery) {
   const blocks = cover(q.from, q.to, s.cursor.tiers_through);
   const past = await pastCursor(s, q.from, q.to);
+  const [totals, figures, keys, edgeKeys] = await inParallel(
+    s,
+    (l) => edgeTierTotals(l.trx, q.org, blocks),
+    (l) => valueFigures(l, q.org, q.from, q.to, GRAPH_DIMS),
+    (l) => toolKeyFigures(l, q, blocks, past.keys.values()),
+    (l) => numberedEdgeKeys(l.trx, q.org),
+  );
   const remote = (server: string) => [...(q.transports.get(server) ?? [])].some(isRemoteTransport);
   const risk = (k: { tool: string; mcp_tool: string; mcp_server: string }): Risk =>
     toolRisk(k.tool, k.mcp_tool || null, k.mcp_server !== '' && remote(k.mcp_server));
@@ -66,13 +75,13 @@ export async function fastGraph(s: Snapshot, q: FastGraphQuery) {
   // Node calls of every person: their edge tiers, their folded edges past the cursor, their workspace sessions.
   const nodeCalls = new Map<string, number>();
   const add = (id: string, calls: number) => nodeCalls.set(id, (nodeCalls.get(id) ?? 0) + calls);
-  for (const r of await edgeTierTotals(s.trx, q.org, blocks)) add(`person:${r.person_id}`, r.calls);
+  for (const r of totals) add(`person:${r.person_id}`, r.calls);
   const pastEdges = [...past.graphEdges().values()].filter((e) => e.org_id === q.org);
   for (const e of pastEdges) add(`person:${e.person_id}`, e.graph_calls);
 
   // Values of the rollup dimensions: the calls and the people their edges carry (known people only).
   const dimSets = new Map<string, Set<string>>();
-  for (const f of await valueFigures(s, q.org, q.from, q.to, GRAPH_DIMS)) {
+  for (const f of figures) {
     if (f.people.size === 0) continue;
     const id = `${f.dim}:${f.value}`;
     for (const [person, calls] of f.people) {
@@ -81,7 +90,6 @@ export async function fastGraph(s: Snapshot, q: FastGraphQuery) {
     }
   }
   // Tool results by key (no person): calls, calls by no one, last use, people.
-  const keys = await toolKeyFigures(s, q, blocks, past.keys.values());
   const toolNodes = new Map<string, { risk: Risk; people: Set<string>; last: number }>();
   const agentTool = new Map<string, { calls: number; last: number; risk: Risk }>();
   const toolServer = new Map<string, { calls: number; last: number; risk: Risk }>();
@@ -127,7 +135,7 @@ export async function fastGraph(s: Snapshot, q: FastGraphQuery) {
 
   const all = [...nodeCalls].map(([id, calls]) => ({ id, calls }));
   const capped = all.length > q.maxNodes;
-  const ranked = capped ? all.sort((a, b) => b.calls - a.calls || compareText(a.id, b.id)).slice(0, q.maxNodes) : all;
+  const ranked = capped ? byCallsThenId(all).slice(0, q.maxNodes) : all;
   const kept = new Set(ranked.map((n) => n.id));
   const keptPeople = ranked.filter((n) => n.id.startsWith('person:')).map((n) => n.id.slice(7));
 
@@ -147,40 +155,30 @@ export async function fastGraph(s: Snapshot, q: FastGraphQuery) {
     }
   };
   // Edge keys repeat across people (a few hundred distinct): resolve each to its target once.
-  const targets = new Map<string, { target: string; calls: boolean; risk: Risk }>();
-  const targetOf = (key: string) => {
-    let t = targets.get(key);
-    if (!t) {
-      const parts = key.split(EDGE_SEP);
-      if (parts[0] === 'd') t = { target: `${parts[1]}:${parts[2]}`, calls: true, risk: null };
-      else {
-        const [, agent, tool, server, mcpTool] = parts as [string, string, string, string, string];
-        const k = { tool, mcp_server: server, mcp_tool: mcpTool };
-        t =
-          agent !== ''
-            ? { target: `agent:${agent}`, calls: false, risk: null }
-            : { target: `tool:${toolName(k)}`, calls: true, risk: risk(k) };
-      }
-      targets.set(key, t);
-    }
-    return t;
+  const resolve = (key: string): { target: string; calls: boolean; risk: Risk } => {
+    const parts = key.split(EDGE_SEP);
+    if (parts[0] === 'd') return { target: `${parts[1]}:${parts[2]}`, calls: true, risk: null };
+    const [, agent, tool, server, mcpTool] = parts as [string, string, string, string, string];
+    const k = { tool, mcp_server: server, mcp_tool: mcpTool };
+    return agent !== ''
+      ? { target: `agent:${agent}`, calls: false, risk: null }
+      : { target: `tool:${toolName(k)}`, calls: true, risk: risk(k) };
   };
-  const addPersonEdge = (person: string, key: string, calls: number, last: number) => {
-    const t = targetOf(key);
-    edge(person, t.target, t.calls ? calls : 0, last, t.risk);
-  };
+  const byNumber = new Map([...edgeKeys].map(([n, key]) => [n, resolve(key)]));
   for (const r of await edgeTierRows(s.trx, q.org, blocks, keptPeople)) {
     const person = `person:${r.person_id}`;
-    const entries = JSON.parse(r.edges) as Record<string, [number, number]>;
-    for (const key in entries) {
-      const [calls, last] = entries[key] as [number, number];
-      addPersonEdge(person, key, calls, last);
+    for (const [n, [calls, last]] of parseEdges(r.edges)) {
+      const t = byNumber.get(n);
+      if (t) edge(person, t.target, t.calls ? calls : 0, last, t.risk);
     }
   }
   const keptSet = new Set(keptPeople);
   for (const e of pastEdges) {
     if (!keptSet.has(e.person_id)) continue;
-    for (const [key, [calls, last]] of e.edges) addPersonEdge(`person:${e.person_id}`, key, calls, last);
+    for (const [key, [calls, last]] of e.edges) {
+      const t = resolve(key);
+      edge(`person:${e.person_id}`, t.target, t.calls ? calls : 0, last, t.risk);
+    }
   }
   for (const [k, e] of agentTool) edge(...(k.split('\u0001') as [string, string]), e.calls, e.last, e.risk);
   for (const [k, e] of toolServer) edge(...(k.split('\u0001') as [string, string]), e.calls, e.last, e.risk);
@@ -211,17 +209,18 @@ export async function fastGraph(s: Snapshot, q: FastGraphQuery) {
     if (type === 'tool') n.risk = toolNodes.get(value)?.risk ?? null;
     return n;
   });
-  nodes.sort((a, b) => nodeTypes.indexOf(a.type) - nodeTypes.indexOf(b.type) || compareText(a.id, b.id));
-  const outEdges: GraphEdge[] = [...edges.values()]
-    .sort((a, b) => b.calls - a.calls || compareText(a.source, b.source) || compareText(a.target, b.target))
-    .map((e) => ({
-      source: e.source,
-      target: e.target,
-      calls: e.calls,
-      last_use: iso(e.last),
-      risk: e.risk,
-      ...(e.loads !== undefined ? { loads: e.loads } : {}),
-    }));
+  const ranks = textRanks(kept);
+  nodes.sort(
+    (a, b) => nodeTypes.indexOf(a.type) - nodeTypes.indexOf(b.type) || (ranks.get(a.id) ?? 0) - (ranks.get(b.id) ?? 0),
+  );
+  const outEdges: GraphEdge[] = byCallsThenEnds([...edges.values()], ranks).map((e) => ({
+    source: e.source,
+    target: e.target,
+    calls: e.calls,
+    last_use: iso(e.last),
+    risk: e.risk,
+    ...(e.loads !== undefined ? { loads: e.loads } : {}),
+  }));
   return {
     nodes,
     edges: outEdges,

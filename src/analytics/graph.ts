@@ -11,7 +11,7 @@ import { dimensionByPerson, mcpTransports, pluginLoads, toolEdges } from './disc
 import { usesFromSessions } from './discovery.js';
 import { fastGraph } from './graph-fast.js';
 import { hourOf } from './rollup-aggregate.js';
-import { readSnapshot } from './tier-reads.js';
+import { inParallel, readSnapshot } from './tier-reads.js';
 import { isWriteCapable } from './write-capable.js';
 
 /**
@@ -53,6 +53,45 @@ export const DEFAULT_MAX_NODES = 500;
  * default Intl.Collator's compare) — sorting thousands of nodes and edges took most of a graph's time.
  */
 export const compareText = new Intl.Collator().compare;
+
+/**
+ * Ranks of strings in `compareText` order (strings the collator holds equal share a rank): sorting thousands of
+ * edges then compares small integers, calling the collator only to order the distinct node ids once.
+ */
+export function textRanks(strings: Iterable<string>): Map<string, number> {
+  const sorted = [...new Set(strings)].sort(compareText);
+  const ranks = new Map<string, number>();
+  let rank = 0;
+  sorted.forEach((s, i) => {
+    if (i > 0 && compareText(sorted[i - 1] as string, s) !== 0) rank = i;
+    ranks.set(s, rank);
+  });
+  return ranks;
+}
+
+/** Nodes by calls (most first), then id in `compareText` order; the collator only breaks ties. */
+export function byCallsThenId<T extends { id: string; calls: number }>(nodes: T[]): T[] {
+  nodes.sort((a, b) => b.calls - a.calls);
+  for (let i = 0; i < nodes.length;) {
+    let j = i + 1;
+    while (j < nodes.length && (nodes[j] as T).calls === (nodes[i] as T).calls) j++;
+    if (j - i > 1) {
+      const tied = nodes.slice(i, j).sort((a, b) => compareText(a.id, b.id));
+      nodes.splice(i, j - i, ...tied);
+    }
+    i = j;
+  }
+  return nodes;
+}
+
+/** Edges by calls (most first), then source and target in `compareText` order (ranks of the node ids). */
+export function byCallsThenEnds<T extends { calls: number; source: string; target: string }>(
+  edges: T[],
+  ranks: ReadonlyMap<string, number>,
+): T[] {
+  const r = (id: string) => ranks.get(id) ?? 0;
+  return edges.sort((a, b) => b.calls - a.calls || r(a.source) - r(b.source) || r(a.target) - r(b.target));
+}
 const MAX_SESSIONS = 50_000;
 const LOCAL_TRANSPORTS = new Set(['stdio', 'sdk']);
 
@@ -170,22 +209,23 @@ export function buildGraph(input: GraphInput) {
   const total = { nodes: nodes.size, edges: edges.size };
   let kept = [...nodes.values()];
   const capped = kept.length > input.maxNodes;
-  if (capped) {
-    kept = kept.sort((a, b) => b.calls - a.calls || compareText(a.id, b.id)).slice(0, input.maxNodes);
-  }
+  if (capped) kept = byCallsThenId(kept).slice(0, input.maxNodes);
   const keptIds = new Set(kept.map((n) => n.id));
-  const outEdges: GraphEdge[] = [...edges.values()]
-    .filter((e) => keptIds.has(e.source) && keptIds.has(e.target))
-    .sort((a, b) => b.calls - a.calls || compareText(a.source, b.source) || compareText(a.target, b.target))
-    .map((e) => ({
-      source: e.source,
-      target: e.target,
-      calls: e.calls,
-      last_use: iso(e.last),
-      risk: e.risk,
-      ...(e.loads !== undefined ? { loads: e.loads } : {}),
-    }));
-  kept.sort((a, b) => nodeTypes.indexOf(a.type) - nodeTypes.indexOf(b.type) || compareText(a.id, b.id));
+  const ranks = textRanks(keptIds);
+  const outEdges: GraphEdge[] = byCallsThenEnds(
+    [...edges.values()].filter((e) => keptIds.has(e.source) && keptIds.has(e.target)),
+    ranks,
+  ).map((e) => ({
+    source: e.source,
+    target: e.target,
+    calls: e.calls,
+    last_use: iso(e.last),
+    risk: e.risk,
+    ...(e.loads !== undefined ? { loads: e.loads } : {}),
+  }));
+  kept.sort(
+    (a, b) => nodeTypes.indexOf(a.type) - nodeTypes.indexOf(b.type) || (ranks.get(a.id) ?? 0) - (ranks.get(b.id) ?? 0),
+  );
   return {
     nodes: kept,
     edges: outEdges,
@@ -218,11 +258,16 @@ export async function graphReport(
   const maxNodes = q.maxNodes ?? DEFAULT_MAX_NODES;
   const wholeDays = q.from % DAY_MS === 0 && q.to % DAY_MS === 0;
   const graph = await readSnapshot(store, async (s) => {
-    const people = new Map((await knownPeople(s.trx, org)).map((p) => [p.id, p]));
-    const workspaces = usesFromSessions(await sessionWorkspaceGroups(s.trx, org, q.from, q.to, MAX_SESSIONS, scope));
-    const loads = await pluginLoads(s, org, q.from, q.to, scope);
-    // Transport is a property of the server, not of who asked: read it unfiltered.
-    const transports = await mcpTransports(s, org, q.from, q.to);
+    const [known, sessions, loads, transports] = await inParallel(
+      s,
+      (l) => knownPeople(l.trx, org),
+      (l) => sessionWorkspaceGroups(l.trx, org, q.from, q.to, MAX_SESSIONS, scope),
+      (l) => pluginLoads(l, org, q.from, q.to, scope),
+      // Transport is a property of the server, not of who asked: read it unfiltered.
+      (l) => mcpTransports(l, org, q.from, q.to),
+    );
+    const people = new Map(known.map((p) => [p.id, p]));
+    const workspaces = usesFromSessions(sessions);
     // Everyone over whole days: from node totals and the kept people's edges only (graph-fast.ts).
     if (wholeDays && q.team === undefined && q.department === undefined) {
       return fastGraph(s, { org, from: q.from, to: q.to, maxNodes, people, loads, workspaces, transports });

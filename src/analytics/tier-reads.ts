@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database } from '../store/database.js';
 import type { Store } from '../store/store.js';
 import {
@@ -31,12 +31,60 @@ export interface Snapshot {
   store: Store;
   cursor: Cursor;
   folds: Map<string, Promise<DerivedFold>>;
+  /** PostgreSQL: the snapshot exported for reads on other connections (`inParallel`). */
+  exported: string | null;
 }
 
 export async function readSnapshot<T>(store: Store, fn: (s: Snapshot) => Promise<T>): Promise<T> {
-  let tx = store.db.transaction();
-  if (store.dialect === 'postgres') tx = tx.setIsolationLevel('repeatable read');
-  return tx.execute(async (trx) => fn({ trx, store, cursor: await readCursor(trx), folds: new Map() }));
+  if (store.dialect !== 'postgres') {
+    return store.db
+      .transaction()
+      .execute(async (trx) => fn({ trx, store, cursor: await readCursor(trx), folds: new Map(), exported: null }));
+  }
+  return store.db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (trx) => {
+      const cursor = await readCursor(trx);
+      const exported = (await sql<{ id: string }>`select pg_export_snapshot() as id`.execute(trx)).rows[0]?.id ?? null;
+      return fn({ trx, store, cursor, folds: new Map(), exported });
+    });
+}
+
+/** Reports using extra connections at once, per store (PostgreSQL pools hold 10 connections). */
+const busy = new WeakMap<Store, number>();
+const MAX_PARALLEL_REPORTS = 2;
+
+/**
+ * Runs independent reads of one snapshot side by side on PostgreSQL — each on its own pooled connection, in a
+ * transaction that imports the snapshot, so they see exactly what the others see — and one after another on SQLite
+ * (one connection) or while two other reports already read in parallel (bounded connections, no pool deadlock).
+ */
+export async function inParallel<T extends unknown[]>(
+  s: Snapshot,
+  ...fns: { [K in keyof T]: (s: Snapshot) => Promise<T[K]> }
+): Promise<T> {
+  const running = busy.get(s.store) ?? 0;
+  if (s.exported === null || running >= MAX_PARALLEL_REPORTS) {
+    const out: unknown[] = [];
+    for (const f of fns) out.push(await f(s));
+    return out as T;
+  }
+  busy.set(s.store, running + 1);
+  try {
+    const id = s.exported;
+    const lane = <R>(f: (s: Snapshot) => Promise<R>) =>
+      s.store.db
+        .transaction()
+        .setIsolationLevel('repeatable read')
+        .execute(async (trx) => {
+          await sql`set transaction snapshot ${sql.lit(id)}`.execute(trx);
+          return f({ ...s, trx });
+        });
+    return (await Promise.all(fns.map((f) => lane(f)))) as T;
+  } finally {
+    busy.set(s.store, (busy.get(s.store) ?? 1) - 1);
+  }
 }
 
 function cached(s: Snapshot, key: string, make: () => Promise<DerivedFold>): Promise<DerivedFold> {

@@ -195,7 +195,22 @@ describe.each(engines)('reports over the tiers (%s)', (dialect) => {
     }
   }
 
+  async function expectFoldersSeenEqualRaw(): Promise<void> {
+    for (const [label, from, to] of windows) {
+      for (const limit of [3, 50_000]) {
+        const uses = usesFromSessions(await raw.sessionWorkspaces(t.store.db, 'default', from, to, limit));
+        const expected = new Set(uses.map((u) => u.value));
+        const all = usesFromSessions(await raw.sessionWorkspaces(t.store.db, 'default', END - 60 * D, END, 50_000));
+        const candidates = [...new Set([...all.map((u) => u.value), '/nowhere', 'quote"d'])];
+        const seen = await raw.sessionFoldersSeen(t.store.db, 'default', from, to, limit, candidates);
+        if (limit === 50_000) expect([...seen].sort(), label).toEqual([...expected].sort());
+        else for (const f of expected) expect(seen.has(f), `${label} ${f}`).toBe(true); // ties at the cutoff are kept
+      }
+    }
+  }
+
   async function expectAll(): Promise<void> {
+    await expectFoldersSeenEqualRaw();
     await expectGraphEqualRaw();
     await expectCostSumsEqualHourly();
     await expectAdoptionEqualRows();

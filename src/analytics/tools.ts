@@ -5,7 +5,7 @@ import { mergedPeople } from '../store/tiers-read.repo.js';
 import { numberedPeople } from '../store/tiers.repo.js';
 import { keyString, TOOL_KEY, type ToolKeyValues } from './derived-fold.js';
 import { addHistogram, bitmapNumbers, decodeBitmap, orBitmap } from './people-bitmap.js';
-import { readSnapshot, toolKeys } from './tier-reads.js';
+import { inParallel, readSnapshot, toolKeys } from './tier-reads.js';
 import { isWriteCapable, mcpToolPart } from './write-capable.js';
 
 /**
@@ -139,11 +139,15 @@ const orNull = (v: string): string | null => (v === '' ? null : v);
 
 export async function toolsReport(store: Store, q: { from: number; to: number }) {
   const org = 'default';
-  const read = await readSnapshot(store, async (s) => ({
-    ...(await toolKeys(s, org, q.from, q.to, TOOL_KINDS)),
-    numbers: await numberedPeople(s.trx, org),
-    merged: await mergedPeople(s.trx, org),
-  }));
+  const read = await readSnapshot(store, async (s) => {
+    const [keys, numbers, merged] = await inParallel(
+      s,
+      (l) => toolKeys(l, org, q.from, q.to, TOOL_KINDS),
+      (l) => numberedPeople(l.trx, org),
+      (l) => mergedPeople(l.trx, org),
+    );
+    return { ...keys, numbers, merged };
+  });
   const keys = new Map<string, KeyFigures>();
   const figures = (k: ToolKeyValues): KeyFigures => {
     const id = keyString(k);

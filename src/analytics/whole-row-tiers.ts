@@ -5,6 +5,9 @@ import type { Store } from '../store/store.js';
 import {
   deleteTierBlock,
   EDGE_TIERS,
+  edgeKeyNumbers,
+  formatEdges,
+  parseEdges,
   KEY_TIERS,
   VALUE_TIERS,
   personNumbers,
@@ -13,7 +16,6 @@ import {
   type WholeRowTier,
 } from '../store/tiers.repo.js';
 import {
-  addEdge,
   keyString,
   TOOL_KEY,
   type DerivedFold,
@@ -26,7 +28,7 @@ import { blocksOf } from './tiers.js';
 
 /**
  * The tiers whose rows cannot be added to in SQL — key tiers (a people bitmap, a latency histogram) and person edge
- * tiers (edges packed as JSON) — merged in memory: a fold into the stored rows of the blocks it touches, and two
+ * tiers (numbered edges packed in one row) — merged in memory: a fold into the stored rows of the blocks it touches, and two
  * halves into a longer block at compaction. Written whole.
  */
 interface Merger<A> {
@@ -127,7 +129,8 @@ const valueMerger: Merger<ValueAcc> = {
 interface EdgeAcc {
   key: Record<string, unknown>;
   graph_calls: number;
-  edges: Map<string, [number, number]>;
+  /** Edge number → [calls, last]. */
+  edges: Map<number, [number, number]>;
 }
 
 const edgeMerger: Merger<EdgeAcc> = {
@@ -136,19 +139,20 @@ const edgeMerger: Merger<EdgeAcc> = {
   fromRow: (r) => ({
     key: { org_id: r.org_id, person_id: r.person_id, team: r.team, department: r.department },
     graph_calls: Number(r.graph_calls),
-    edges: new Map(Object.entries(JSON.parse(String(r.edges)) as Record<string, [number, number]>)),
+    edges: parseEdges(String(r.edges)),
   }),
   add: (into, o) => {
     into.graph_calls += o.graph_calls;
-    for (const [k, [calls, last]] of o.edges) addEdge(into, k, calls, last);
+    for (const [n, [calls, last]] of o.edges) {
+      const e = into.edges.get(n);
+      if (!e) into.edges.set(n, [calls, last]);
+      else {
+        e[0] += calls;
+        if (last > e[1]) e[1] = last;
+      }
+    }
   },
-  toRow: (a, span, start) => ({
-    ...a.key,
-    span,
-    start,
-    graph_calls: a.graph_calls,
-    edges: JSON.stringify(Object.fromEntries(a.edges)),
-  }),
+  toRow: (a, span, start) => ({ ...a.key, span, start, graph_calls: a.graph_calls, edges: formatEdges(a.edges) }),
 };
 
 interface Block {
@@ -262,6 +266,7 @@ export async function writeKeyTiers(
   await mergeIntoBlocks(trx, store, keyMerger, items, through, toAcc);
 }
 
+/** Person edge tiers: edge keys are numbered first. */
 export async function writeEdgeTiers(
   trx: Transaction<Database>,
   store: Store,
@@ -270,11 +275,22 @@ export async function writeEdgeTiers(
 ): Promise<void> {
   const items = [...fold.graphEdges().values()];
   if (items.length === 0) return;
-  const toAcc = (e: PersonEdges): EdgeAcc => ({
-    key: { org_id: e.org_id, person_id: e.person_id, team: e.team, department: e.department },
-    graph_calls: e.graph_calls,
-    edges: new Map([...e.edges].map(([k, v]) => [k, [v[0], v[1]]])),
-  });
+  const keys = new Map<string, Set<string>>();
+  for (const e of items) {
+    let set = keys.get(e.org_id);
+    if (!set) keys.set(e.org_id, (set = new Set()));
+    for (const k of e.edges.keys()) set.add(k);
+  }
+  const numbers = new Map<string, Map<string, number>>();
+  for (const [org, set] of keys) numbers.set(org, await edgeKeyNumbers(trx, org, [...set]));
+  const toAcc = (e: PersonEdges): EdgeAcc => {
+    const nums = numbers.get(e.org_id) as Map<string, number>;
+    return {
+      key: { org_id: e.org_id, person_id: e.person_id, team: e.team, department: e.department },
+      graph_calls: e.graph_calls,
+      edges: new Map([...e.edges].map(([k, v]) => [nums.get(k) as number, [v[0], v[1]]])),
+    };
+  };
   await mergeIntoBlocks(trx, store, edgeMerger, items, through, toAcc, (e) => e.person_id);
 }
 

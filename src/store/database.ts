@@ -252,6 +252,12 @@ export interface PersonEdgeTiersTable {
   edges: string;
 }
 
+export interface EdgeKeysTable {
+  org_id: string;
+  key: string;
+  n: number;
+}
+
 export interface PersonNumbersTable {
   org_id: string;
   person_id: string;
@@ -330,6 +336,7 @@ export interface Database {
   person_edge_tiers: PersonEdgeTiersTable;
   rollup_value_tiers: RollupValueTiersTable;
   person_numbers: PersonNumbersTable;
+  edge_keys: EdgeKeysTable;
   prompt_summaries: PromptSummariesTable;
   analytics_cursor: AnalyticsCursorTable;
 }

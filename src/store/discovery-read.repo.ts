@@ -159,6 +159,49 @@ export async function sessionWorkspaceGroups(
   }));
 }
 
+/**
+ * Which of `folders` the `limit` most recent sessions overlapping [from, to) reported — what `sessionWorkspaces`
+ * would list, reading each distinct folder list once: the limit becomes a last-seen cutoff (sessions tied with the
+ * last one kept are all kept).
+ */
+export async function sessionFoldersSeen(
+  db: Kysely<Database>,
+  org: string,
+  from: number,
+  to: number,
+  limit: number,
+  folders: readonly string[],
+): Promise<Set<string>> {
+  const seen = new Set<string>();
+  if (folders.length === 0) return seen;
+  const overlapping = () =>
+    db
+      .selectFrom('sessions')
+      .where('org_id', '=', org)
+      .where('last_seen', '>=', from)
+      .where('first_seen', '<', to)
+      .where('workspace_paths', 'is not', null);
+  const edge = await overlapping()
+    .select('last_seen')
+    .orderBy('last_seen', 'desc')
+    .limit(1)
+    .offset(limit - 1)
+    .executeTakeFirst();
+  const cutoff = edge ? Math.max(from, Number(edge.last_seen)) : from;
+  const rows = await overlapping().select('workspace_paths').distinct().where('last_seen', '>=', cutoff).execute();
+  const wanted = new Set(folders);
+  for (const r of rows) {
+    let paths: unknown;
+    try {
+      paths = JSON.parse(r.workspace_paths ?? '[]');
+    } catch {
+      continue;
+    }
+    if (Array.isArray(paths)) for (const p of paths) if (typeof p === 'string' && wanted.has(p)) seen.add(p);
+  }
+  return seen;
+}
+
 export interface ToolUseRow {
   person_id: string;
   agent: string;

@@ -23,8 +23,8 @@ import type { Dialect } from '../store.js';
  *   and last rollup hour, activity, and every person with their activity (person number:calls): discovery's items and
  *   the graph's value nodes from a few rows per block instead of a row per person.
  * - `person_edge_tiers`: per block and person, their access-graph edges (to models, agents, skills, plugins and
- *   tools, with calls and last use) packed in one JSON row, and the calls those edges add to the person's node: a
- *   capped graph reads the busiest people's rows only.
+ *   tools, with calls and last use) packed in one row, and the calls those edges add to the person's node: a capped
+ *   graph reads the busiest people's rows only. Edges are named by small numbers (`edge_keys`).
  * - `person_numbers`: a small dense number per person for those bitmaps.
  * - `prompt_summaries`: one row per prompt id: the figures thread search shows, the sets it filters on and the
  *   stored content it matches.
@@ -146,12 +146,21 @@ export function tiersMigration(dialect: Dialect) {
         .addColumn('team', 'text', (c) => c.notNull())
         .addColumn('department', 'text', (c) => c.notNull())
         .addColumn('graph_calls', big, (c) => c.notNull())
-        // JSON: edge key → [calls, last] (analytics/derived-fold.ts PersonEdges).
+        // `edge number:calls:last` triples, the numbers from edge_keys (analytics/derived-fold.ts PersonEdges).
         .addColumn('edges', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('person_edge_tiers_pk', ['org_id', 'span', 'start', 'person_id', 'team', 'department'])
         .modifyEnd(clustered)
         .execute();
       await db.schema.createIndex('person_edge_tiers_person').on('person_edge_tiers').column('person_id').execute();
+
+      await db.schema
+        .createTable('edge_keys')
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('n', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('edge_keys_pk', ['org_id', 'key'])
+        .addUniqueConstraint('edge_keys_n', ['org_id', 'n'])
+        .execute();
 
       await db.schema
         .createTable('person_numbers')
