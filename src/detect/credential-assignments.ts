@@ -51,7 +51,7 @@ const keyOrToken = (text: string, i: number): boolean => {
   }
   return matchesLower(text, i - 2, 'token');
 };
-/** At `word` or `wd` (or `WORD`, `WD`): password, passwd, pwd. */
+/** At `word`, `wd` or `W`: password, passwd, pwd in any case. */
 const password = (text: string, i: number): boolean => {
   const before = text.charCodeAt(i - 1) | 32;
   return (before === 115 && matchesLower(text, i - 4, 'passw')) || (before === 112 && matchesLower(text, i - 1, 'pwd'));
@@ -78,8 +78,7 @@ export const credentialRules: readonly AnchorRule[] = [
   rule('K', keyOrToken),
   rule('word', password),
   rule('wd', password),
-  rule('WORD', password),
-  rule('WD', password),
+  rule('W', password),
   rule('_', underscored),
   rule('Secret', always),
   rule('CRET', always),
