@@ -1,7 +1,7 @@
 import type { PluginLoadRow } from '../store/discovery-read.repo.js';
 import { mergedPeople } from '../store/tiers-read.repo.js';
 import { edgeTierRows, edgeTierTotals, keyTierRows } from '../store/tiers-read.repo.js';
-import { numberedEdgeKeys, numberedPeople, parseEdges } from '../store/tiers.repo.js';
+import { numberedEdgeKeys, numberedPeople, parseEdges } from '../store/tier-dictionaries.repo.js';
 import { EDGE_SEP, GRAPH_DIMS, type ToolKeyUse } from './derived-fold.js';
 import type { Use } from './discovery.js';
 import {

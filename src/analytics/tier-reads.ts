@@ -14,7 +14,8 @@ import {
   type UseRow,
 } from '../store/tiers-read.repo.js';
 import { eventsAfter, eventsInWindow, metricsAfter } from '../store/fold-reads.repo.js';
-import { numberedPeople, readCursor, type Cursor } from '../store/tiers.repo.js';
+import { numberedPeople } from '../store/tier-dictionaries.repo.js';
+import { readCursor, type Cursor } from '../store/tiers.repo.js';
 import { addHistogram } from './people-bitmap.js';
 import { DerivedFold, type DimPair, type ToolKeyUse, type ToolUse } from './derived-fold.js';
 import { cover, splitWindow } from './tiers.js';

@@ -2,7 +2,7 @@ import type { ToolUseKey } from '../store/tools-read.repo.js';
 import { TOOL_KINDS } from '../store/tools-read.repo.js';
 import type { Store } from '../store/store.js';
 import { mergedPeople } from '../store/tiers-read.repo.js';
-import { numberedPeople } from '../store/tiers.repo.js';
+import { numberedPeople } from '../store/tier-dictionaries.repo.js';
 import { keyString, TOOL_KEY, type ToolKeyValues } from './derived-fold.js';
 import { addHistogram, bitmapNumbers, decodeBitmap, orBitmap } from './people-bitmap.js';
 import { inParallel, readSnapshot, toolKeys } from './tier-reads.js';

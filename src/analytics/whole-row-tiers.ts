@@ -2,15 +2,12 @@ import type { Transaction } from 'kysely';
 import { DAY_MS } from '../contracts/rollup-columns.js';
 import type { Database } from '../store/database.js';
 import type { Store } from '../store/store.js';
+import { edgeKeyNumbers, formatEdges, parseEdges, personNumbers } from '../store/tier-dictionaries.repo.js';
 import {
   deleteTierBlock,
   EDGE_TIERS,
-  edgeKeyNumbers,
-  formatEdges,
-  parseEdges,
   KEY_TIERS,
   VALUE_TIERS,
-  personNumbers,
   replaceTierRows,
   wholeRowBlock,
   type WholeRowTier,
