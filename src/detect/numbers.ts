@@ -26,7 +26,9 @@ export interface DigitGroups {
 const MAX_GROUPS = 48;
 const MAX_RUN = 200;
 /**
- * Where a number can start: at the start of a digit run, six digits with single separators between them, or a
+ * Where a number can start: at the start of a digit run not glued to a lower-case letter or `_` (hex ids and
+ * hashes, which cannot hold a standalone number, skip the pass; IBANs and NI numbers follow upper-case letters),
+ * six digits with single separators between them, or a
  * dotted quad whose first part is one digit (1.69.4.88). ISO and common numeric dates (2024-05-01, 2024/05/01,
  * 01/02/2024, 01.02.2024) are skipped inside the expression: logs and JSON are full of them. An IPv4 address whose
  * first part has two or three digits is found when six digits follow one another with dots between (8.8.8.8 or
@@ -35,7 +37,7 @@ const MAX_RUN = 200;
  * (redos.test.ts); the run's extent is measured in code.
  */
 const TRIGGER =
-  /(?<!\d)\d(?:(?!\d{3}-[01]\d-[0-3]\d(?!\d)|\d{3}\/[01]\d\/[0-3]\d(?!\d)|\d\/[0-3]\d\/\d{4}(?!\d)|\d\.[0-3]\d\.\d{4}(?!\d))\d(?:[ .()/-]?\d){4}|(?<!\.\d)\.\d{1,3}\.\d{1,3}\.\d)/g;
+  /(?<![\da-z_])\d(?:(?!\d{3}-[01]\d-[0-3]\d(?!\d)|\d{3}\/[01]\d\/[0-3]\d(?!\d)|\d\/[0-3]\d\/\d{4}(?!\d)|\d\.[0-3]\d\.\d{4}(?!\d))\d(?:[ .()/-]?\d){4}|(?<!\.\d)\.\d{1,3}\.\d{1,3}\.\d)/g;
 
 export const numberTypes = ['payment_card', 'phone', 'us_ssn', 'aba_routing', 'iban', 'uk_nino', 'ipv4'] as const;
 
