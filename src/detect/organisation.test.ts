@@ -54,6 +54,24 @@ describe('organisation dictionaries, patterns and labels', () => {
     expect(marking?.confidence).toBeGreaterThan(prose?.confidence ?? 1);
   });
 
+  it('keeps terms and labels that share prefixes or contain punctuation apart', () => {
+    const shared = compiled({
+      dictionaries: { products: ['Proj.X', 'Proj+Y', 'Proj'] },
+      classificationLabels: ['Internal', 'Internal Use', 'Internal Only', 'Top.Secret'],
+    });
+    expect(found('Proj.X, Proj+Y, Proj; not ProjZ', shared)).toEqual([
+      ['org_term', 'Proj.X', 'products'],
+      ['org_term', 'Proj+Y', 'products'],
+      ['org_term', 'Proj', 'products'],
+    ]);
+    expect(found('INTERNAL_USE internal-only Internal Top.Secret TopXSecret', shared).map(([, text]) => text)).toEqual([
+      'INTERNAL_USE',
+      'internal-only',
+      'Internal',
+      'Top.Secret',
+    ]);
+  });
+
   it('rejects invalid and super-linear patterns with a message naming the pattern', () => {
     const bad = (source: string): string => {
       const c = compileOrganisationPatterns({ patterns: { risky: source } });

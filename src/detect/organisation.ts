@@ -5,6 +5,7 @@
  * version, then pass the result to every scan.
  */
 import type { OrganisationPatterns } from '../contracts/detection.js';
+import { isWordCharCode } from './char-classes.js';
 import { checkLinear } from './linear-regex.js';
 import { trieSource } from './trie-alternation.js';
 import { addFinding, type ScanContext } from './scan-context.js';
@@ -25,8 +26,10 @@ const MAX_TERMS = 100_000;
 const MAX_TERM_LENGTH = 200;
 /** Findings per organisation rule and scan: a pattern that matches everywhere must not exhaust memory. */
 const MAX_FINDINGS_PER_RULE = 5000;
-/** Whole words in any script (`u` flag): a term never matches inside a longer word. */
-const BEFORE = String.raw`(?<![\p{L}\p{N}_])`;
+/**
+ * Whole words in any script (`u` flag): a term never matches inside a longer word. The end is checked by the
+ * expression; the start in code (wordStart), because a lookbehind first would be evaluated at every position.
+ */
 const AFTER = String.raw`(?![\p{L}\p{N}_])`;
 
 export function compileOrganisationPatterns(p: OrganisationPatterns): CompiledOrganisationPatterns | { error: string } {
@@ -43,8 +46,7 @@ export function compileOrganisationPatterns(p: OrganisationPatterns): CompiledOr
         return { error: `dictionary "${name}": term ${k + 1} is longer than ${MAX_TERM_LENGTH} characters` };
       cleaned.push(term.trim().toLowerCase());
     }
-    if (cleaned.length > 0)
-      dictionaries.push({ name, re: new RegExp(BEFORE + trieSource(cleaned, escapeTerm) + AFTER, 'giu') });
+    if (cleaned.length > 0) dictionaries.push({ name, re: new RegExp(trieSource(cleaned, escapeTerm) + AFTER, 'giu') });
   }
 
   const patterns: NamedExpression[] = [];
@@ -64,13 +66,9 @@ export function compileOrganisationPatterns(p: OrganisationPatterns): CompiledOr
       byKey.set(labelKey(label), label.trim());
     }
     // Words of a label may be joined by spaces, `_` or `-`: "INTERNAL ONLY", "internal-only", "INTERNAL_ONLY".
-    const terms = [...byKey.keys()].map((key) =>
-      key
-        .split(' ')
-        .map(escapeTerm)
-        .join(String.raw`[\s_-]`),
-    );
-    labels = { re: new RegExp(`${BEFORE}(?:${terms.join('|')})${AFTER}`, 'giu'), byKey };
+    const joiner = String.raw`[\s_-]`;
+    const source = trieSource([...byKey.keys()], (ch) => (ch === ' ' ? joiner : escapeTerm(ch)));
+    labels = { re: new RegExp(source + AFTER, 'giu'), byKey };
   }
   return { dictionaries, patterns, labels };
 }
@@ -81,7 +79,7 @@ export function scanOrganisation(ctx: ScanContext, compiled: CompiledOrganisatio
     for (const d of compiled.dictionaries)
       eachMatch(text, d.re, (start, end) => addFinding(ctx, 'org_term', start, end, 0.9, 'none', false, d.name));
     for (const p of compiled.patterns)
-      eachMatch(text, p.re, (start, end) => addFinding(ctx, 'org_term', start, end, 0.8, 'none', false, p.name));
+      eachMatch(text, p.re, (start, end) => addFinding(ctx, 'org_term', start, end, 0.8, 'none', false, p.name), false);
   }
   const labels = compiled.labels;
   if (labels && ctx.wanted.has('classification_label')) {
@@ -95,13 +93,17 @@ export function scanOrganisation(ctx: ScanContext, compiled: CompiledOrganisatio
   }
 }
 
-function eachMatch(text: string, re: RegExp, found: (start: number, end: number) => void): void {
+function eachMatch(text: string, re: RegExp, found: (start: number, end: number) => void, wholeWords = true): void {
   re.lastIndex = 0;
   let n = 0;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text)) !== null && n < MAX_FINDINGS_PER_RULE) {
     if (m[0].length === 0) {
       re.lastIndex++;
+      continue;
+    }
+    if (wholeWords && m.index > 0 && isWordCharCode(text.charCodeAt(m.index - 1))) {
+      re.lastIndex = m.index + 1; // glued to a longer word; a term may still start further on
       continue;
     }
     found(m.index, m.index + m[0].length);
