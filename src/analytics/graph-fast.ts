@@ -1,7 +1,7 @@
 import type { PluginLoadRow } from '../store/discovery-read.repo.js';
 import { mergedPeople } from '../store/tiers-read.repo.js';
 import { edgeTierRows, edgeTierTotals, keyTierRows } from '../store/tiers-read.repo.js';
-import { numberedEdgeKeys, numberedPeople, parseEdges } from '../store/tier-dictionaries.repo.js';
+import { numberedEdgeKeys, numberedPeople } from '../store/tier-dictionaries.repo.js';
 import { EDGE_SEP, GRAPH_DIMS, type ToolKeyUse } from './derived-fold.js';
 import type { Use } from './discovery.js';
 import {
@@ -139,54 +139,63 @@ export async function fastGraph(s: Snapshot, q: FastGraphQuery) {
   const kept = new Set(ranked.map((n) => n.id));
   const keptPeople = ranked.filter((n) => n.id.startsWith('person:')).map((n) => n.id.slice(7));
 
-  // The kept people's own edges.
-  const edges = new Map<
-    string,
-    { source: string; target: string; calls: number; last: number; risk: Risk; loads?: number }
-  >();
-  const edge = (source: string, target: string, calls: number, last: number, r: Risk) => {
-    if (!kept.has(source) || !kept.has(target)) return;
-    const k = `${source}\u0001${target}`;
+  // The kept people's own edges. Kept nodes are numbered so an edge is one number (source × K + target): the packed
+  // rows hold tens of thousands of entries.
+  const keptIndex = new Map(ranked.map((n, i) => [n.id, i]));
+  const K = ranked.length;
+  const edges = new Map<number, { calls: number; last: number; risk: Risk; loads?: number }>();
+  const edgeAt = (si: number, ti: number, calls: number, last: number, r: Risk) => {
+    const k = si * K + ti;
     const e = edges.get(k);
-    if (!e) edges.set(k, { source, target, calls, last, risk: r });
+    if (!e) edges.set(k, { calls, last, risk: r });
     else {
       e.calls += calls;
-      e.last = Math.max(e.last, last);
+      if (last > e.last) e.last = last;
     }
+    return edges.get(k) as { loads?: number };
+  };
+  const edge = (source: string, target: string, calls: number, last: number, r: Risk) => {
+    const si = keptIndex.get(source);
+    const ti = keptIndex.get(target);
+    return si === undefined || ti === undefined ? null : edgeAt(si, ti, calls, last, r);
   };
   // Edge keys repeat across people (a few hundred distinct): resolve each to its target once.
-  const resolve = (key: string): { target: string; calls: boolean; risk: Risk } => {
+  const resolve = (key: string): { target: number; calls: boolean; risk: Risk } => {
     const parts = key.split(EDGE_SEP);
-    if (parts[0] === 'd') return { target: `${parts[1]}:${parts[2]}`, calls: true, risk: null };
-    const [, agent, tool, server, mcpTool] = parts as [string, string, string, string, string];
-    const k = { tool, mcp_server: server, mcp_tool: mcpTool };
-    return agent !== ''
-      ? { target: `agent:${agent}`, calls: false, risk: null }
-      : { target: `tool:${toolName(k)}`, calls: true, risk: risk(k) };
+    let id: string;
+    let t: { calls: boolean; risk: Risk };
+    if (parts[0] === 'd') [id, t] = [`${parts[1]}:${parts[2]}`, { calls: true, risk: null }];
+    else {
+      const [, agent, tool, server, mcpTool] = parts as [string, string, string, string, string];
+      const k = { tool, mcp_server: server, mcp_tool: mcpTool };
+      [id, t] =
+        agent !== ''
+          ? [`agent:${agent}`, { calls: false, risk: null }]
+          : [`tool:${toolName(k)}`, { calls: true, risk: risk(k) }];
+    }
+    return { ...t, target: keptIndex.get(id) ?? -1 };
   };
   const byNumber = new Map([...edgeKeys].map(([n, key]) => [n, resolve(key)]));
   for (const r of await edgeTierRows(s.trx, q.org, blocks, keptPeople)) {
-    const person = `person:${r.person_id}`;
-    for (const [n, [calls, last]] of parseEdges(r.edges)) {
+    const si = keptIndex.get(`person:${r.person_id}`) as number;
+    forEachEdge(r.edges, (n, calls, last) => {
       const t = byNumber.get(n);
-      if (t) edge(person, t.target, t.calls ? calls : 0, last, t.risk);
-    }
+      if (t && t.target >= 0) edgeAt(si, t.target, t.calls ? calls : 0, last, t.risk);
+    });
   }
-  const keptSet = new Set(keptPeople);
   for (const e of pastEdges) {
-    if (!keptSet.has(e.person_id)) continue;
+    const si = keptIndex.get(`person:${e.person_id}`);
+    if (si === undefined) continue;
     for (const [key, [calls, last]] of e.edges) {
       const t = resolve(key);
-      edge(`person:${e.person_id}`, t.target, t.calls ? calls : 0, last, t.risk);
+      if (t.target >= 0) edgeAt(si, t.target, t.calls ? calls : 0, last, t.risk);
     }
   }
   for (const [k, e] of agentTool) edge(...(k.split('\u0001') as [string, string]), e.calls, e.last, e.risk);
   for (const [k, e] of toolServer) edge(...(k.split('\u0001') as [string, string]), e.calls, e.last, e.risk);
   for (const l of q.loads) {
     if (l.person_id === '') continue;
-    const [source, target] = [`person:${l.person_id}`, `plugin:${l.plugin}`];
-    edge(source, target, 0, l.last_seen, null);
-    const e = edges.get(`${source}\u0001${target}`);
+    const e = edge(`person:${l.person_id}`, `plugin:${l.plugin}`, 0, l.last_seen, null);
     if (e) e.loads = (e.loads ?? 0) + l.loads;
   }
   for (const w of workspacePairs) edge(`person:${w.person_id}`, `workspace:${w.value}`, w.calls, w.last_seen, null);
@@ -213,7 +222,12 @@ export async function fastGraph(s: Snapshot, q: FastGraphQuery) {
   nodes.sort(
     (a, b) => nodeTypes.indexOf(a.type) - nodeTypes.indexOf(b.type) || (ranks.get(a.id) ?? 0) - (ranks.get(b.id) ?? 0),
   );
-  const outEdges: GraphEdge[] = byCallsThenEnds([...edges.values()], ranks).map((e) => ({
+  const listed = [...edges].map(([k, e]) => ({
+    source: (ranked[Math.floor(k / K)] as { id: string }).id,
+    target: (ranked[k % K] as { id: string }).id,
+    ...e,
+  }));
+  const outEdges: GraphEdge[] = byCallsThenEnds(listed, ranks).map((e) => ({
     source: e.source,
     target: e.target,
     calls: e.calls,
@@ -231,6 +245,28 @@ export async function fastGraph(s: Snapshot, q: FastGraphQuery) {
       ? { cap_note: `graph capped at the ${q.maxNodes} busiest nodes of ${all.length}; narrow the window or filter` }
       : {}),
   };
+}
+
+/** Calls `fn` for each `n:calls:last` triple of packed person edges, without building strings or arrays. */
+function forEachEdge(text: string, fn: (n: number, calls: number, last: number) => void): void {
+  const values = [0, 0, 0];
+  let field = 0;
+  let v = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 44;
+    if (c >= 48 && c <= 57) v = v * 10 + (c - 48);
+    else if (c === 58) {
+      values[field++] = v;
+      v = 0;
+    } else if (c === 44) {
+      if (i > 0) {
+        values[field] = v;
+        fn(values[0] as number, values[1] as number, values[2] as number);
+      }
+      field = 0;
+      v = 0;
+    }
+  }
 }
 
 function setOf<K>(m: Map<K, Set<string>>, k: K): Set<string> {
