@@ -4,24 +4,24 @@
  * For each engine: load a synthetic organisation (test/support/synthetic-org.ts: BENCH_PEOPLE people over BENCH_DAYS days,
  * BENCH_EVENTS events, rollups by the real aggregation — see bench/bench-store.ts) or reuse the one already loaded
  * with the same size (BENCH_RELOAD=1 forces a reload), let the analytics refresher catch up as it would in the
- * background of a running Steward, then start a real Steward app (buildApp, HTTP on 127.0.0.1:0) on that store and
- * time every request the console makes over HTTP — routing, auth, the report, JSON serialisation and transfer
- * included — with the windows the console uses (whole UTC days ending at the midnight after the latest event).
+ * background of a running Steward, then start the built server (`bin/steward.js serve`, its own process, like a
+ * deployment) on that store and time every request the console makes over HTTP — routing, auth, the report, JSON
+ * serialisation and transfer included — with the windows the console uses (whole UTC days ending at the midnight after
+ * the latest event).
  * Each case runs BENCH_WARMUP times untimed, then BENCH_RUNS times; p50/p95 are nearest-rank.
  *
  * Env: BENCH_EVENTS (10,000,000), BENCH_PEOPLE (2,000), BENCH_DAYS (90), BENCH_ENGINES (sqlite,postgres),
  * BENCH_RUNS (25), BENCH_WARMUP (3), BENCH_DATA_DIR (<tmp>/steward-bench), BENCH_RELOAD (0).
  * Prints a line per case, then one JSON object as the last line.
  */
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
+import { spawn } from 'node:child_process';
+import net from 'node:net';
 import { refreshTiers } from '../src/analytics/refresher.js';
-import { buildApp } from '../src/app.js';
-import { loadConfig } from '../src/config/load.js';
 import { createApiToken } from '../src/identity/api-tokens.js';
 import type { Dialect, Store } from '../src/store/store.js';
-import { openBenchStore, type Dataset } from './bench-store.js';
+import { openBenchStore, pgBenchUrl, type Dataset } from './bench-store.js';
 
 const DAY = 86_400_000;
 const BUDGET_MS = 150;
@@ -47,6 +47,8 @@ interface CaseResult {
 }
 
 interface EngineResult {
+  /** 1-minute load average before and after the timed cases (other work on the machine skews latencies). */
+  load_average: [number, number];
   reused_dataset: boolean;
   load_ms: number;
   load_events_per_s: number;
@@ -121,6 +123,64 @@ function cases(dataset: Dataset, s: Awaited<ReturnType<typeof samples>>): [strin
   ];
 }
 
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** `bin/steward.js serve` on the benchmark store, ready; `stop()` ends it (SIGTERM, then waits for the exit). */
+async function startServer(engine: Dialect): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const args = ['bin/steward.js', 'serve', '--host', '127.0.0.1', '--port', String(port)];
+  args.push('--grpc-port', String(await freePort()));
+  args.push('--data-dir', engine === 'sqlite' ? join(DATA_DIR, `sqlite-${EVENTS}`) : DATA_DIR);
+  if (engine === 'postgres') args.push('--database-url', pgBenchUrl(EVENTS));
+  const child = spawn(process.execPath, args, {
+    env: { PATH: process.env.PATH ?? '', STEWARD_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  // The first-start banner and warnings go to stderr: kept, and shown only when the server fails.
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-20_000);
+  });
+  let exitCode: number | null | undefined;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code) => {
+      exitCode = code;
+      resolve();
+    }),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (
+      await fetch(url + '/readyz').then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
+    if (exitCode !== undefined || i > 300) {
+      child.kill('SIGTERM');
+      throw new Error(`steward did not become ready (exit ${String(exitCode)}):\n${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+      if (exitCode !== 0 && exitCode !== null) process.stderr.write(stderr);
+    },
+  };
+}
+
 async function runEngine(engine: Dialect): Promise<EngineResult> {
   log(`${engine}: opening the benchmark store (${EVENTS.toLocaleString('en')} events)`);
   const { store, dataset, reused } = await openBenchStore(engine, {
@@ -144,16 +204,17 @@ async function runEngine(engine: Dialect): Promise<EngineResult> {
   log(
     `${engine}: analytics refresher folded ${refreshed.events.toLocaleString('en')} events and ${refreshed.metricPoints.toLocaleString('en')} metric points in ${(refreshMs / 1000).toFixed(1)} s`,
   );
-  const config = loadConfig({ flags: { host: '127.0.0.1', port: 0, logLevel: 'silent', dataDir: DATA_DIR } });
-  const app = buildApp(config, { store, logger: pino({ level: 'silent' }) });
-  await app.http.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.http.server.address();
-  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const { token } = await createApiToken(store, 'analyst', 'bench:queries');
+  const to = (Math.floor(dataset.last_event / DAY) + 1) * DAY;
+  const list = cases(dataset, await samples(store, to - 30 * DAY, to));
+  await store.close();
+  // Steward runs as its own process (the built server, like a deployment): its event loop serves the requests
+  // while this process only sends them and reads the bodies.
+  const server = await startServer(engine);
+  const base = server.url;
   const results: Record<string, CaseResult> = {};
+  const loadBefore = loadavg()[0] ?? 0;
   try {
-    const to = (Math.floor(dataset.last_event / DAY) + 1) * DAY;
-    const list = cases(dataset, await samples(store, to - 30 * DAY, to));
     for (const [name, path] of list) {
       const get = async () => {
         const res = await fetch(base + path, { headers: { authorization: `Bearer ${token}` } });
@@ -184,11 +245,10 @@ async function runEngine(engine: Dialect): Promise<EngineResult> {
       );
     }
   } finally {
-    await app.http.close();
-    await app.drain();
-    await store.close();
+    await server.stop();
   }
   return {
+    load_average: [round1(loadBefore), round1(loadavg()[0] ?? 0)],
     reused_dataset: reused,
     load_ms: dataset.load_ms,
     load_events_per_s: dataset.events_per_s,
@@ -208,7 +268,8 @@ async function main(): Promise<void> {
     days: DAYS,
     runs: RUNS,
     budgetMs: BUDGET_MS,
-    via: 'HTTP against buildApp (routing, auth, report, JSON serialisation included)',
+    cpus: availableParallelism(),
+    via: 'HTTP to bin/steward.js serve in its own process (routing, auth, report, JSON serialisation, transfer)',
     ...out,
     pass: Object.values(out).every((e) => e.pass),
   };
