@@ -54,7 +54,19 @@ export const fake = {
     `https://hooks.slack.com/services/T${rng.chars(UPPER + DIGITS, 10)}/B${rng.chars(UPPER + DIGITS, 10)}/${mixed(rng, ALNUM, 24)}`,
   stripeKey: (rng: Rng) =>
     `${rng.pick(['sk_live', 'sk_live', 'rk_live', 'sk_test'])}_${mixed(rng, ALNUM, rng.pick([24, 99]))}`,
-  pemBody: (rng: Rng, bytes: number) => (base64(rng.bytes(bytes)).match(/.{1,64}/g) ?? []).join('\n'),
+  /** Random key material behind the real leading bytes (a DER SEQUENCE header, or OpenSSH's magic), in PEM lines. */
+  pemBody: (rng: Rng, bytes: number, format: 'der' | 'openssh' = 'der') => {
+    const body = rng.bytes(bytes);
+    const rest = bytes - (bytes - 2 < 128 ? 2 : 4);
+    const header =
+      format === 'openssh'
+        ? [...'openssh-key-v1\0'].map((c) => c.charCodeAt(0))
+        : rest === bytes - 2
+          ? [0x30, rest]
+          : [0x30, 0x82, rest >> 8, rest & 0xff];
+    body.set(header);
+    return (base64(body).match(/.{1,64}/g) ?? []).join('\n');
+  },
   jwt: (rng: Rng) => {
     const alg = rng.pick(['HS256', 'RS256', 'ES256']);
     const header = base64url(JSON.stringify({ alg, typ: 'JWT' }));

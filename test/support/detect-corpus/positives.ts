@@ -38,7 +38,8 @@ function camel(name: string): string {
 }
 
 function pem(rng: Rng, label: string, bytes: number): string {
-  return `-----BEGIN ${label}-----\n${fake.pemBody(rng, bytes)}\n-----END ${label}-----`;
+  const format = label.startsWith('OPENSSH') ? 'openssh' : 'der';
+  return `-----BEGIN ${label}-----\n${fake.pemBody(rng, bytes, format)}\n-----END ${label}-----`;
 }
 
 const FIRST = ['ana', 'li', 'omar', 'sofia', 'kenji', 'marta', 'dev', 'priya', 'lucas', 'emma', 'noah', 'zoe'];
