@@ -16,9 +16,9 @@ const MIN_BODY = 40;
 /** How far around a key to look for the service-account markers of its JSON object. */
 const GCP_WINDOW = 4096;
 
-/** An armoured private key at `i` (a `-`); returns where scanning may resume. */
+/** An armoured private key at `i` (its `-----BEGIN `); returns where scanning may resume. */
 export const privateKey: AnchorRule = {
-  anchor: '-',
+  anchor: '-----BEGIN ',
   types: ['private_key', 'gcp_service_account'],
   at(ctx, i) {
     const { text } = ctx;

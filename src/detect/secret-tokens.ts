@@ -239,7 +239,7 @@ function decodeJsonSegment(segment: string): unknown {
 
 /**
  * One rule per anchor character where several detectors share it: the neighbouring character picks the one to
- * run, so a hit costs one call (uuids and kebab-case put a `-` every few characters).
+ * run, so a hit costs one call (base64 and upper-case identifiers put an `A` every few hundred characters).
  */
 const capitalA: AnchorRule = {
   anchor: 'A',
@@ -258,26 +258,34 @@ const capitalA: AnchorRule = {
   },
 };
 
-const dash: AnchorRule = {
-  anchor: '-',
-  types: [...privateKey.types, ...slackToken.types, ...gitlabToken.types],
+/**
+ * Anchors for the tokens whose prefix ends in `-`: the prefix itself rather than the `-` (uuids, kebab-case
+ * identifiers and model names put one every few dozen characters in a Claude Code payload, and each hit costs a
+ * call; a literal search runs in C++). The rules above take the position of the `-`.
+ */
+const armouredKey: AnchorRule = { anchor: '-----BEGIN ', types: privateKey.types, at: privateKey.at };
+const slackXox: AnchorRule = {
+  anchor: 'xox',
+  types: slackToken.types,
+  at: (ctx, i) => (ctx.text.charCodeAt(i + 4) === 45 ? slackToken.at(ctx, i + 4) : i + 1), // xoxb-, xoxp-, …
+};
+const slackApp: AnchorRule = { anchor: 'xapp-', types: slackToken.types, at: (ctx, i) => slackToken.at(ctx, i + 4) };
+const gitlabPrefix: AnchorRule = {
+  anchor: 'gl',
+  types: gitlabToken.types,
   at(ctx, i) {
-    const { text } = ctx;
-    if (text.charCodeAt(i + 1) === 45) {
-      const resume = privateKey.at(ctx, i);
-      if (resume > i + 1) return resume;
-    }
-    const before = text.charCodeAt(i - 1);
-    if (before < 97 || before > 122) return i + 1; // both prefixes end in a lower-case letter
-    if (text.charCodeAt(i - 4) === 120) return slackToken.at(ctx, i); // x…-
-    return gitlabToken.at(ctx, i);
+    const dash = runEnd(ctx.text, i + 2, LOWER, 6);
+    return ctx.text.charCodeAt(dash) === 45 ? gitlabToken.at(ctx, dash) : i + 1;
   },
 };
 
 export const secretTokenRules: readonly AnchorRule[] = [
   capitalA,
   skPrefixed,
-  dash,
+  armouredKey,
+  slackXox,
+  slackApp,
+  gitlabPrefix,
   githubToken,
   azureClientSecret,
   jwt,
