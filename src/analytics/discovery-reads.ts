@@ -1,7 +1,7 @@
 import type { RollupDimension } from '../contracts/rollup-columns.js';
 import type { DimensionPersonRow, PluginLoadRow, ScopeFilters, ToolUseRow } from '../store/discovery-read.repo.js';
 import { SESSION_COLUMNS, type PairQuery, type SessionColumn } from '../store/tiers-read.repo.js';
-import { rollupPairs, toolUses, type Snapshot } from './tier-reads.js';
+import { rollupPairs, serverDetails, toolUses, type Snapshot } from './tier-reads.js';
 
 /**
  * The reads behind discovery and the access graph, from the derived tiers (tier-reads.ts): each returns exactly
@@ -114,15 +114,8 @@ export async function mcpTransports(
   from: number,
   to: number,
 ): Promise<Map<string, Set<string>>> {
-  const rows = await toolUses(s, from, to, {
-    org,
-    kinds: ['mcp_connection'],
-    groupBy: ['mcp_server', 'detail'],
-    nonEmpty: ['mcp_server', 'detail'],
-  });
   const out = new Map<string, Set<string>>();
-  for (const r of rows) {
-    const [server, transport] = r.keys as [string, string];
+  for (const [server, transport] of await serverDetails(s, org, 'mcp_connection', from, to)) {
     let set = out.get(server);
     if (!set) out.set(server, (set = new Set()));
     set.add(transport);

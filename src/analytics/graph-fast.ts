@@ -16,7 +16,7 @@ import {
   type NodeType,
   type Risk,
 } from './graph.js';
-import { bitmapNumbers, decodeBitmap } from './people-bitmap.js';
+import { bitmapNumbers, decodeBitmap, orBitmap } from './people-bitmap.js';
 import { inParallel, pastCursor, valueFigures, type Snapshot } from './tier-reads.js';
 import { cover } from './tiers.js';
 
@@ -80,14 +80,24 @@ export async function fastGraph(s: Snapshot, q: FastGraphQuery) {
   for (const e of pastEdges) add(`person:${e.person_id}`, e.graph_calls);
 
   // Values of the rollup dimensions: the calls and the people their edges carry (known people only).
-  const dimSets = new Map<string, Set<string>>();
+  // A value's people are its figure's (distinct already); a set of its own only when another source adds people.
+  const dimSets = new Map<string, ReadonlyMap<string, number> | Set<string>>();
+  const ownSets = new Set<string>();
+  const addPerson = (id: string, person: string) => {
+    let set = dimSets.get(id);
+    if (!set || !ownSets.has(id)) {
+      dimSets.set(id, (set = new Set(set?.keys())));
+      ownSets.add(id);
+    }
+    (set as Set<string>).add(person);
+  };
   for (const f of figures) {
     if (f.people.size === 0) continue;
     const id = `${f.dim}:${f.value}`;
-    for (const [person, calls] of f.people) {
-      add(id, calls);
-      setOf(dimSets, id).add(person);
-    }
+    let calls = 0;
+    for (const c of f.people.values()) calls += c;
+    add(id, calls);
+    dimSets.set(id, f.people);
   }
   // Tool results by key (no person): calls, calls by no one, last use, people.
   const toolNodes = new Map<string, { risk: Risk; people: Set<string>; last: number }>();
@@ -102,7 +112,7 @@ export async function fastGraph(s: Snapshot, q: FastGraphQuery) {
     add(`tool:${name}`, k.agent !== '' ? k.calls : k.calls - k.anonymous);
     if (k.agent !== '') {
       add(`agent:${k.agent}`, k.calls);
-      for (const p of k.people) setOf(dimSets, `agent:${k.agent}`).add(p);
+      for (const p of k.people) addPerson(`agent:${k.agent}`, p);
       const e = at(agentTool, `agent:${k.agent}\u0001tool:${name}`, r);
       e.calls += k.calls;
       e.last = Math.max(e.last, k.last);
@@ -119,7 +129,7 @@ export async function fastGraph(s: Snapshot, q: FastGraphQuery) {
     if (l.person_id === '') continue;
     if (!nodeCalls.has(`person:${l.person_id}`)) nodeCalls.set(`person:${l.person_id}`, 0);
     if (!nodeCalls.has(`plugin:${l.plugin}`)) nodeCalls.set(`plugin:${l.plugin}`, 0);
-    setOf(dimSets, `plugin:${l.plugin}`).add(l.person_id);
+    addPerson(`plugin:${l.plugin}`, l.person_id);
   }
   const workspacePairs = q.workspaces.filter((w) => w.person_id !== '');
   for (const w of workspacePairs) {
@@ -269,12 +279,6 @@ function forEachEdge(text: string, fn: (n: number, calls: number, last: number) 
   }
 }
 
-function setOf<K>(m: Map<K, Set<string>>, k: K): Set<string> {
-  let s = m.get(k);
-  if (!s) m.set(k, (s = new Set()));
-  return s;
-}
-
 function at(m: Map<string, { calls: number; last: number; risk: Risk }>, k: string, r: Risk) {
   let e = m.get(k);
   if (!e) m.set(k, (e = { calls: 0, last: 0, risk: r }));
@@ -314,13 +318,20 @@ async function toolKeyFigures(
     }
     return x;
   };
+  // People of the blocks as one bitmap per key (an OR per block), then each once by id.
+  const bitmaps = new Map<ToolKey, Uint8Array>();
   for (const r of await keyTierRows(s.trx, q.org, blocks)) {
     if (r.kind !== 'tool_result' || r.tool === '') continue;
     const x = get(r);
     x.calls += Number(r.calls);
     x.anonymous += Number(r.anonymous_calls);
     x.last = Math.max(x.last, Number(r.last_time));
-    for (const n of bitmapNumbers(decodeBitmap(r.people))) {
+    const b = decodeBitmap(r.people);
+    const had = bitmaps.get(x);
+    bitmaps.set(x, had ? orBitmap(had, b) : b);
+  }
+  for (const [x, b] of bitmaps) {
+    for (const n of bitmapNumbers(b)) {
       const id = numbers.get(n);
       if (id !== undefined) x.people.add(canonical(id));
     }

@@ -48,10 +48,32 @@ export function encodeHistogram(h: ReadonlyMap<number, number>): string {
 }
 
 export function addHistogram(into: Map<number, number>, text: string): void {
+  forEachPair(text, (v, n) => into.set(v, (into.get(v) ?? 0) + n));
+}
+
+/**
+ * Calls `fn` for each `value:count` pair of a histogram's text. Pairs of plain digits (every histogram the tiers
+ * write) are read without building strings; anything else goes through Number().
+ */
+export function forEachPair(text: string, fn: (value: number, count: number) => void): void {
   if (text === '') return;
-  for (const part of text.split(',')) {
-    const i = part.indexOf(':');
-    const v = Number(part.slice(0, i));
-    into.set(v, (into.get(v) ?? 0) + Number(part.slice(i + 1)));
+  if (!/^[0-9:,]*$/.test(text)) {
+    for (const part of text.split(',')) {
+      const i = part.indexOf(':');
+      fn(Number(part.slice(0, i)), Number(part.slice(i + 1)));
+    }
+    return;
+  }
+  let value = 0;
+  let v = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 44;
+    if (c === 58) {
+      value = v;
+      v = 0;
+    } else if (c === 44) {
+      fn(value, v);
+      v = 0;
+    } else v = v * 10 + (c - 48);
   }
 }

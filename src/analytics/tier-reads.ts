@@ -3,6 +3,7 @@ import type { Database } from '../store/database.js';
 import type { Store } from '../store/store.js';
 import {
   dimTierPairs,
+  distinctServerDetails,
   hourlyPairs,
   keyTierRows,
   mergedPeople,
@@ -57,8 +58,8 @@ const busy = new WeakMap<Store, number>();
 const MAX_PARALLEL_REPORTS = 2;
 
 /**
- * Runs independent reads of one snapshot side by side on PostgreSQL — each on its own pooled connection, in a
- * transaction that imports the snapshot, so they see exactly what the others see — and one after another on SQLite
+ * Runs independent reads of one snapshot side by side on PostgreSQL — the first on the snapshot's connection, each
+ * other on its own pooled connection in a transaction that imports the snapshot, so they see exactly the same rows — and one after another on SQLite
  * (one connection) or while two other reports already read in parallel (bounded connections, no pool deadlock).
  */
 export async function inParallel<T extends unknown[]>(
@@ -82,7 +83,8 @@ export async function inParallel<T extends unknown[]>(
           await sql`set transaction snapshot ${sql.lit(id)}`.execute(trx);
           return f({ ...s, trx });
         });
-    return (await Promise.all(fns.map((f) => lane(f)))) as T;
+    // The first read runs on the snapshot's own connection (idle meanwhile), the others each on a lane.
+    return (await Promise.all(fns.map((f, i) => (i === 0 ? f(s) : lane(f))))) as T;
   } finally {
     busy.set(s.store, (busy.get(s.store) ?? 1) - 1);
   }
@@ -235,6 +237,33 @@ export async function toolUses(s: Snapshot, from: number, to: number, q: UseQuer
   return [...out.values()];
 }
 
+/**
+ * The distinct (MCP server, detail) pairs of one kind of tool use over [from, to) — `toolUses` grouped by server and
+ * detail without the figures, so whole days need no row per person (a skip scan on PostgreSQL).
+ */
+export async function serverDetails(
+  s: Snapshot,
+  org: string,
+  kind: string,
+  from: number,
+  to: number,
+): Promise<[server: string, detail: string][]> {
+  const q: UseQuery = { org, kinds: [kind], groupBy: ['mcp_server', 'detail'], nonEmpty: ['mcp_server', 'detail'] };
+  const out: [string, string][] = [];
+  const addFolded = (fold: DerivedFold) => {
+    for (const r of groupFoldedUses(fold.uses.values(), q)) out.push(r.keys as [string, string]);
+  };
+  const w = splitWindow(from, to);
+  for (const part of [w.head, w.tail]) if (part) addFolded(await rawEvents(s, part.from, part.to, q.kinds));
+  if (w.days) {
+    const blocks = cover(w.days.from, w.days.to, s.cursor.tiers_through);
+    const postgres = s.store.dialect === 'postgres';
+    for (const r of await distinctServerDetails(s.trx, postgres, org, kind, blocks)) out.push([r.mcp_server, r.detail]);
+    addFolded(await pastCursor(s, w.days.from, w.days.to));
+  }
+  return out;
+}
+
 /** Per tool key over [from, to): stored key-tier rows (people as bitmaps) and folded uses (people as ids). */
 export async function toolKeys(
   s: Snapshot,
@@ -314,13 +343,16 @@ export async function valueFigures(
     }
   }
   if (w.days) {
+    // People by number across the blocks first, then each once by id (a value holds thousands of people per block).
+    const byNumber = new Map<ValueFigure, Map<number, number>>();
     for (const r of await valueTierRows(s.trx, org, cover(w.days.from, w.days.to, s.cursor.tiers_through), dims)) {
       const f = at(r.dim, r.value, Number(r.first_hour), Number(r.last_hour));
       f.calls += Number(r.calls);
-      const people = new Map<number, number>();
+      let people = byNumber.get(f);
+      if (!people) byNumber.set(f, (people = new Map()));
       addHistogram(people, r.people);
-      for (const [n, calls] of people) addPerson(f, numbers.get(n) ?? '', calls);
     }
+    for (const [f, people] of byNumber) for (const [n, calls] of people) addPerson(f, numbers.get(n) ?? '', calls);
     const wanted = new Set(dims);
     for (const v of (await pastCursor(s, w.days.from, w.days.to)).values().values()) {
       if (v.org_id !== org || !wanted.has(v.dim)) continue;

@@ -194,6 +194,54 @@ export async function useTierRows(db: Db, blocks: readonly BlockRef[], q: UseQue
     }));
 }
 
+/** The tool-use key columns in primary-key order (after org_id, span, start). */
+const USE_KEY = ['kind', 'tool', 'mcp_server', 'mcp_tool', 'skill', 'plugin', 'agent', 'detail'] as const;
+
+/**
+ * The distinct (MCP server, detail) pairs of one kind's `tool_use_tiers` rows in the blocks — e.g. which transports
+ * each server connected over — without reading a row per person: on PostgreSQL a skip scan of the primary key (one
+ * index probe per distinct key and block); SQLite reads the rows (it has no LATERAL and its scans are cheap).
+ */
+export async function distinctServerDetails(
+  db: Db,
+  postgres: boolean,
+  org: string,
+  kind: string,
+  blocks: readonly BlockRef[],
+): Promise<{ mcp_server: string; detail: string }[]> {
+  if (blocks.length === 0) return [];
+  if (!postgres) {
+    return db
+      .selectFrom('tool_use_tiers')
+      .select(['mcp_server', 'detail'])
+      .distinct()
+      .where('org_id', '=', org)
+      .where(inBlocks(blocks))
+      .where('kind', '=', kind)
+      .where('mcp_server', '!=', '')
+      .where('detail', '!=', '')
+      .execute();
+  }
+  const rest = USE_KEY.slice(1);
+  const cols = sql.join(rest.map((c) => sql.ref(`u.${c}`)));
+  const prev = sql.join(rest.map((c) => sql.ref(`t.${c}`)));
+  const next = (from: ReturnType<typeof sql.raw>, after: boolean) => sql`(
+    select ${cols} from tool_use_tiers u
+    where u.org_id = ${org} and u.span = ${from}.span and u.start = ${from}.start and u.kind = ${kind}
+    ${after ? sql`and (${cols}) > (${prev})` : sql``}
+    order by ${cols} limit 1)`;
+  const blockValues = sql.join(blocks.map((b) => sql`(${sql.lit(b.span)}, ${sql.lit(b.start)}::bigint)`));
+  const { rows } = await sql<{ mcp_server: string; detail: string }>`
+    with recursive b(span, start) as (values ${blockValues}),
+    t as (
+      select b.span, b.start, f.* from b cross join lateral ${next(sql.raw('b'), false)} f
+      union all
+      select t.span, t.start, f.* from t cross join lateral ${next(sql.raw('t'), true)} f
+    )
+    select distinct mcp_server, detail from t where mcp_server != '' and detail != ''`.execute(db);
+  return rows;
+}
+
 /** Every key-tier row of the blocks (a few dozen per block). */
 export async function keyTierRows(db: Db, org: string, blocks: readonly BlockRef[]): Promise<ToolKeyTiersTable[]> {
   if (blocks.length === 0) return [];
