@@ -1,5 +1,5 @@
 import { DAY_MS, HOUR_MS, type RollupDimension } from '../contracts/rollup-columns.js';
-import { sessionFoldersSeen, sessionWorkspaceGroups, type DimensionPersonRow } from '../store/discovery-read.repo.js';
+import { sessionFolders, sessionWorkspaceGroups, type DimensionPersonRow } from '../store/discovery-read.repo.js';
 import { knownPeople } from '../store/rollups-read.repo.js';
 import type { Store } from '../store/store.js';
 import { dimensionByPerson, dimensionValuesSeen, pluginLoads } from './discovery-reads.js';
@@ -195,10 +195,14 @@ async function discoveryIn(s: Snapshot, q: { from: number; to: number }) {
   const newSince = to - NEW_WITHIN_MS;
   const pluginFrom = Math.max(from, to - PLUGIN_EVENTS_MS);
   // People from the session-level base; every other dimension per value from the value tiers.
-  const [peopleRows, workspaceRows, loads, personRows, figures] = await inParallel(
+  // Sessions: the folders of the window, and every folder of the lookback before the last 7 days (for "new"
+  // folders) — on PostgreSQL read now on a lane of its own, on SQLite later and only if some folder is a candidate.
+  const foldersBefore = (l: Snapshot) => sessionFolders(l.trx, org, newSince - NEW_LOOKBACK_MS, newSince, MAX_SESSIONS);
+  const [workspaceRows, earlyFolders, peopleRows, loads, personRows, figures] = await inParallel(
     s,
-    (l) => knownPeople(l.trx, org),
     (l) => sessionWorkspaceGroups(l.trx, org, from, to, MAX_SESSIONS),
+    (l) => (s.exported !== null ? foldersBefore(l) : Promise.resolve(null)),
+    (l) => knownPeople(l.trx, org),
     (l) => pluginLoads(l, org, pluginFrom, to),
     (l) => dimensionByPerson(l, org, 'person_id', from, to),
     (l) => valueFigures(l, org, from, to, [...VALUE_DIMS]),
@@ -250,15 +254,9 @@ async function discoveryIn(s: Snapshot, q: { from: number; to: number }) {
   // Workspaces: a folder is new unless a session before the 7 days (within the lookback) reported it.
   const wsCandidates = sections.workspace.filter((x) => x.first_ms >= newSince);
   if (wsCandidates.length > 0) {
-    const seen = await sessionFoldersSeen(
-      s.trx,
-      org,
-      newSince - NEW_LOOKBACK_MS,
-      newSince,
-      MAX_SESSIONS,
-      wsCandidates.map((x) => x.value),
-    );
-    for (const item of sections.workspace) if (seen.has(item.value)) item.first_ms = Math.min(item.first_ms, from - 1);
+    const olderFolders = earlyFolders ?? (await foldersBefore(s));
+    for (const item of wsCandidates)
+      if (olderFolders.has(item.value)) item.first_ms = Math.min(item.first_ms, from - 1);
   }
 
   const strip = ({ first_ms: _f, ...rest }: DiscoveredItem & { first_ms: number }): DiscoveredItem => rest;

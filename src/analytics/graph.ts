@@ -258,10 +258,10 @@ export async function graphReport(
   const maxNodes = q.maxNodes ?? DEFAULT_MAX_NODES;
   const wholeDays = q.from % DAY_MS === 0 && q.to % DAY_MS === 0;
   const graph = await readSnapshot(store, async (s) => {
-    const [known, sessions, loads, transports] = await inParallel(
+    const [sessions, known, loads, transports] = await inParallel(
       s,
-      (l) => knownPeople(l.trx, org),
       (l) => sessionWorkspaceGroups(l.trx, org, q.from, q.to, MAX_SESSIONS, scope),
+      (l) => knownPeople(l.trx, org),
       (l) => pluginLoads(l, org, q.from, q.to, scope),
       // Transport is a property of the server, not of who asked: read it unfiltered.
       (l) => mcpTransports(l, org, q.from, q.to),

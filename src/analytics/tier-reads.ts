@@ -59,8 +59,9 @@ const MAX_PARALLEL_REPORTS = 2;
 
 /**
  * Runs independent reads of one snapshot side by side on PostgreSQL — the first on the snapshot's connection, each
- * other on its own pooled connection in a transaction that imports the snapshot, so they see exactly the same rows — and one after another on SQLite
- * (one connection) or while two other reports already read in parallel (bounded connections, no pool deadlock).
+ * other on its own pooled connection in a transaction that imports the snapshot, so they see exactly the same rows —
+ * and one after another on SQLite (one connection) or while two other reports already read in parallel (bounded
+ * connections, no pool deadlock).
  */
 export async function inParallel<T extends unknown[]>(
   s: Snapshot,

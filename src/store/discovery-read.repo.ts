@@ -172,8 +172,24 @@ export async function sessionFoldersSeen(
   limit: number,
   folders: readonly string[],
 ): Promise<Set<string>> {
+  if (folders.length === 0) return new Set();
+  const wanted = new Set(folders);
   const seen = new Set<string>();
-  if (folders.length === 0) return seen;
+  for (const f of await sessionFolders(db, org, from, to, limit)) if (wanted.has(f)) seen.add(f);
+  return seen;
+}
+
+/**
+ * Every folder the `limit` most recent sessions overlapping [from, to) reported (`sessionFoldersSeen` before the
+ * candidates are known, so it can be read alongside the rest of a report).
+ */
+export async function sessionFolders(
+  db: Kysely<Database>,
+  org: string,
+  from: number,
+  to: number,
+  limit: number,
+): Promise<Set<string>> {
   const overlapping = () =>
     db
       .selectFrom('sessions')
@@ -189,7 +205,7 @@ export async function sessionFoldersSeen(
     .executeTakeFirst();
   const cutoff = edge ? Math.max(from, Number(edge.last_seen)) : from;
   const rows = await overlapping().select('workspace_paths').distinct().where('last_seen', '>=', cutoff).execute();
-  const wanted = new Set(folders);
+  const out = new Set<string>();
   for (const r of rows) {
     let paths: unknown;
     try {
@@ -197,9 +213,9 @@ export async function sessionFoldersSeen(
     } catch {
       continue;
     }
-    if (Array.isArray(paths)) for (const p of paths) if (typeof p === 'string' && wanted.has(p)) seen.add(p);
+    if (Array.isArray(paths)) for (const p of paths) if (typeof p === 'string') out.add(p);
   }
-  return seen;
+  return out;
 }
 
 export interface ToolUseRow {
