@@ -21,7 +21,7 @@ export interface AnchorRule {
   at(ctx: ScanContext, i: number): number;
 }
 
-const FIRST = ['-----BEGIN ', 'J', 'A', 'k', '_'];
+const FIRST = ['BEGIN ', 'J', 'A', 'k', '_'];
 
 export interface AnchorGroup {
   readonly anchor: string;

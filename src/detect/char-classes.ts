@@ -79,6 +79,17 @@ export function allOf(text: string, start: number, end: number, mask: number): b
   return runEnd(text, start, mask, end - start) === end;
 }
 
+/**
+ * Where `needle` first starts in [from, to), or -1: `indexOf` that stops where the caller stops caring, so a rule
+ * that finds no terminator does not read to the end of the text at every hit (quadratic on repetitive input).
+ */
+export function indexWithin(text: string, needle: string, from: number, to: number): number {
+  const end = Math.min(text.length, to + needle.length - 1);
+  if (end - from < needle.length) return -1;
+  const k = text.slice(from, end).indexOf(needle);
+  return k < 0 ? -1 : from + k;
+}
+
 /** Case-insensitive comparison of ASCII `word` (given in lower case) with the text at `at`. */
 export function matchesLower(text: string, at: number, word: string): boolean {
   if (at < 0 || at + word.length > text.length) return false;

@@ -17,6 +17,7 @@ import {
   SLASH,
   UNDERSCORE,
   allOf,
+  indexWithin,
   isClass,
   matchesLower,
   runEnd,
@@ -101,8 +102,14 @@ function examineName(ctx: ScanContext, i: number): number {
   const words = nameWords(text.slice(ns, ne));
   const family = credentialFamily(words);
   if (!family) return ne;
-  const value = valueAfter(text, ns, ne);
+  const value = valueAfter(ctx, ns, ne);
   if (!value || value.end - value.start < 8) return ne;
+  // A name inside a value already examined (`token=api_key=…`, repeated) would re-read the same characters:
+  // each value is judged once, from its first name, so hostile repetition costs linear time.
+  const judged = (ctx.valueEnds ??= new Map());
+  const first = judged.get(value.stop);
+  if (first !== undefined && first <= value.start) return ne;
+  judged.set(value.stop, value.start);
   if (value.prose && family === 'auth') return ne;
   // A vendor token is reported by its own detector (secret-tokens.ts); a generic duplicate would only lose.
   if (isConsumed(ctx, value.start) || vendorTokenAt(text, value.start)) return ne;
@@ -160,6 +167,8 @@ interface Value {
   /** Written as prose ("the password is …") rather than as an assignment. */
   prose?: boolean;
   scheme?: string;
+  /** Where the value's characters run out: its end, or past MAX_VALUE when it was cut there. */
+  stop: number;
 }
 
 const QUOTES = '"\'`';
@@ -167,7 +176,8 @@ const QUOTES = '"\'`';
 const SCHEMES = ['bearer', 'basic', 'token', 'bot', 'digest', 'apikey', 'sso-key'];
 
 /** Parses `name <op> value` after the identifier [ns, ne). */
-function valueAfter(text: string, ns: number, ne: number): Value | undefined {
+function valueAfter(ctx: ScanContext, ns: number, ne: number): Value | undefined {
+  const { text } = ctx;
   let j = ne;
   let prose = false;
   const open = text[ns - 1] ?? '';
@@ -177,8 +187,8 @@ function valueAfter(text: string, ns: number, ne: number): Value | undefined {
   const c = text.charCodeAt(j);
   if (open === '<' && c === 62) {
     // <password>value</password>
-    const end = text.indexOf('</', j + 1);
-    return end > j + 1 && end - j <= MAX_VALUE ? { start: j + 1, end, quoted: true } : undefined;
+    const end = indexWithin(text, '</', j + 1, j + MAX_VALUE + 1);
+    return end > j + 1 && end - j <= MAX_VALUE ? { start: j + 1, end, quoted: true, stop: end } : undefined;
   }
   if (c === 58 && text.charCodeAt(j + 1) !== 58) {
     j += text.charCodeAt(j + 1) === 61 ? 2 : 1; // `:` or `:=`
@@ -205,15 +215,28 @@ function valueAfter(text: string, ns: number, ne: number): Value | undefined {
   }
   const q = text[j] ?? '';
   if (q !== '' && QUOTES.includes(q)) {
-    const end = text.indexOf(q, j + 1);
+    const end = indexWithin(text, q, j + 1, j + MAX_VALUE + 1);
     if (end < 0 || end - j > MAX_VALUE || text.slice(j + 1, end).includes('\n')) return undefined;
-    return { start: j + 1, end, quoted: true, prose, scheme };
+    return { start: j + 1, end, quoted: true, prose, scheme, stop: end };
   }
-  let end = j;
-  const limit = Math.min(text.length, j + MAX_VALUE);
-  while (end < limit && !isValueStop(text.charCodeAt(end))) end++;
+  const stop = valueStop(ctx, j);
+  let end = Math.min(stop, j + MAX_VALUE);
   while (end > j && isTrailingPunctuation(text.charCodeAt(end - 1))) end--;
-  return end > j ? { start: j, end, quoted: false, prose, scheme } : undefined;
+  return end > j ? { start: j, end, quoted: false, prose, scheme, stop } : undefined;
+}
+
+/**
+ * The first value stop at or after `j` (or the end of the text). Remembers the stretch it crossed, so names
+ * repeated inside one long unquoted value (`token=token=…`) do not scan it again each: linear overall.
+ */
+function valueStop(ctx: ScanContext, j: number): number {
+  const { text } = ctx;
+  const known = ctx.valueRun;
+  if (known && known.from <= j && j <= known.to) return known.to;
+  let k = j;
+  while (k < text.length && !isValueStop(text.charCodeAt(k))) k++;
+  ctx.valueRun = { from: j, to: k };
+  return k;
 }
 
 /** `:`, `=`, `>` (XML), a quote closing a JSON key, or a blank (flags, prose) right after the name. */

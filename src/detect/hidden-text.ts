@@ -174,13 +174,16 @@ function sequenceAt(text: string, i: number): { end: number; confidence: number 
   return { end: k + 1, confidence: 0.8 };
 }
 
-/** OSC, DCS, SOS, PM, APC: up to BEL or ST (ESC \), at most 4 KB. */
+/**
+ * OSC, DCS, SOS, PM, APC: up to BEL or ST (ESC \), at most 4 KB; another ESC aborts the string (ECMA-48 8.3.89),
+ * which also keeps the search from reading past the next sequence (linear time on a run of introducers).
+ */
 function stringSequence(text: string, i: number): { end: number; confidence: number } {
   const limit = Math.min(text.length, i + 4096);
   for (let k = i + 2; k < limit; k++) {
     const c = text.charCodeAt(k);
     if (c === 0x07) return { end: k + 1, confidence: 0.95 };
-    if (c === 0x1b && text[k + 1] === '\\') return { end: k + 2, confidence: 0.95 };
+    if (c === 0x1b) return text[k + 1] === '\\' ? { end: k + 2, confidence: 0.95 } : { end: k, confidence: 0.9 };
   }
   return { end: Math.min(limit, i + 2), confidence: 0.9 };
 }

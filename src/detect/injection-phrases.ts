@@ -1,8 +1,8 @@
 /**
  * Word-sequence patterns for prompt-injection phrases and their matcher. A pattern is a list of slots; a slot
- * matches one of its entries (an entry may be several words, "do not") between `min` and `max` times. Matching
- * works on the words of a short window (at most a few hundred characters around an anchor hit), tries each start
- * word once and each slot's counts from most to fewest — bounded by the pattern, linear in the window.
+ * matches one of its entries (an entry may be several words, "do not") between `min` and `max` times, so a phrase
+ * has a bounded number of words. Matching tries each start word once per family and each slot's counts from most
+ * to fewest (PhraseMatcher).
  */
 
 import { trieSource } from './trie-alternation.js';
@@ -22,9 +22,8 @@ export interface PhraseFamily {
   /** Lower-case words or phrases one of which every phrase of the family contains. */
   readonly keys: readonly string[];
   readonly patterns: readonly Pattern[];
-  /** Window around a hit, in characters: a phrase must contain the hit. */
+  /** How far before a hit, in characters, a phrase may start; it must contain the hit. */
   readonly before: number;
-  readonly after: number;
   readonly confidence: number;
 }
 
@@ -54,7 +53,6 @@ export const phraseFamilies: readonly PhraseFamily[] = [
     keys: ['ignor', 'disregard', 'forget', 'overrid', 'bypass'],
     patterns: [[IGNORE_VERBS, IGNORE_MODIFIERS, IGNORE_OBJECTS]],
     before: 0,
-    after: 140,
     confidence: 0.9,
   },
   {
@@ -65,7 +63,6 @@ export const phraseFamilies: readonly PhraseFamily[] = [
       [one('the'), USER, one('must', 'should', 'will', 'does', 'need'), one('not', 'never'), one('know', 'see', 'notice', 'find out', 'be told', 'be informed', 'learn')],
     ],
     before: 90,
-    after: 60,
     confidence: 0.85,
   },
   {
@@ -75,7 +72,6 @@ export const phraseFamilies: readonly PhraseFamily[] = [
       [one('from now on'), one('you'), one('are', 'will', 'must', 'should', 'shall')],
     ],
     before: 0,
-    after: 60,
     confidence: 0.75,
   },
   {
@@ -92,7 +88,6 @@ export const phraseFamilies: readonly PhraseFamily[] = [
       [one('do not', "don't", 'never'), one('mention', 'reveal', 'disclose', 'repeat', 'share', 'acknowledge'), one('these', 'this', 'the', 'your'), one('instructions')],
     ],
     before: 80,
-    after: 30,
     confidence: 0.8,
   },
   {
@@ -104,7 +99,6 @@ export const phraseFamilies: readonly PhraseFamily[] = [
       [one('dear', 'attention', 'hey'), AI],
     ],
     before: 10,
-    after: 60,
     confidence: 0.7,
   },
   {
@@ -119,7 +113,6 @@ export const phraseFamilies: readonly PhraseFamily[] = [
       ],
     ],
     before: 0,
-    after: 160,
     confidence: 0.8,
   },
 ]; // prettier-ignore
@@ -134,27 +127,8 @@ interface Word {
 }
 
 const EDGE = '.,;:!?"\'()[]{}<>*`';
-
-/** The words of text[from, to): runs of non-space characters, stripped of surrounding punctuation. */
-function words(text: string, from: number, to: number): Word[] {
-  const out: Word[] = [];
-  let k = from;
-  // A window cut mid-word starts at the next word.
-  if (from > 0 && isWordCode(text.charCodeAt(from - 1)) && isWordCode(text.charCodeAt(from))) {
-    while (k < to && !isSpace(text.charCodeAt(k))) k++;
-  }
-  while (k < to) {
-    while (k < to && isSpace(text.charCodeAt(k))) k++;
-    let s = k;
-    while (k < to && !isSpace(text.charCodeAt(k))) k++;
-    if (k === to && to < text.length && isWordCode(text.charCodeAt(to))) break; // cut at the end
-    let e = k;
-    while (s < e && EDGE.includes(text[s] as string)) s++;
-    while (e > s && EDGE.includes(text[e - 1] as string)) e--;
-    if (e > s) out.push({ start: s, end: e, text: text.slice(s, e).toLowerCase(), colon: text.charCodeAt(e) === 58 });
-  }
-  return out;
-}
+/** The largest `before` of any family: how far behind a hit its phrase may start. */
+const MAX_BEFORE = Math.max(...phraseFamilies.map((f) => f.before));
 
 function isWordCode(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 39;
@@ -176,46 +150,124 @@ function firstWords(pattern: Pattern): ReadonlySet<string> {
   return set;
 }
 
-/** Spans (start, end) of the phrases of `patterns` found among the words of text[from, to). */
-export function matchPhrases(text: string, from: number, to: number, patterns: readonly Pattern[]): [number, number][] {
-  const ws = words(text, from, to);
-  const found: [number, number][] = [];
-  for (let w = 0; w < ws.length; w++) {
-    for (const pattern of patterns) {
-      if (!firstWords(pattern).has((ws[w] as Word).text)) continue;
-      const end = matchSlots(ws, w, pattern, 0);
-      if (end !== undefined) {
-        const last = ws[end - 1] as Word;
-        const colon = pattern[pattern.length - 1]?.colon === true;
-        found.push([(ws[w] as Word).start, last.end + (colon ? 1 : 0)]);
-        w = end - 1;
-        break;
+/**
+ * Phrases in one text. Words (runs of non-space characters stripped of surrounding punctuation) are read once,
+ * left to right, as hits need them, and each family's match from each start word is computed once: a text that
+ * repeats a key thousands of times ("ignore ignore …") costs time linear in its length, not in hits × window.
+ */
+export class PhraseMatcher {
+  private words: Word[] = [];
+  /** Where reading stopped: the words list covers [the first word's start, next). */
+  private next = 0;
+  private readonly memo = new Map<PhraseFamily, Map<number, number>>();
+
+  constructor(private readonly text: string) {}
+
+  /**
+   * The phrase of `family` that contains the key at `hit` and starts at most `family.before` characters before
+   * it, as [start, end), or undefined.
+   */
+  phraseAt(family: PhraseFamily, hit: number): [number, number] | undefined {
+    const from = Math.max(0, hit - family.before);
+    this.readFrom(hit - MAX_BEFORE);
+    let memo = this.memo.get(family);
+    if (!memo) this.memo.set(family, (memo = new Map()));
+    for (let w = this.firstWordFrom(from); ; w++) {
+      const word = this.word(w);
+      if (!word || word.start > hit) return undefined;
+      let end = memo.get(word.start);
+      if (end === undefined) {
+        end = -1;
+        for (const pattern of family.patterns) {
+          if (!firstWords(pattern).has(word.text)) continue;
+          const after = this.matchSlots(w, pattern, 0);
+          if (after === undefined) continue;
+          const last = this.word(after - 1) as Word;
+          end = last.end + (pattern[pattern.length - 1]?.colon === true ? 1 : 0);
+          break;
+        }
+        memo.set(word.start, end);
       }
+      if (end > hit) return [word.start, end];
     }
   }
-  return found;
-}
 
-/** Index after the last word matched by pattern[s..] from word w, or undefined. */
-function matchSlots(ws: readonly Word[], w: number, pattern: Pattern, s: number): number | undefined {
-  if (s === pattern.length) return w;
-  const slot = pattern[s] as Slot;
-  const min = slot.min ?? 1;
-  const max = slot.max ?? 1;
-  // Positions after 0..max repetitions; try the longest first.
-  const after: number[] = [w];
-  let at = w;
-  for (let r = 0; r < max; r++) {
-    const next = matchEntry(ws, at, slot);
-    if (next === undefined) break;
-    after.push(next);
-    at = next;
+  /** Starts reading at `pos` when the words read so far end before it (a window cut mid-word starts at the next word). */
+  private readFrom(pos: number): void {
+    if (pos <= this.next) return;
+    this.words = [];
+    let k = pos;
+    if (isWordCode(this.text.charCodeAt(k - 1)) && isWordCode(this.text.charCodeAt(k))) {
+      while (k < this.text.length && !isSpace(this.text.charCodeAt(k))) k++;
+    }
+    this.next = k;
   }
-  for (let r = after.length - 1; r >= min; r--) {
-    const end = matchSlots(ws, after[r] as number, pattern, s + 1);
-    if (end !== undefined) return end;
+
+  /** Index of the first word read that starts at or after `pos`. */
+  private firstWordFrom(pos: number): number {
+    let lo = 0;
+    let hi = this.words.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.words[mid] as Word).start < pos) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
-  return undefined;
+
+  /** Word `w`, reading further into the text when needed; undefined past the last word. */
+  private word(w: number): Word | undefined {
+    const { text } = this;
+    while (w >= this.words.length && this.next < text.length) {
+      let k = this.next;
+      while (k < text.length && isSpace(text.charCodeAt(k))) k++;
+      let s = k;
+      while (k < text.length && !isSpace(text.charCodeAt(k))) k++;
+      this.next = k;
+      let e = k;
+      while (s < e && EDGE.includes(text[s] as string)) s++;
+      while (e > s && EDGE.includes(text[e - 1] as string)) e--;
+      if (e > s)
+        this.words.push({ start: s, end: e, text: text.slice(s, e).toLowerCase(), colon: text.charCodeAt(e) === 58 });
+    }
+    return this.words[w];
+  }
+
+  /** Index after the last word matched by pattern[s..] from word w, or undefined. */
+  private matchSlots(w: number, pattern: Pattern, s: number): number | undefined {
+    if (s === pattern.length) return w;
+    const slot = pattern[s] as Slot;
+    const min = slot.min ?? 1;
+    const max = slot.max ?? 1;
+    // Positions after 0..max repetitions; try the longest first.
+    const after: number[] = [w];
+    let at = w;
+    for (let r = 0; r < max; r++) {
+      const next = this.matchEntry(at, slot);
+      if (next === undefined) break;
+      after.push(next);
+      at = next;
+    }
+    for (let r = after.length - 1; r >= min; r--) {
+      const end = this.matchSlots(after[r] as number, pattern, s + 1);
+      if (end !== undefined) return end;
+    }
+    return undefined;
+  }
+
+  /** Index after one of the slot's entries matched at word w, or undefined. */
+  private matchEntry(w: number, slot: Slot): number | undefined {
+    for (const parts of entriesOf(slot)) {
+      let ok = true;
+      for (let p = 0; p < parts.length && ok; p++) {
+        const word = this.word(w + p);
+        ok = word !== undefined && (parts[p] === '*' || word.text === parts[p]);
+      }
+      if (ok && slot.colon && !(this.word(w + parts.length - 1) as Word).colon) ok = false;
+      if (ok) return w + parts.length;
+    }
+    return undefined;
+  }
 }
 
 /** Each slot's entries split into words, computed once. */
@@ -227,21 +279,6 @@ function entriesOf(slot: Slot): readonly (readonly string[])[] {
     split.set(slot, parts);
   }
   return parts;
-}
-
-/** Index after one of the slot's entries matched at word w, or undefined. */
-function matchEntry(ws: readonly Word[], w: number, slot: Slot): number | undefined {
-  for (const parts of entriesOf(slot)) {
-    if (w + parts.length > ws.length) continue;
-    let ok = true;
-    for (let p = 0; p < parts.length && ok; p++) {
-      const part = parts[p] as string;
-      ok = part === '*' || (ws[w + p] as Word).text === part;
-    }
-    if (ok && slot.colon && !(ws[w + parts.length - 1] as Word).colon) ok = false;
-    if (ok) return w + parts.length;
-  }
-  return undefined;
 }
 
 /**

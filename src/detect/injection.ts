@@ -4,12 +4,13 @@
  * (`<|im_start|>system`, `[INST]`, `<<SYS>>`, `<start_of_turn>`, `\n\nHuman:`); concealment ("do not tell the
  * user"); role reassignment ("you are now …", "from now on you …"); new or leaked instructions ("New
  * instructions:", "reveal your system prompt"); notes addressed to an AI ("if you are an AI …"); exfiltration
- * requests ("send the contents of .env to …"). Each family has a cheap anchor expression; around each hit the
- * words of a short window are matched against word-sequence patterns (injection-phrases.ts) — no backtracking
- * expression, so the cost is linear in the window. The span is the marker phrase.
+ * requests ("send the contents of .env to …"). One expression finds every family's keys; around each hit the
+ * words are matched against word-sequence patterns (injection-phrases.ts) — no backtracking expression, words
+ * read once and each start word tried once per family, so the cost is linear in the text. The span is the marker
+ * phrase.
  */
 import type { AnchorRule } from './anchors.js';
-import { familiesByKey, familyKeys, matchPhrases } from './injection-phrases.js';
+import { PhraseMatcher, familiesByKey, familyKeys } from './injection-phrases.js';
 import { addFinding, type ScanContext } from './scan-context.js';
 
 /** The expression built at run time, for the linear-time check in redos.test.ts. */
@@ -20,18 +21,16 @@ export function detectInjectionPhrases(ctx: ScanContext): void {
   const keys = familyKeys;
   keys.lastIndex = 0;
   let covered = -1;
+  let phrases: PhraseMatcher | undefined;
   let m: RegExpExecArray | null;
   while ((m = keys.exec(text)) !== null) {
     const hit = m.index;
     if (hit < covered) continue;
     for (const family of familiesByKey.get(m[0].toLowerCase()) ?? []) {
-      const from = Math.max(0, hit - family.before);
-      const to = Math.min(text.length, hit + m[0].length + family.after);
-      for (const [start, end] of matchPhrases(text, from, to, family.patterns)) {
-        if (start <= hit && end > hit && end > covered) {
-          addFinding(ctx, 'prompt_injection', start, end, family.confidence);
-          covered = end;
-        }
+      const found = (phrases ??= new PhraseMatcher(text)).phraseAt(family, hit);
+      if (found && found[1] > covered) {
+        addFinding(ctx, 'prompt_injection', found[0], found[1], family.confidence);
+        covered = found[1];
       }
     }
   }

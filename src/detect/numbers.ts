@@ -25,6 +25,8 @@ export interface DigitGroups {
 
 const MAX_GROUPS = 48;
 const MAX_RUN = 200;
+/** Longer than any value the formats accept with its separators (a 34-character IBAN in groups of four: 42). */
+const OVERLAP = 48;
 /**
  * Where a number can start: at the start of a digit run not glued to a lower-case letter or `_` (hex ids and
  * hashes, which cannot hold a standalone number, skip the pass; IBANs and NI numbers follow upper-case letters),
@@ -50,10 +52,17 @@ export function detectNumbers(ctx: ScanContext): void {
   const groups: DigitGroups = { text, count: 0, starts, ends };
   const re = TRIGGER; // scanning is synchronous, so one shared expression is safe
   re.lastIndex = 0;
+  let examined = 0; // end of the last run examined
   // test() rather than exec(): no match array per hit; everything is derived from where the match ended.
   while (re.test(text)) {
     const last = re.lastIndex;
-    const resume = isConsumed(ctx, last - 1) ? last : examine(ctx, groups, runLeft(text, last - 1));
+    if (isConsumed(ctx, last - 1)) continue;
+    // A run longer than MAX_RUN is examined in pieces; the next piece starts at most OVERLAP characters into the
+    // last (a value cut at the seam is still seen whole) rather than MAX_RUN back, which would re-read each
+    // stretch many times in a long run of numbers.
+    const floor = Math.max(0, last - 1 - MAX_RUN, examined - OVERLAP);
+    const resume = examine(ctx, groups, runLeft(text, last - 1, floor));
+    examined = Math.max(examined, resume);
     if (resume > re.lastIndex) re.lastIndex = resume;
   }
 }
@@ -62,11 +71,13 @@ function isSeparator(c: number): boolean {
   return c === 32 || c === 46 || c === 40 || c === 41 || c === 47 || c === 45;
 }
 
-/** Start of the run containing the digit at `at`, extended left over digit groups joined by one or two separators. */
-function runLeft(text: string, at: number): number {
+/**
+ * Start of the run containing the digit at `at`, extended left over whole digit groups joined by one or two
+ * separators, none starting before `floor`.
+ */
+function runLeft(text: string, at: number, floor: number): number {
   let start = at;
   while (start > 0 && isDigitCode(text.charCodeAt(start - 1))) start--;
-  const floor = Math.max(0, at - MAX_RUN);
   for (;;) {
     let k = start - 1;
     let seps = 0;
@@ -76,6 +87,7 @@ function runLeft(text: string, at: number): number {
     }
     if (seps === 0 || k < floor || !isDigitCode(text.charCodeAt(k))) return start;
     while (k >= floor && isDigitCode(text.charCodeAt(k))) k--;
+    if (k >= 0 && k < floor && isDigitCode(text.charCodeAt(k))) return start; // that group starts before the floor
     start = k + 1;
   }
 }

@@ -5,7 +5,7 @@
  * `gcp_service_account`. The span is the whole armoured block: the BEGIN/END lines are part of the key's encoding.
  */
 import type { AnchorRule } from './anchors.js';
-import { BASE64, EQUALS, classAt } from './char-classes.js';
+import { BASE64, EQUALS, classAt, indexWithin } from './char-classes.js';
 import { addFinding, type ScanContext } from './scan-context.js';
 
 const LABEL = /^(?:(?:RSA|DSA|EC|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY(?: BLOCK)?$/;
@@ -18,18 +18,18 @@ const GCP_WINDOW = 4096;
 
 /** An armoured private key at `i` (its `-----BEGIN `); returns where scanning may resume. */
 export const privateKey: AnchorRule = {
-  anchor: '-----BEGIN ',
+  anchor: '-----BEGIN ', // run through secret-tokens.ts (anchored on `BEGIN `)
   types: ['private_key', 'gcp_service_account'],
   at(ctx, i) {
     const { text } = ctx;
     if (text.charCodeAt(i + 1) !== 45 || !text.startsWith('----BEGIN ', i + 1)) return i + 1;
-    const labelEnd = text.indexOf('-----', i + 11);
-    if (labelEnd < 0 || labelEnd - i > 60) return i + 5;
+    const labelEnd = indexWithin(text, '-----', i + 11, i + 61);
+    if (labelEnd < 0) return i + 5;
     const label = text.slice(i + 11, labelEnd);
     if (!LABEL.test(label)) return labelEnd + 5;
     const bodyStart = labelEnd + 5;
     const endMarker = `-----END ${label}-----`;
-    const endAt = text.indexOf(endMarker, bodyStart);
+    const endAt = nextEndLine(ctx, endMarker, bodyStart);
     let end: number;
     let body: number;
     if (endAt >= 0 && endAt - bodyStart <= MAX_KEY) {
@@ -44,6 +44,19 @@ export const privateKey: AnchorRule = {
     return end;
   },
 };
+
+/**
+ * Where `marker` (an END line) next occurs at or after `from`. The last search per marker is remembered: BEGIN
+ * lines without an END each ask again, and a fresh `indexOf` per ask would read to the end of the text every time.
+ */
+function nextEndLine(ctx: ScanContext, marker: string, from: number): number {
+  const memo = (ctx.endLines ??= new Map());
+  const known = memo.get(marker);
+  if (known && known.from <= from && (known.at < 0 || known.at >= from)) return known.at;
+  const at = ctx.text.indexOf(marker, from);
+  memo.set(marker, { from, at });
+  return at;
+}
 
 function record(ctx: ScanContext, start: number, end: number, label: string, placeholder: boolean): void {
   const confidence = label.startsWith('ENCRYPTED') ? 0.85 : 0.97;
@@ -62,10 +75,11 @@ function record(ctx: ScanContext, start: number, end: number, label: string, pla
 function inServiceAccount(text: string, start: number, end: number): boolean {
   const before = text.slice(Math.max(0, start - 40), start).replace(/\s/g, '');
   if (!before.endsWith('"private_key":"')) return false;
-  const open = text.lastIndexOf('{', start);
-  const close = text.indexOf('}', end);
-  if (open < 0 || close < 0 || start - open > GCP_WINDOW || close - end > GCP_WINDOW) return false;
-  const object = text.slice(open, close);
+  const from = Math.max(0, start - GCP_WINDOW);
+  const open = text.slice(from, start).lastIndexOf('{');
+  const close = indexWithin(text, '}', end, end + GCP_WINDOW + 1);
+  if (open < 0 || close < 0) return false;
+  const object = text.slice(from + open, close);
   return object.includes('"service_account"') || object.includes('.iam.gserviceaccount.com');
 }
 

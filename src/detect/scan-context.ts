@@ -8,6 +8,14 @@ export interface ScanContext {
   readonly wanted: ReadonlySet<DetectorType>;
   /** Start offsets of identifiers already examined as credential names (several anchors hit the same name). */
   namesSeen?: Set<number>;
+  /** Credential values already judged, by end: the smallest start (credential-assignments.ts). */
+  valueEnds?: Map<number, number>;
+  /** A stretch [from, to) holding no value stop, `to` being one or the end (credential-assignments.ts). */
+  valueRun?: { from: number; to: number };
+  /** The last walk back from an `@` to the stop before its URL authority (url-credentials.ts). */
+  authorityWalk?: { at: number; stop: number };
+  /** The last search for each PEM END line (private-keys.ts): where it started and what it found. */
+  endLines?: Map<string, { from: number; at: number }>;
   /**
    * Spans already accounted for — a recognised key or token, a long base64 blob — as start, end pairs sorted by
    * start. Later anchor passes skip them: a 2 KB PEM body holds a hundred `A`, `k`, `K`, `J` and `w` anchors.
@@ -79,9 +87,21 @@ export function isConsumed(ctx: ScanContext, pos: number): boolean {
 export class ContextWords {
   private readonly single: ReadonlySet<string>;
   private readonly phrases: readonly string[];
+  /** First words of the phrases: only a window holding one is searched for phrases. */
+  private readonly openers: ReadonlySet<string>;
+  /** Bounds of the words' lengths, and whether one starts with a digit: most words are rejected unread. */
+  private readonly shortest: number;
+  private readonly longest: number;
+  private readonly digitFirst: boolean;
   constructor(words: readonly string[]) {
-    this.single = new Set(words.filter((w) => /^[a-z0-9]+$/.test(w)));
+    const single = words.filter((w) => /^[a-z0-9]+$/.test(w));
+    this.single = new Set(single);
     this.phrases = words.filter((w) => !/^[a-z0-9]+$/.test(w));
+    this.openers = new Set(this.phrases.map((p) => (/^[a-z0-9]+/.exec(p) ?? [''])[0]).filter((w) => w !== ''));
+    const all = [...single, ...this.openers];
+    this.shortest = Math.min(...all.map((w) => w.length));
+    this.longest = Math.max(0, ...all.map((w) => w.length));
+    this.digitFirst = all.some((w) => /^\d/.test(w));
   }
 
   /** Whether a word occurs in the `window` characters before `start` or the `after` characters after `end`. */
@@ -94,13 +114,18 @@ export class ContextWords {
 
   private in(text: string, from: number, to: number): boolean {
     let k = from;
+    let opener = false;
     while (k < to) {
       while (k < to && !isLowerAlnumOrUpper(text.charCodeAt(k))) k++;
       const s = k;
       while (k < to && isLowerAlnumOrUpper(text.charCodeAt(k))) k++;
-      if (k > s && k - s <= 20 && this.single.has(text.slice(s, k).toLowerCase())) return true;
+      const n = k - s;
+      if (n < this.shortest || n > this.longest || (!this.digitFirst && text.charCodeAt(s) <= 57)) continue;
+      const word = text.slice(s, k).toLowerCase();
+      if (this.single.has(word)) return true;
+      if (this.openers.has(word)) opener = true;
     }
-    if (this.phrases.length === 0) return false;
+    if (!opener) return false;
     const lower = text.slice(from, to).toLowerCase();
     for (const p of this.phrases) if (containsWord(lower, p)) return true;
     return false;

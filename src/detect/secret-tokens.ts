@@ -263,7 +263,11 @@ const capitalA: AnchorRule = {
  * identifiers and model names put one every few dozen characters in a Claude Code payload, and each hit costs a
  * call; a literal search runs in C++). The rules above take the position of the `-`.
  */
-const armouredKey: AnchorRule = { anchor: '-----BEGIN ', types: privateKey.types, at: privateKey.at };
+const armouredKey: AnchorRule = {
+  anchor: 'BEGIN ', // not `-----BEGIN `: V8 looks for a literal's first character, and `-` is frequent
+  types: privateKey.types,
+  at: (ctx, i) => (ctx.text.startsWith('-----', i - 5) ? privateKey.at(ctx, i - 5) : i + 1),
+};
 const slackXox: AnchorRule = {
   anchor: 'xox',
   types: slackToken.types,

@@ -3,7 +3,7 @@
  * strings — `postgres://app:S3cr3t@db:5432/app`, `mongodb+srv://…`, `redis://:pass@…`. The span is the password
  * alone, so a redacted connection string keeps its user, host and database readable.
  */
-import { ALNUM, DASH, DOT, PLUS, isClass, runStart } from './char-classes.js';
+import { ALNUM, DASH, DOT, PLUS, indexWithin, isClass, runStart } from './char-classes.js';
 import { addFinding, type ScanContext } from './scan-context.js';
 
 /** Schemes of database and message-broker URLs; other schemes with a password score lower. */
@@ -22,15 +22,30 @@ const PLACEHOLDERS = new Set([
 const MAX_AUTHORITY = 300;
 
 /**
+ * The last authority stop before `at`, looking back at most MAX_AUTHORITY characters (floor - 1 when there is none).
+ * The previous walk is remembered: a run of `@` with no stop between them (`a@a@a@…`) is walked once, not once per `@`.
+ */
+function authorityStop(ctx: ScanContext, at: number): number {
+  const { text } = ctx;
+  const floor = Math.max(0, at - MAX_AUTHORITY);
+  const known = ctx.authorityWalk;
+  const lowest = known && known.at < at && known.at >= floor ? known.at : floor;
+  let sep = at - 1;
+  while (sep >= lowest && !isAuthorityStop(text.charCodeAt(sep))) sep--;
+  // Nothing between the previous `@` and this one: its stop is this one's too (unless now beyond the floor).
+  if (sep < lowest && known && lowest === known.at) sep = Math.max(known.stop, floor - 1);
+  ctx.authorityWalk = { at, stop: sep };
+  return sep;
+}
+
+/**
  * Examines an `@` at `at`. Returns true when it is the userinfo delimiter of a URL (so it is not an e-mail
  * address), recording the password when there is one.
  */
 export function urlCredentialAt(ctx: ScanContext, at: number): boolean {
   const { text } = ctx;
   // Walk back over the authority (no whitespace, slash, quote …) to the `://` that must precede it.
-  let sep = at - 1;
-  const floor = Math.max(0, at - MAX_AUTHORITY);
-  while (sep >= floor && !isAuthorityStop(text.charCodeAt(sep))) sep--;
+  let sep = authorityStop(ctx, at);
   if (sep < 2 || text.charCodeAt(sep) !== 47 || text.charCodeAt(sep - 1) !== 47 || text.charCodeAt(sep - 2) !== 58)
     return false;
   sep -= 2;
@@ -40,7 +55,7 @@ export function urlCredentialAt(ctx: ScanContext, at: number): boolean {
     if (c === 64) return true;
     if (isAuthorityStop(c)) break;
   }
-  const colon = text.indexOf(':', sep + 3);
+  const colon = indexWithin(text, ':', sep + 3, at);
   if (colon < 0 || colon >= at - 1) return true; // user only, or an empty password
   if (!isClass(text, at + 1, ALNUM) && text[at + 1] !== '[') return true; // no host
   const password = text.slice(colon + 1, at);
