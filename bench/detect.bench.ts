@@ -8,7 +8,8 @@
  *   payloads   real Claude Code payloads (../shared/fixtures: OTLP exports, API requests, hook inputs), cut to size.
  * The throughput budgets (DESIGN §9: ≥ 300 MB/s per core on 1–64 KB text, ≥ 10× secretlint under 1 KB) are
  * checked on `realistic` and `payloads`; the labelled set's figures are reported to show the cost per finding
- * (each labelled item costs microseconds of validation, so text where every 300th character starts one is slower). Rounds are repeated and the
+ * (each labelled item costs microseconds of validation, so text where every 300th character starts one is slower).
+ * Also reported, without a budget: the worst case, 100 KB of one hostile unit repeated. Rounds are repeated and the
  * best kept (other processes share these machines). Progress goes to stderr; the last stdout line is one JSON object.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -103,6 +104,13 @@ async function rate(texts: readonly string[], fn: (t: string) => unknown): Promi
   return Math.round(best);
 }
 
+/** Units whose repetition makes every anchor hit pass a rule's first checks (scan.test.ts checks they stay linear). */
+const HOSTILE_UNITS = [
+  'api_key=', 'token=', 'password: ', 'password="', '<password>', 'AccountKey=', 'a@b', '@', 'x://u:p@',
+  '-----BEGIN RSA PRIVATE KEY-----\n', '\u001b]', 'ignore ', 'ignore previous ', 'you are ', 'the user ', '12345 ',
+  '4111 1111 1111 1111 ', 'fe80::1 ', 'k', '_', 'A', '-', ':',
+]; // prettier-ignore
+
 const V8_CEILING = /(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}/g;
 function v8Pass(text: string): number {
   V8_CEILING.lastIndex = 0;
@@ -136,6 +144,16 @@ async function main(): Promise<void> {
       process.stderr.write(`${set.padEnd(10)} ${b.name.padEnd(8)} ${JSON.stringify(row)}\n`);
     }
   }
+
+  // Worst case: 100 KB of one hostile unit, all detectors (reported, no budget; DESIGN §9's 100 KB prompt verdict
+  // budget of 5 ms p99 is for real prompts). The slowest units make every hit pass a rule's cheap checks.
+  const hostile: Record<string, number> = {};
+  for (const unit of HOSTILE_UNITS) {
+    const text = flat(unit.repeat(Math.ceil(100_000 / unit.length)));
+    hostile[JSON.stringify(unit)] = await rate([text], (t) => scan(t, { organisation }));
+  }
+  const slowest = Object.entries(hostile).sort((a, b) => a[1] - b[1]);
+  process.stderr.write(`hostile    slowest ${JSON.stringify(slowest.slice(0, 5))}\n`);
 
   // Quality on the labelled corpus.
   const ours = labelled.map((d) => scan(d.text, { organisation }));
@@ -220,6 +238,12 @@ async function main(): Promise<void> {
       bytes: bytes(sets.labelled),
     },
     throughput_mb_s_per_core: throughput,
+    hostile_100kb_mb_s: {
+      slowest_unit: slowest[0]?.[0],
+      slowest: slowest[0]?.[1],
+      ms_per_100kb: round((0.1 / (slowest[0]?.[1] ?? 1)) * 1000, 1),
+      units: hostile,
+    },
     quality,
     examples_recall: round(score.examples.recall),
     budgets,
@@ -241,7 +265,7 @@ interface PeerTypeScore {
 /**
  * secretlint per type: a label counts as found when a secretlint finding of the same type overlaps it (generous:
  * secretlint's AWS secret spans start at the variable name), `exact` when the span is the label's. Findings on
- * published examples are neither right nor wrong.
+ * published examples, or on a secret of another type, are neither right nor wrong.
  */
 function peerScore(
   docs: readonly CorpusDocument[],
@@ -263,8 +287,11 @@ function peerScore(
         if (mine.some((f) => f.start < l.end && l.start < f.end)) found++;
         if (mine.some((f) => f.start === l.start && f.end === l.end)) exact++;
       }
+      // Secrets it names differently (the private key inside service-account JSON) are not counted against it.
+      const otherSecrets = d.labels.filter((l) => l.type !== type && detectorTypes[l.type] === 'secret');
       for (const f of mine) {
         if (examples.some((l) => f.start < l.end && l.start < f.end)) continue;
+        if (otherSecrets.some((l) => f.start < l.end && l.start < f.end)) continue;
         reported++;
         if (live.some((l) => f.start < l.end && l.start < f.end)) correct++;
       }
