@@ -6,6 +6,7 @@ import { dimensionByPerson, dimensionValuesSeen, pluginLoads } from './discovery
 import { VALUE_DIMS } from './derived-fold.js';
 import { hourOf } from './rollup-aggregate.js';
 import { inParallel, readSnapshot, valueFigures, type Snapshot, type ValueFigure } from './tier-reads.js';
+import { isoTime } from './iso-time.js';
 
 /**
  * Discovery (issue 3 §6): everything seen in a window — people, models, agent types, skills, plugins, MCP servers
@@ -62,7 +63,7 @@ export interface DiscoveredItem {
   top_people: { person_id: string; display_name: string | null; calls: number }[];
 }
 
-const iso = (t: number): string => new Date(t).toISOString();
+const iso = isoTime;
 /** `a.localeCompare(b)` with one collator (the same order, without a collator per comparison). */
 const compareText = new Intl.Collator().compare;
 

@@ -1,7 +1,6 @@
 import type { PluginLoadRow } from '../store/discovery-read.repo.js';
-import { mergedPeople } from '../store/tiers-read.repo.js';
 import { edgeTierRows, edgeTierTotals, keyTierRows } from '../store/tiers-read.repo.js';
-import { numberedEdgeKeys, numberedPeople } from '../store/tier-dictionaries.repo.js';
+import { numberedEdgeKeys } from '../store/tier-dictionaries.repo.js';
 import { EDGE_SEP, GRAPH_DIMS, type ToolKeyUse } from './derived-fold.js';
 import type { Use } from './discovery.js';
 import {
@@ -17,8 +16,9 @@ import {
   type Risk,
 } from './graph.js';
 import { bitmapNumbers, decodeBitmap, orBitmap } from './people-bitmap.js';
-import { inParallel, pastCursor, valueFigures, type Snapshot } from './tier-reads.js';
+import { pastCursor, tierPeople, valueFigures, type Snapshot, type ValueFigure } from './tier-reads.js';
 import { cover } from './tiers.js';
+import { isoTime } from './iso-time.js';
 
 /**
  * The unfiltered access graph over whole UTC days without reading an edge per person and tool: what `buildGraph`
@@ -40,7 +40,7 @@ export interface FastGraphQuery {
   transports: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
-interface ToolKey {
+export interface ToolKey {
   agent: string;
   tool: string;
   mcp_server: string;
@@ -51,23 +51,38 @@ interface ToolKey {
   people: Set<string>;
 }
 
-const iso = (t: number): string => new Date(t).toISOString();
+const iso = isoTime;
 
 function toolName(k: { tool: string; mcp_server: string; mcp_tool: string }): string {
   const isMcp = k.mcp_server !== '' || k.tool === 'mcp_tool' || k.tool.startsWith('mcp__');
   return isMcp && k.mcp_server !== '' ? `${k.mcp_server}/${k.mcp_tool || k.tool}` : k.tool;
 }
 
-export async function fastGraph(s: Snapshot, q: FastGraphQuery) {
+/**
+ * The fast graph's reads of the tiers, as independent reads (for `inParallel`, alongside the report's other reads):
+ * person node totals, value figures, tool keys, the edge-key dictionary.
+ */
+export function fastGraphReads(org: string, from: number, to: number) {
+  const blocks = (l: Snapshot) => cover(from, to, l.cursor.tiers_through);
+  return [
+    (l: Snapshot) => edgeTierTotals(l.trx, org, blocks(l)),
+    (l: Snapshot) => valueFigures(l, org, from, to, GRAPH_DIMS),
+    async (l: Snapshot) => toolKeyFigures(l, org, blocks(l), (await pastCursor(l, from, to)).keys.values()),
+    (l: Snapshot) => numberedEdgeKeys(l.trx, org),
+  ] as const;
+}
+
+export type FastGraphTiers = [
+  Awaited<ReturnType<typeof edgeTierTotals>>,
+  ValueFigure[],
+  ToolKey[],
+  Map<number, string>,
+];
+
+export async function fastGraph(s: Snapshot, q: FastGraphQuery, tiers: FastGraphTiers) {
   const blocks = cover(q.from, q.to, s.cursor.tiers_through);
   const past = await pastCursor(s, q.from, q.to);
-  const [totals, figures, keys, edgeKeys] = await inParallel(
-    s,
-    (l) => edgeTierTotals(l.trx, q.org, blocks),
-    (l) => valueFigures(l, q.org, q.from, q.to, GRAPH_DIMS),
-    (l) => toolKeyFigures(l, q, blocks, past.keys.values()),
-    (l) => numberedEdgeKeys(l.trx, q.org),
-  );
+  const [totals, figures, keys, edgeKeys] = tiers;
   const remote = (server: string) => [...(q.transports.get(server) ?? [])].some(isRemoteTransport);
   const risk = (k: { tool: string; mcp_tool: string; mcp_server: string }): Risk =>
     toolRisk(k.tool, k.mcp_tool || null, k.mcp_server !== '' && remote(k.mcp_server));
@@ -288,17 +303,11 @@ function at(m: Map<string, { calls: number; last: number; risk: Risk }>, k: stri
 /** Tool-result keys with a tool name over the blocks and past the cursor: calls, anonymous calls, last use, people. */
 async function toolKeyFigures(
   s: Snapshot,
-  q: FastGraphQuery,
+  org: string,
   blocks: ReturnType<typeof cover>,
   past: Iterable<ToolKeyUse>,
 ): Promise<ToolKey[]> {
-  const numbers = await numberedPeople(s.trx, q.org);
-  const merged = await mergedPeople(s.trx, q.org);
-  const canonical = (id: string): string => {
-    let at = id;
-    for (let i = 0; i < 16 && merged.has(at); i++) at = merged.get(at) as string;
-    return at;
-  };
+  const { numbers, canonical } = await tierPeople(s, org);
   const out = new Map<string, ToolKey>();
   const get = (k: { agent: string; tool: string; mcp_server: string; mcp_tool: string }) => {
     const id = [k.agent, k.tool, k.mcp_server, k.mcp_tool].join('\u0001');
@@ -320,7 +329,7 @@ async function toolKeyFigures(
   };
   // People of the blocks as one bitmap per key (an OR per block), then each once by id.
   const bitmaps = new Map<ToolKey, Uint8Array>();
-  for (const r of await keyTierRows(s.trx, q.org, blocks)) {
+  for (const r of await keyTierRows(s.trx, org, blocks)) {
     if (r.kind !== 'tool_result' || r.tool === '') continue;
     const x = get(r);
     x.calls += Number(r.calls);
@@ -337,7 +346,7 @@ async function toolKeyFigures(
     }
   }
   for (const k of past) {
-    if (k.org_id !== q.org || k.kind !== 'tool_result' || k.tool === '') continue;
+    if (k.org_id !== org || k.kind !== 'tool_result' || k.tool === '') continue;
     const x = get(k);
     x.calls += k.calls;
     x.anonymous += k.anonymous_calls;

@@ -9,10 +9,11 @@ import { knownPeople } from '../store/rollups-read.repo.js';
 import type { Store } from '../store/store.js';
 import { dimensionByPerson, mcpTransports, pluginLoads, toolEdges } from './discovery-reads.js';
 import { usesFromSessions } from './discovery.js';
-import { fastGraph } from './graph-fast.js';
+import { fastGraph, fastGraphReads } from './graph-fast.js';
 import { hourOf } from './rollup-aggregate.js';
-import { inParallel, readSnapshot } from './tier-reads.js';
+import { inParallel, readSnapshot, type Snapshot } from './tier-reads.js';
 import { isWriteCapable } from './write-capable.js';
+import { isoTime } from './iso-time.js';
 
 /**
  * The agent access graph (issue 3 §7): who reaches which models, agents, tools, MCP servers, skills, plugins and
@@ -132,7 +133,7 @@ export interface GraphInput {
   maxNodes: number;
 }
 
-const iso = (t: number): string => new Date(t).toISOString();
+const iso = isoTime;
 
 /** Pure: builds nodes and edges, then caps the node count keeping the busiest nodes (and edges between them). */
 export function buildGraph(input: GraphInput) {
@@ -258,20 +259,28 @@ export async function graphReport(
   const maxNodes = q.maxNodes ?? DEFAULT_MAX_NODES;
   const wholeDays = q.from % DAY_MS === 0 && q.to % DAY_MS === 0;
   const graph = await readSnapshot(store, async (s) => {
-    const [sessions, known, loads, transports] = await inParallel(
-      s,
-      (l) => sessionWorkspaceGroups(l.trx, org, q.from, q.to, MAX_SESSIONS, scope),
-      (l) => knownPeople(l.trx, org),
-      (l) => pluginLoads(l, org, q.from, q.to, scope),
+    const shared = [
+      (l: Snapshot) => sessionWorkspaceGroups(l.trx, org, q.from, q.to, MAX_SESSIONS, scope),
+      (l: Snapshot) => knownPeople(l.trx, org),
+      (l: Snapshot) => pluginLoads(l, org, q.from, q.to, scope),
       // Transport is a property of the server, not of who asked: read it unfiltered.
-      (l) => mcpTransports(l, org, q.from, q.to),
-    );
+      (l: Snapshot) => mcpTransports(l, org, q.from, q.to),
+    ] as const;
+    // Everyone over whole days: from node totals and the kept people's edges only (graph-fast.ts); its reads of the
+    // tiers run alongside the others.
+    if (wholeDays && q.team === undefined && q.department === undefined) {
+      const [sessions, known, loads, transports, ...tiers] = await inParallel(
+        s,
+        ...shared,
+        ...fastGraphReads(org, q.from, q.to),
+      );
+      const people = new Map(known.map((p) => [p.id, p]));
+      const workspaces = usesFromSessions(sessions);
+      return fastGraph(s, { org, from: q.from, to: q.to, maxNodes, people, loads, workspaces, transports }, tiers);
+    }
+    const [sessions, known, loads, transports] = await inParallel(s, ...shared);
     const people = new Map(known.map((p) => [p.id, p]));
     const workspaces = usesFromSessions(sessions);
-    // Everyone over whole days: from node totals and the kept people's edges only (graph-fast.ts).
-    if (wholeDays && q.team === undefined && q.department === undefined) {
-      return fastGraph(s, { org, from: q.from, to: q.to, maxNodes, people, loads, workspaces, transports });
-    }
     const dims = [];
     for (const d of ROLLUP_EDGES) {
       const rows = await dimensionByPerson(s, org, d.dim, hourFrom, hourTo, scope);

@@ -33,6 +33,8 @@ export interface Snapshot {
   store: Store;
   cursor: Cursor;
   folds: Map<string, Promise<DerivedFold>>;
+  /** Dictionaries read once per snapshot (`tierPeople`). */
+  memo: Map<string, Promise<unknown>>;
   /** PostgreSQL: the snapshot exported for reads on other connections (`inParallel`). */
   exported: string | null;
 }
@@ -41,7 +43,9 @@ export async function readSnapshot<T>(store: Store, fn: (s: Snapshot) => Promise
   if (store.dialect !== 'postgres') {
     return store.db
       .transaction()
-      .execute(async (trx) => fn({ trx, store, cursor: await readCursor(trx), folds: new Map(), exported: null }));
+      .execute(async (trx) =>
+        fn({ trx, store, cursor: await readCursor(trx), folds: new Map(), memo: new Map(), exported: null }),
+      );
   }
   return store.db
     .transaction()
@@ -49,19 +53,22 @@ export async function readSnapshot<T>(store: Store, fn: (s: Snapshot) => Promise
     .execute(async (trx) => {
       const cursor = await readCursor(trx);
       const exported = (await sql<{ id: string }>`select pg_export_snapshot() as id`.execute(trx)).rows[0]?.id ?? null;
-      return fn({ trx, store, cursor, folds: new Map(), exported });
+      return fn({ trx, store, cursor, folds: new Map(), memo: new Map(), exported });
     });
 }
 
 /** Reports using extra connections at once, per store (PostgreSQL pools hold 10 connections). */
 const busy = new WeakMap<Store, number>();
 const MAX_PARALLEL_REPORTS = 2;
+/** Extra connections per report: with the snapshot's own, four reads at a time. */
+const MAX_LANES = 3;
 
 /**
- * Runs independent reads of one snapshot side by side on PostgreSQL — the first on the snapshot's connection, each
- * other on its own pooled connection in a transaction that imports the snapshot, so they see exactly the same rows —
- * and one after another on SQLite (one connection) or while two other reports already read in parallel (bounded
- * connections, no pool deadlock).
+ * Runs independent reads of one snapshot side by side on PostgreSQL — on the snapshot's own connection and up to
+ * MAX_LANES pooled connections, each in a transaction that imports the snapshot (so every read sees exactly the
+ * same rows), each taking the next read as it finishes one, in the order given (put the longest first) — and one
+ * after another on SQLite (one connection) or while two other reports already read in parallel (bounded
+ * connections; lanes never wait for each other, so a full pool delays them but cannot deadlock).
  */
 export async function inParallel<T extends unknown[]>(
   s: Snapshot,
@@ -76,16 +83,25 @@ export async function inParallel<T extends unknown[]>(
   busy.set(s.store, running + 1);
   try {
     const id = s.exported;
-    const lane = <R>(f: (s: Snapshot) => Promise<R>) =>
+    const out: unknown[] = new Array(fns.length);
+    let next = 0;
+    const drain = async (on: Snapshot) => {
+      while (next < fns.length) {
+        const i = next++;
+        out[i] = await (fns[i] as (s: Snapshot) => Promise<unknown>)(on);
+      }
+    };
+    const lane = () =>
       s.store.db
         .transaction()
         .setIsolationLevel('repeatable read')
         .execute(async (trx) => {
           await sql`set transaction snapshot ${sql.lit(id)}`.execute(trx);
-          return f({ ...s, trx });
+          await drain({ ...s, trx });
         });
-    // The first read runs on the snapshot's own connection (idle meanwhile), the others each on a lane.
-    return (await Promise.all(fns.map((f, i) => (i === 0 ? f(s) : lane(f))))) as T;
+    const lanes = Math.min(MAX_LANES, fns.length - 1);
+    await Promise.all([drain(s), ...Array.from({ length: lanes }, lane)]);
+    return out as T;
   } finally {
     busy.set(s.store, (busy.get(s.store) ?? 1) - 1);
   }
@@ -285,6 +301,32 @@ export async function toolKeys(
   return { stored, folded: folded.filter((k) => k.org_id === org) };
 }
 
+/**
+ * The people dictionary of the tiers, read once per snapshot: person numbers (bitmaps and value tiers name people
+ * by number) and `canonical`, which follows merges (a merged-away person counts as the one they were merged into).
+ */
+export function tierPeople(
+  s: Snapshot,
+  org: string,
+): Promise<{ numbers: Map<number, string>; canonical: (id: string) => string }> {
+  const key = `people/${org}`;
+  let p = s.memo.get(key) as ReturnType<typeof tierPeople> | undefined;
+  if (!p) {
+    p = (async () => {
+      const numbers = await numberedPeople(s.trx, org);
+      const merged = await mergedPeople(s.trx, org);
+      const canonical = (id: string): string => {
+        let at = id;
+        for (let i = 0; i < 16 && merged.has(at); i++) at = merged.get(at) as string;
+        return at;
+      };
+      return { numbers, canonical };
+    })();
+    s.memo.set(key, p);
+  }
+  return p;
+}
+
 export interface ValueFigure {
   dim: string;
   value: string;
@@ -307,13 +349,7 @@ export async function valueFigures(
   to: number,
   dims: readonly string[],
 ): Promise<ValueFigure[]> {
-  const numbers = await numberedPeople(s.trx, org);
-  const merged = await mergedPeople(s.trx, org);
-  const canonical = (id: string): string => {
-    let at = id;
-    for (let i = 0; i < 16 && merged.has(at); i++) at = merged.get(at) as string;
-    return at;
-  };
+  const { numbers, canonical } = await tierPeople(s, org);
   const out = new Map<string, ValueFigure>();
   const at = (dim: string, value: string, first: number, last: number) => {
     const k = dim + SEP + value;
