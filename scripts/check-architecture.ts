@@ -62,7 +62,8 @@ function defineLayer(layer: string, rank: number, modules: string[]): void {
 defineLayer('entry', 4, ['cli', 'app', 'main']);
 // `ops` (health, readiness, Prometheus metrics routes) is not named in DESIGN §6; it is an HTTP surface like `api`.
 defineLayer('surface', 3, ['ingest', 'enforce', 'govern', 'api', 'export', 'connectors', 'ops']);
-defineLayer('domain', 2, ['analytics', 'policy', 'detect', 'audit', 'identity']);
+// `budgets` (budget definitions, windows, reservations; DESIGN §4 budget counters) is a domain module like `identity`.
+defineLayer('domain', 2, ['analytics', 'policy', 'detect', 'audit', 'identity', 'budgets']);
 defineLayer('store', 1, ['store']);
 defineLayer('contracts', 0, ['contracts']);
 /**
