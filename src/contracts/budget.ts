@@ -48,6 +48,11 @@ export interface BudgetDefinition {
   /** Shown to the person when the budget stops or slows them (the education message); a default is built if absent. */
   message?: string;
   paused: boolean;
+  /**
+   * A kill-switch entry: created by pausing a scope that had no budget (`steward budgets pause --scope agent:x`).
+   * It has no limit of its own (limit 0), stops everything while paused and is removed on resume.
+   */
+  pauseOnly?: boolean;
 }
 
 /** Who a request is for, resolved by the gateway from its key and attribution headers. */

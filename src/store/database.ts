@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { RollupRow } from '../contracts/rollup-columns.js';
+import type { BudgetSpendTable, BudgetsTable, BudgetVersionsTable } from './budget-tables.js';
 
 /**
  * Kysely table types — the canonical model of DESIGN §3 as stored. Times are epoch milliseconds (bigint columns;
@@ -339,6 +340,9 @@ export interface Database {
   edge_keys: EdgeKeysTable;
   prompt_summaries: PromptSummariesTable;
   analytics_cursor: AnalyticsCursorTable;
+  budgets: BudgetsTable;
+  budget_spend: BudgetSpendTable;
+  budget_versions: BudgetVersionsTable;
 }
 
 /** A stored event as read back (generated id resolved to number). */
