@@ -205,6 +205,7 @@ async function main(): Promise<void> {
     await mock.stop();
     const budgets = Object.fromEntries(Object.entries(cells).flatMap(([k, c]) => (c.budget ? [[k, c.budget]] : [])));
     const stewardRan = arms.some((a) => a.name === 'steward');
+    const stewardFidelity = fidelity.steward ? Object.values(fidelity.steward).every((f) => 'ok' in f && f.ok) : null;
     const summary = {
       bench: 'gateway',
       request: {
@@ -233,7 +234,12 @@ async function main(): Promise<void> {
       cells,
       budgets,
       steward_ran: stewardRan,
-      pass: stewardRan && Object.keys(budgets).length > 0 ? Object.values(budgets).every((b) => b.pass) : null,
+      // DESIGN §9 / issue 5: the body reaches the upstream byte-identical, with ?beta=true and the headers.
+      steward_fidelity_pass: stewardFidelity,
+      pass:
+        stewardRan && Object.keys(budgets).length > 0
+          ? Object.values(budgets).every((b) => b.pass) && stewardFidelity === true
+          : null,
     };
     process.stdout.write(JSON.stringify(summary) + '\n');
   }
