@@ -36,8 +36,10 @@ export class BudgetBook {
     this.timer.unref();
     if (redis) {
       // A subscribed connection can do nothing else, so it is a duplicate of the command connection.
-      const sub = redis.duplicate();
+      // Connected explicitly: the command connection may refuse to queue commands while disconnected.
+      const sub = redis.duplicate({ lazyConnect: true });
       sub.on('error', () => undefined);
+      await sub.connect();
       sub.on('message', (_channel: string, org: string) => {
         if (org === this.orgId) void this.reload().catch(this.onError);
       });

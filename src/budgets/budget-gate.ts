@@ -28,6 +28,8 @@ export interface StewardBudgetGate extends BudgetGate {
   definitions(): readonly BudgetRecord[];
   /** Call after changing definitions on this replica: reloads now and tells the other replicas (Redis). */
   definitionsChanged(): Promise<void>;
+  /** Reloads the definitions if the store's version moved (one primary-key read): a read that must be current. */
+  refresh(): Promise<void>;
   /** Called on every refusal (for the `steward_budget_rejections_total` counter). */
   onRejection(listener: (outcome: RejectionOutcome) => void): void;
   /** Commits settled spend still waiting for the write-behind. */
@@ -175,6 +177,8 @@ export async function createBudgetGate(opts: BudgetGateOptions): Promise<Steward
       await book.reload();
       if (opts.redis) await opts.redis.publish(BUDGETS_CHANNEL, orgId).catch(onError);
     },
+
+    refresh: () => book.refreshIfChanged(),
 
     onRejection(listener) {
       listeners.push(listener);

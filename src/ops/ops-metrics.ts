@@ -12,6 +12,8 @@ export interface OpsMetrics {
   ackLatency: Histogram<'protocol'>;
   queueDepth: Gauge;
   commitSize: Histogram;
+  /** Requests the budget gate refused, by outcome (block, throttle, paused); counted by the gate itself. */
+  budgetRejections: Counter<'action'>;
 }
 
 export function createOpsMetrics(queueDepth: () => number): OpsMetrics {
@@ -55,6 +57,12 @@ export function createOpsMetrics(queueDepth: () => number): OpsMetrics {
       name: 'steward_ingest_commit_records',
       help: 'Records per group-commit transaction.',
       buckets: [1, 10, 100, 1000, 5000, 20000],
+      registers: [registry],
+    }),
+    budgetRejections: new Counter({
+      name: 'steward_budget_rejections_total',
+      help: 'Requests refused by a budget, by action: block, throttle or paused (the kill switch).',
+      labelNames: ['action'],
       registers: [registry],
     }),
   };

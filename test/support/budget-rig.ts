@@ -36,13 +36,18 @@ export function newRedis(): Redis {
   return new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
 }
 
-export async function deleteOrgKeys(redis: Redis, orgId: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `steward:budgets:{${orgId}}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
+/** Deletes an organisation's budget keys, or only those of some budgets (a shared organisation such as `default`). */
+export async function deleteOrgKeys(redis: Redis, orgId: string, budgetIds?: readonly string[]): Promise<void> {
+  for (const pattern of budgetIds?.map((id) => `steward:budgets:{${orgId}}:${id}:*`) ?? [
+    `steward:budgets:{${orgId}}:*`,
+  ]) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  }
 }
 
 export async function openBudgetRig(
