@@ -35,7 +35,8 @@ export function registerAuth(app: FastifyInstance, verifier: TokenVerifier, rout
   });
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const access = request.routeOptions.config.access;
-    if (access === undefined || access === 'public') return; // 404s and public probes
+    // 404s and public probes; gateway routes authenticate gateway keys themselves (enforce/gateway).
+    if (access === undefined || access === 'public' || access === 'gateway') return;
     const token = bearer(request);
     if (!token) throw new AppError('unauthenticated', 'missing Authorization: Bearer <token>');
     const principal = await verifier.verify(token);

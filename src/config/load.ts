@@ -53,7 +53,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     if (!target) {
       throw new AppError('config_invalid', `unknown environment variable ${name} (no such configuration key)`);
     }
-    setPath(out, target.path, target.numeric ? coerceNumber(name, raw) : raw);
+    setPath(out, target.path, target.numeric ? coerceNumber(name, raw) : target.json ? parseJsonEnv(name, raw) : raw);
   }
   return out;
 }
@@ -61,6 +61,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
 interface EnvTarget {
   path: string[];
   numeric: boolean;
+  /** Booleans, lists and maps (e.g. gateway.prices) are given as JSON text in the environment (`false`, `[…]`). */
+  json: boolean;
 }
 
 let cachedIndex: Map<string, EnvTarget> | undefined;
@@ -68,7 +70,11 @@ function envIndex(): Map<string, EnvTarget> {
   if (cachedIndex) return cachedIndex;
   const index = new Map<string, EnvTarget>();
   for (const leaf of configLeaves()) {
-    index.set(envName(leaf.path), { path: leaf.path, numeric: leaf.type === 'number' });
+    index.set(envName(leaf.path), {
+      path: leaf.path,
+      numeric: leaf.type === 'number',
+      json: leaf.type === 'boolean' || leaf.type === 'array' || leaf.type === 'object',
+    });
   }
   cachedIndex = index;
   return index;
@@ -113,6 +119,14 @@ function walk(node: JsonSchemaNode, path: string[], leaves: ConfigLeaf[]): void 
 
 export function envName(path: string[]): string {
   return 'STEWARD_' + path.map((p) => p.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()).join('_');
+}
+
+function parseJsonEnv(name: string, raw: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch (err) {
+    throw new AppError('config_invalid', `${name} must be JSON: ${(err as Error).message}`);
+  }
 }
 
 function coerceNumber(name: string, raw: string): number {

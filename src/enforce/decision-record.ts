@@ -1,4 +1,11 @@
-import type { EventSource, IdentityHints, NormalisedEvent, PreparedBatch, Surface } from '../contracts/canonical.js';
+import type {
+  EventSource,
+  IdentityHints,
+  NormalisedEvent,
+  PreparedBatch,
+  SessionHints,
+  Surface,
+} from '../contracts/canonical.js';
 import { contentClasses, type ContentClass, type Finding } from '../contracts/detection.js';
 import type { Decision, DecisionRequest, PolicyAction } from '../contracts/policy-decision.js';
 import type { GroupCommitQueue } from '../ingest/group-commit.js';
@@ -15,7 +22,7 @@ import { typesFound } from './hooks/hook-answer.js';
  */
 export interface DecisionRecord {
   time: number;
-  source: Extract<EventSource, 'hook' | 'inference_hook'>;
+  source: Extract<EventSource, 'hook' | 'inference_hook' | 'gateway'>;
   surface: Surface;
   request: DecisionRequest;
   decision: Decision;
@@ -30,7 +37,8 @@ export interface DecisionRecord {
   attrs?: Record<string, unknown>;
 }
 
-const NO_IDENTITY: IdentityHints = {
+/** Hints that resolve to no person (a decision or request nobody can be named for). */
+export const NO_IDENTITY: IdentityHints = {
   key: 'none',
   aliases: [],
   email: null,
@@ -101,17 +109,20 @@ export function decisionEvent(r: DecisionRecord): NormalisedEvent {
       ...r.attrs,
     },
     identity,
-    session: {
-      serviceName: null,
-      appVersion: null,
-      entrypoint: null,
-      terminalType: null,
-      osType: null,
-      hostArch: null,
-      workspacePaths: null,
-    },
+    session: NO_SESSION_HINTS,
   };
 }
+
+/** Enforcement points know nothing about the client process (OTel resource attributes fill these in). */
+export const NO_SESSION_HINTS: SessionHints = {
+  serviceName: null,
+  appVersion: null,
+  entrypoint: null,
+  terminalType: null,
+  osType: null,
+  hostArch: null,
+  workspacePaths: null,
+};
 
 export function decisionBatch(records: readonly DecisionRecord[]): PreparedBatch {
   return prepareBatch({ events: records.map(decisionEvent), metrics: [], rejected: 0, errors: [] });

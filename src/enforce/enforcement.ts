@@ -1,9 +1,17 @@
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { Config } from '../config/schema.js';
+import type { BudgetGate } from '../contracts/budget.js';
+import { GatewayKeyVerifier } from '../identity/gateway-keys.js';
 import type { GroupCommitQueue } from '../ingest/group-commit.js';
 import type { Store } from '../store/store.js';
 import { ActivePolicy, type PolicyText } from './active-policy.js';
 import { DecisionRecorder } from './decision-record.js';
+import { AnthropicGateway } from './gateway/anthropic-gateway.js';
+import { GatewayEventSink } from './gateway/gateway-events.js';
+import { createGatewayMetrics } from './gateway/gateway-metrics.js';
+import { PriceTable } from './gateway/price-table.js';
+import { UpstreamClient } from './gateway/upstream-client.js';
 import { ClaudeCodeHooks } from './hooks/claude-code-hooks.js';
 import { InferenceHooks } from './inference/inference-hooks.js';
 import { SubjectDirectory } from './subject-directory.js';
@@ -14,11 +22,25 @@ export interface Enforcement {
   recorder: DecisionRecorder;
   claudeCode: ClaudeCodeHooks;
   inference: InferenceHooks;
+  gateway: AnthropicGateway;
+  /** Gateway usage events on their way to the group commit (tests and shutdown wait on it). */
+  gatewayEvents: GatewayEventSink;
+  gatewayKeys: GatewayKeyVerifier;
+  /** Closes the gateway's upstream connections. */
+  close(): void;
 }
 
 export function createEnforcement(
   config: Config,
-  deps: { store: Store; queue: GroupCommitQueue; logger: Logger; defaultPolicy: () => PolicyText },
+  deps: {
+    store: Store;
+    queue: GroupCommitQueue;
+    logger: Logger;
+    defaultPolicy: () => PolicyText;
+    /** The ops registry the gateway's metrics join (served at /metrics). */
+    registry: Registry;
+    budgets: BudgetGate | null;
+  },
 ): Enforcement {
   const { logger } = deps;
   // Errors are logged without the request: hook bodies hold prompts and tool inputs.
@@ -28,10 +50,31 @@ export function createEnforcement(
   );
   const subjects = new SubjectDirectory(deps.store);
   const recorder = new DecisionRecorder(deps.queue, (err) => onError(err, 'recording a decision'));
+  const gatewayEvents = new GatewayEventSink(deps.queue, (err) => onError(err, 'recording gateway usage'));
+  const gatewayKeys = new GatewayKeyVerifier(deps.store);
+  const upstream = new UpstreamClient(config.gateway);
+  const gateway = new AnthropicGateway({
+    settings: config.gateway,
+    enforceMode: config.enforce.mode,
+    keys: gatewayKeys,
+    policies,
+    subjects,
+    recorder,
+    events: gatewayEvents,
+    prices: new PriceTable(config.gateway),
+    upstream,
+    metrics: createGatewayMetrics(deps.registry),
+    budgets: deps.budgets,
+    onError,
+  });
   return {
     policies,
     recorder,
     claudeCode: new ClaudeCodeHooks(policies, subjects, recorder, config.enforce, onError),
     inference: new InferenceHooks(policies, subjects, recorder, config.enforce, onError),
+    gateway,
+    gatewayEvents,
+    gatewayKeys,
+    close: () => upstream.close(),
   };
 }

@@ -1,5 +1,5 @@
 import type { Finding } from '../contracts/detection.js';
-import type { Decision, DecisionRequest } from '../contracts/policy-decision.js';
+import type { Decision, DecisionRequest, DecisionStage } from '../contracts/policy-decision.js';
 import { compileOrganisationPatterns } from '../detect/organisation.js';
 import { redact } from '../detect/redact.js';
 import { scan } from '../detect/scan.js';
@@ -25,6 +25,8 @@ export interface PolicyEngine {
   redact(text: string, findings: readonly Finding[]): string;
   /** The stance when a hook event cannot be decided; null event = the input was unreadable. */
   failure(event: DecidedEvent | null): 'open' | 'closed';
+  /** The stance when a decision at `stage` cannot be taken (the gateway's model requests). */
+  stageFailure(stage: DecisionStage): 'open' | 'closed';
 }
 
 export function engineFor(policy: CompiledPolicy): PolicyEngine {
@@ -53,6 +55,7 @@ export function engineFor(policy: CompiledPolicy): PolicyEngine {
     evaluate: (request) => evaluate(policy, request),
     redact: (text, findings) => redact(text, findings),
     failure: (event) => (event === null ? (anyClosed ? 'closed' : 'open') : (stances.get(event) ?? 'open')),
+    stageFailure: (stage) => failureStance(policy, stage),
   };
 }
 

@@ -5,12 +5,17 @@
 export const roles = ['admin', 'analyst', 'ingest'] as const;
 export type Role = (typeof roles)[number];
 
-export type RouteAccess = readonly Role[] | 'public';
+/**
+ * `gateway`: the Messages API gateway's routes, which accept gateway keys only (identity/gateway-keys.ts) and check
+ * them themselves, answering in the Anthropic error format; API tokens of any role are refused there.
+ */
+export type RouteAccess = readonly Role[] | 'public' | 'gateway';
 
 export const READ: RouteAccess = ['admin', 'analyst'];
 export const ADMIN: RouteAccess = ['admin'];
 export const INGEST: RouteAccess = ['admin', 'ingest'];
 export const PUBLIC: RouteAccess = 'public';
+export const GATEWAY: RouteAccess = 'gateway';
 
 export function isRole(v: unknown): v is Role {
   return typeof v === 'string' && (roles as readonly string[]).includes(v);

@@ -9,6 +9,8 @@ import { initialMigration } from './migrations/0001-initial.js';
 import { rollupsMigration } from './migrations/0002-rollups.js';
 import { policiesMigration } from './migrations/0004-policies.js';
 import { tiersMigration } from './migrations/0005-tiers.js';
+import { gatewayMigration } from './migrations/0006-gateway.js';
+import { budgetsMigration } from './migrations/0007-budgets.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -129,6 +131,8 @@ async function migrateToLatest(store: Store): Promise<void> {
     '0002-rollups': rollupsMigration(store.dialect),
     '0004-policies': policiesMigration(),
     '0005-tiers': tiersMigration(store.dialect),
+    '0006-gateway': gatewayMigration(),
+    '0007-budgets': budgetsMigration(),
   };
   const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
   // Name the schema explicitly: Kysely's existence check for its migration tables otherwise matches a table of the

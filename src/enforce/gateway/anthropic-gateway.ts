@@ -1,0 +1,381 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Config } from '../../config/schema.js';
+import type { BudgetGate, Reservation } from '../../contracts/budget.js';
+import type { IdentityHints, Surface } from '../../contracts/canonical.js';
+import type { Decision, DecisionRequest, DecisionSubject } from '../../contracts/policy-decision.js';
+import type { GatewayKeyVerifier, GatewayPrincipal } from '../../identity/gateway-keys.js';
+import type { ActivePolicy } from '../active-policy.js';
+import type { DecisionRecorder } from '../decision-record.js';
+import type { SubjectDirectory } from '../subject-directory.js';
+import { anthropicErrorBody, NO_RETRY, type GatewayErrorReply } from './anthropic-error.js';
+import { forward, localRequestId, type ForwardOutcome } from './forward.js';
+import { headerText, presentedKey } from './forward-headers.js';
+import { budgetDecision, budgetOutcome, budgetSubjectOf, settleOrRelease } from './gateway-budget.js';
+import { gatewayRequestEvent, type GatewayEventSink } from './gateway-events.js';
+import type { GatewayMetrics } from './gateway-metrics.js';
+import { denyMessage, gatewayVerdict, type GatewayVerdict } from './gateway-policy.js';
+import { readMessagesBody, type MessagesBody } from './messages-body.js';
+import type { PriceTable } from './price-table.js';
+import type { UpstreamClient } from './upstream-client.js';
+import { totalTokens } from './usage.js';
+
+/**
+ * The Messages API gateway (DESIGN §5 `/gateway/anthropic`, issue 5): authenticate the gateway key → read the few
+ * body fields it needs → policy (prompt protection, model rules) → budget reservation → forward, streaming the
+ * answer back as it comes → meter (usage → cost → `api_request` event) and settle the budget. Everything before the
+ * upstream request is the gateway's added latency, so each step is in-memory in the common case: key, subject and
+ * policy lookups are cached, the body is parsed once, events are committed after the response.
+ */
+export interface GatewayDeps {
+  settings: Config['gateway'];
+  enforceMode: Config['enforce']['mode'];
+  keys: GatewayKeyVerifier;
+  policies: ActivePolicy;
+  subjects: SubjectDirectory;
+  recorder: DecisionRecorder;
+  events: GatewayEventSink;
+  prices: PriceTable;
+  upstream: UpstreamClient;
+  metrics: GatewayMetrics;
+  budgets: BudgetGate | null;
+  onError: (err: unknown, what: string) => void;
+}
+
+export type MessagesEndpoint = 'messages' | 'count_tokens';
+
+interface Who {
+  subject: DecisionSubject;
+  identity: IdentityHints | null;
+}
+
+interface RequestContext {
+  time: number;
+  startedAt: number;
+  principal: GatewayPrincipal;
+  who: Who;
+  surface: Surface;
+  sessionId: string | null;
+  agentId: string | null;
+  parentAgentId: string | null;
+  endpoint: string;
+}
+
+export class AnthropicGateway {
+  constructor(private readonly deps: GatewayDeps) {}
+
+  /** 401 in the Anthropic format unless a live gateway key was presented. */
+  async authenticate(req: IncomingMessage, res: ServerResponse): Promise<GatewayPrincipal | null> {
+    const key = presentedKey(req.headers);
+    const principal = key ? await this.deps.keys.verify(key) : null;
+    if (principal) return principal;
+    this.refuse(res, {
+      status: 401,
+      type: 'authentication_error',
+      message: key
+        ? 'Invalid or revoked Steward gateway key.'
+        : 'Missing Steward gateway key: send it as x-api-key or Authorization: Bearer (steward keys create --gateway).',
+    });
+    this.deps.metrics.requests.inc({ status: '401', model: '' });
+    return null;
+  }
+
+  /** `POST /v1/messages` and `POST /v1/messages/count_tokens`; `path` keeps the query string. */
+  async messages(
+    req: IncomingMessage,
+    res: ServerResponse,
+    raw: Buffer | undefined,
+    path: string,
+    endpoint: MessagesEndpoint,
+  ): Promise<void> {
+    const startedAt = performance.now();
+    const time = Date.now();
+    const principal = await this.authenticate(req, res);
+    if (!principal) return;
+    const parsed = readMessagesBody(raw);
+    if (!parsed.ok) return this.answerRefusal(res, parsed.error, null);
+    const body = parsed.body;
+    const sessionId = headerText(req.headers, 'x-claude-code-session-id');
+    const userAgent = headerText(req.headers, 'user-agent') ?? '';
+    const ctx: RequestContext = {
+      time,
+      startedAt,
+      principal,
+      who: await this.who(principal, time),
+      surface: sessionId !== null || userAgent.startsWith('claude-cli/') ? 'claude_code' : 'api',
+      sessionId,
+      agentId: headerText(req.headers, 'x-claude-code-agent-id'),
+      parentAgentId: headerText(req.headers, 'x-claude-code-parent-agent-id'),
+      endpoint,
+    };
+
+    const decided = await this.decide(body, ctx);
+    if ('refuse' in decided) return this.answerRefusal(res, decided.refuse, body.model);
+    const verdict = decided.verdict;
+    const forwarded = verdict.redactedBody ?? (raw as Buffer);
+
+    let reservation: Reservation | null = null;
+    let extraHeaders: Record<string, string> = {};
+    if (endpoint === 'messages' && this.deps.budgets) {
+      const admitted = await this.admit(body, forwarded.length, ctx, verdict.decision.policyVersion);
+      if ('refuse' in admitted) return this.answerRefusal(res, admitted.refuse, body.model);
+      reservation = admitted.reservation;
+      extraHeaders = admitted.headers;
+    }
+
+    const meter = endpoint === 'messages';
+    this.deps.metrics.addedSeconds.observe({ stream: String(body.stream) }, (performance.now() - startedAt) / 1000);
+    forward(
+      this.deps.upstream,
+      req,
+      res,
+      {
+        method: 'POST',
+        path,
+        clientHeaders: req.headers,
+        body: forwarded,
+        upstreamApiKey: this.deps.settings.upstreamApiKey,
+        extraHeaders,
+        meter,
+      },
+      (outcome) => this.completed(outcome, body, ctx, reservation, meter),
+    );
+  }
+
+  /** `GET /v1/models` (model discovery, claude-surfaces.md §6.1): authenticated pass-through. */
+  async passThrough(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const principal = await this.authenticate(req, res);
+    if (!principal) return;
+    const plan = {
+      method: req.method ?? 'GET',
+      path,
+      clientHeaders: req.headers,
+      body: null,
+      upstreamApiKey: this.deps.settings.upstreamApiKey,
+      extraHeaders: {},
+      meter: false,
+    };
+    forward(this.deps.upstream, req, res, plan, (o) => {
+      this.deps.metrics.requests.inc({ status: String(o.status || 499), model: '' });
+    });
+  }
+
+  refuse(res: ServerResponse, reply: GatewayErrorReply, requestId = localRequestId()): void {
+    if (res.headersSent) return;
+    res.writeHead(reply.status, {
+      'content-type': 'application/json',
+      'request-id': requestId,
+      ...reply.headers,
+    });
+    res.end(anthropicErrorBody(reply.type, reply.message));
+  }
+
+  private answerRefusal(res: ServerResponse, reply: GatewayErrorReply, model: string | null): void {
+    this.refuse(res, reply);
+    this.deps.metrics.requests.inc({ status: String(reply.status), model: this.modelLabel(model) });
+  }
+
+  private async who(principal: GatewayPrincipal, time: number): Promise<Who> {
+    if (principal.kind !== 'person') return { subject: {}, identity: null };
+    try {
+      return await this.deps.subjects.forEmail(principal.subject, time);
+    } catch (err) {
+      this.deps.onError(err, 'gateway subject lookup');
+      return { subject: { email: principal.subject }, identity: null };
+    }
+  }
+
+  /** Policy verdict, or the policy's failure stance when it cannot be taken. */
+  private async decide(
+    body: MessagesBody,
+    ctx: RequestContext,
+  ): Promise<{ verdict: GatewayVerdict } | { refuse: GatewayErrorReply }> {
+    let engine;
+    try {
+      engine = (await this.deps.policies.get(ctx.time)).engine;
+      const verdict = gatewayVerdict(engine, body, {
+        subject: ctx.who.subject,
+        surface: ctx.surface,
+        sessionId: ctx.sessionId,
+        time: ctx.time,
+        shadow: this.deps.enforceMode === 'shadow',
+      });
+      // Plain allows with nothing found are not recorded: the api_request event already says the request went through.
+      if (verdict.decision.matches.length > 0 || verdict.findings.length > 0) this.recordDecision(verdict, ctx);
+      if (verdict.enforced !== 'deny') return { verdict };
+      this.deps.metrics.policyDenials.inc({ rule: verdict.decision.ruleId ?? 'default' });
+      // 400, not 403: Claude Code shows a 403 as "Failed to authenticate" (claude-code-observed.md §2).
+      return {
+        refuse: {
+          status: 400,
+          type: 'invalid_request_error',
+          message: denyMessage(verdict.decision),
+          headers: { ...NO_RETRY },
+        },
+      };
+    } catch (err) {
+      this.deps.onError(err, 'gateway policy decision');
+      const stance = engine?.stageFailure('model_request') ?? 'closed';
+      if (stance === 'open') return { verdict: this.unjudged(body, ctx) };
+      return {
+        refuse: {
+          status: 503,
+          type: 'api_error',
+          message:
+            "Steward could not check this request against your organisation's AI policy, which requires a check; try again shortly.",
+          headers: { 'retry-after': '5' },
+        },
+      };
+    }
+  }
+
+  /** Fail-open: forwarded unjudged, and said so in the record. */
+  private unjudged(body: MessagesBody, ctx: RequestContext): GatewayVerdict {
+    const request = modelRequest(body, ctx);
+    const decision: Decision = {
+      action: 'allow',
+      ruleId: 'steward:policy-unavailable',
+      message: null,
+      matches: [],
+      redact: [],
+      policyVersion: 'unavailable',
+      onFailure: 'open',
+      shadow: false,
+    };
+    const verdict = { request, decision, findings: [], enforced: 'allow' as const, redactedBody: null, scanned: 0 };
+    this.recordDecision(verdict, ctx);
+    return verdict;
+  }
+
+  private recordDecision(
+    v: Pick<GatewayVerdict, 'request' | 'decision' | 'findings' | 'enforced'>,
+    ctx: RequestContext,
+  ): void {
+    this.deps.recorder.record({
+      time: ctx.time,
+      source: 'gateway',
+      surface: ctx.surface,
+      request: v.request,
+      decision: v.decision,
+      enforced: v.enforced,
+      findings: v.findings,
+      identity: ctx.who.identity,
+      dedupe: [ctx.principal.id, ctx.startedAt, v.decision.ruleId],
+      attrs: { gateway_key_id: ctx.principal.id, endpoint: ctx.endpoint },
+    });
+  }
+
+  private async admit(
+    body: MessagesBody,
+    bytes: number,
+    ctx: RequestContext,
+    policyVersion: string,
+  ): Promise<{ reservation: Reservation | null; headers: Record<string, string> } | { refuse: GatewayErrorReply }> {
+    const gate = this.deps.budgets as BudgetGate;
+    // Input estimate: body bytes / bytesPerToken (JSON punctuation and keys make it an over-estimate), + max_tokens.
+    const inputTokens = Math.ceil(bytes / this.deps.settings.bytesPerToken);
+    const estimate = {
+      tokens: inputTokens + body.maxTokens,
+      micros: this.deps.prices.estimate(body.model, inputTokens, body.maxTokens, body.fast),
+    };
+    const subject = budgetSubjectOf(ctx.principal, ctx.who.subject);
+    let outcome;
+    try {
+      outcome = budgetOutcome(await gate.admit(subject, estimate, ctx.time));
+    } catch (err) {
+      this.deps.onError(err, 'budget admission');
+      const stance = (await this.deps.policies.get(ctx.time)).engine.stageFailure('model_request');
+      if (stance === 'open') return { reservation: null, headers: {} };
+      return {
+        refuse: {
+          status: 503,
+          type: 'api_error',
+          message: 'Steward could not check your budget; try again shortly.',
+          headers: { 'retry-after': '5' },
+        },
+      };
+    }
+    const request = modelRequest(body, ctx);
+    if (!outcome.go) {
+      this.deps.metrics.budgetRejections.inc({ outcome: outcome.outcome });
+      const decision = budgetDecision('deny', outcome.budgetId, outcome.reply.message, policyVersion);
+      this.recordDecision({ request, decision, findings: [], enforced: 'deny' }, ctx);
+      return { refuse: outcome.reply };
+    }
+    for (const w of outcome.warnings) {
+      const decision = budgetDecision(
+        'warn',
+        w.budget.id,
+        outcome.headers['x-steward-budget-warning'] ?? '',
+        policyVersion,
+      );
+      this.recordDecision({ request, decision, findings: [], enforced: 'allow' }, ctx);
+    }
+    return { reservation: outcome.reservation, headers: outcome.headers };
+  }
+
+  private completed(
+    o: ForwardOutcome,
+    body: MessagesBody,
+    ctx: RequestContext,
+    reservation: Reservation | null,
+    meter: boolean,
+  ): void {
+    const m = this.deps.metrics;
+    const model = o.model ?? body.model;
+    m.requests.inc({ status: String(o.aborted && o.status === 0 ? 499 : o.status), model: this.modelLabel(model) });
+    m.upstreamSeconds.observe({ stream: String(o.stream) }, (o.endedAt - o.sentAt) / 1000);
+    if (!meter) return;
+    const cost = o.usage ? this.deps.prices.cost(model, o.usage, body.fast) : null;
+    if (o.usage && cost === null) m.unpriced.inc({ model: this.modelLabel(model) });
+    if (reservation && this.deps.budgets) {
+      const actual = o.usage
+        ? { micros: cost ?? this.deps.prices.fallbackCost(o.usage), tokens: totalTokens(o.usage) }
+        : null;
+      settleOrRelease(this.deps.budgets, reservation, actual).catch((err: unknown) =>
+        this.deps.onError(err, 'budget settlement'),
+      );
+    }
+    this.deps.events.submit([
+      gatewayRequestEvent({
+        time: ctx.time,
+        requestId: o.requestId || localRequestId(),
+        status: o.status,
+        stream: o.stream,
+        model,
+        usage: o.usage,
+        costMicros: cost,
+        durationMs: o.endedAt - ctx.startedAt,
+        surface: ctx.surface,
+        sessionId: ctx.sessionId,
+        agentId: ctx.agentId,
+        parentAgentId: ctx.parentAgentId,
+        principal: ctx.principal,
+        identity: ctx.who.identity,
+        completed: o.completed,
+        aborted: o.aborted,
+        errorType: o.errorType,
+        endpoint: ctx.endpoint,
+      }),
+    ]);
+  }
+
+  /** Metric labels stay bounded: priced models by their table entry, anything else as `other`. */
+  private modelLabel(model: string | null): string {
+    if (!model) return '';
+    return this.deps.prices.find(model)?.model ?? 'other';
+  }
+}
+
+/** The decision request of a check that scanned nothing (budgets, the policy being unavailable). */
+function modelRequest(body: MessagesBody, ctx: RequestContext): DecisionRequest {
+  return {
+    point: 'gateway',
+    stage: 'model_request',
+    surface: ctx.surface,
+    subject: ctx.who.subject,
+    model: body.model,
+    findings: [],
+    time: ctx.time,
+    sessionId: ctx.sessionId,
+  };
+}

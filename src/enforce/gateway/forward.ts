@@ -1,0 +1,185 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { anthropicErrorBody } from './anthropic-error.js';
+import { clientResponseHeaders, upstreamRequestHeaders } from './forward-headers.js';
+import { SseUsageTap } from './sse-usage.js';
+import { isEventStream, isJson, UpstreamTimeout, type UpstreamClient } from './upstream-client.js';
+import { emptyUsage, foldUsage, type Usage } from './usage.js';
+
+/**
+ * Forwards one request and streams the answer back as it arrives: status, headers (`request-id` included) and body
+ * bytes exactly as the upstream sent them, each chunk written to the client before it is looked at. Usage is read on
+ * the side (SSE: SseUsageTap; JSON: the collected body once complete). A client that goes away aborts the upstream
+ * request (claude-surfaces.md §6.2); upstream failures before any byte become 502/504 in the Anthropic error format.
+ */
+export interface ForwardPlan {
+  method: string;
+  /** Path and query after the gateway prefix. */
+  path: string;
+  clientHeaders: IncomingHttpHeaders;
+  body: Buffer | null;
+  upstreamApiKey: string | undefined;
+  /** Added to the response (budget warnings). */
+  extraHeaders: Record<string, string>;
+  /** Read usage from the response. */
+  meter: boolean;
+}
+
+export interface ForwardOutcome {
+  status: number;
+  requestId: string;
+  /** Usage reported by the upstream (null: none seen). */
+  usage: Usage | null;
+  model: string | null;
+  stream: boolean;
+  completed: boolean;
+  /** The client went away before the response ended. */
+  aborted: boolean;
+  errorType: string | null;
+  /** performance.now() when the upstream request was sent, and when the response ended. */
+  sentAt: number;
+  endedAt: number;
+}
+
+/** Larger JSON responses are passed through but not parsed for usage. */
+const MAX_METERED_JSON = 16 * 1024 * 1024;
+
+export function localRequestId(): string {
+  return 'req_stw_' + randomBytes(12).toString('hex');
+}
+
+export function forward(
+  upstream: UpstreamClient,
+  req: IncomingMessage,
+  res: ServerResponse,
+  plan: ForwardPlan,
+  done: (outcome: ForwardOutcome) => void,
+): void {
+  const headers = upstreamRequestHeaders(plan.clientHeaders, plan.upstreamApiKey, plan.body ? plan.body.length : null);
+  const up = upstream.request(plan.method, plan.path, headers);
+  const outcome: ForwardOutcome = {
+    status: 0,
+    requestId: '',
+    usage: null,
+    model: null,
+    stream: false,
+    completed: false,
+    aborted: false,
+    errorType: null,
+    sentAt: performance.now(),
+    endedAt: 0,
+  };
+  let finished = false;
+  let tap: SseUsageTap | null = null;
+  const finish = (): void => {
+    if (finished) return;
+    finished = true;
+    // A stream cut short still reports what it used so far (spend is never dropped).
+    if (tap) {
+      outcome.usage = tap.sawUsage ? tap.usage : null;
+      outcome.model = tap.model;
+      outcome.completed = tap.completed;
+      outcome.errorType ??= tap.errorType;
+    }
+    outcome.endedAt = performance.now();
+    done(outcome);
+  };
+
+  res.on('close', () => {
+    if (res.writableFinished || finished) return;
+    outcome.aborted = true;
+    up.destroy();
+    finish();
+  });
+
+  up.on('error', (err) => {
+    if (outcome.aborted) return;
+    if (res.headersSent) {
+      // Cut mid-response: the client sees a broken stream (Claude Code retries, then falls back to non-streaming).
+      outcome.errorType = err instanceof UpstreamTimeout ? 'upstream_timeout' : 'upstream_disconnected';
+      res.destroy();
+      finish();
+      return;
+    }
+    const timeout = err instanceof UpstreamTimeout;
+    outcome.status = timeout ? 504 : 502;
+    outcome.errorType = timeout ? `upstream_${err.phase}_timeout` : 'upstream_unreachable';
+    outcome.requestId = localRequestId();
+    const message = timeout
+      ? `Steward gateway: ${err.message}.`
+      : 'Steward gateway could not reach the upstream Messages API.';
+    res.writeHead(outcome.status, {
+      'content-type': 'application/json',
+      'request-id': outcome.requestId,
+      ...plan.extraHeaders,
+    });
+    res.end(anthropicErrorBody('api_error', message));
+    finish();
+  });
+
+  up.on('response', (upRes) => {
+    outcome.status = upRes.statusCode ?? 502;
+    const out = clientResponseHeaders(upRes.headers);
+    const given = upRes.headers['request-id'];
+    outcome.requestId = typeof given === 'string' && given !== '' ? given : localRequestId();
+    if (given === undefined) out['request-id'] = outcome.requestId;
+    Object.assign(out, plan.extraHeaders);
+    res.writeHead(outcome.status, out);
+    const ok = outcome.status >= 200 && outcome.status < 300;
+    outcome.stream = isEventStream(upRes.headers);
+    tap = plan.meter && ok && outcome.stream ? new SseUsageTap() : null;
+    const collect = plan.meter && ok && !outcome.stream && isJson(upRes.headers);
+    const chunks: Buffer[] = [];
+    let collected = 0;
+
+    upRes.on('data', (chunk: Buffer) => {
+      // The client first; usage is read after the write (never delays a byte).
+      if (!res.write(chunk)) {
+        upRes.pause();
+        res.once('drain', () => upRes.resume());
+      }
+      if (tap !== null) tap.push(chunk);
+      else if (collect && collected <= MAX_METERED_JSON) {
+        chunks.push(chunk);
+        collected += chunk.length;
+      }
+    });
+    upRes.on('end', () => {
+      if (tap === null) {
+        if (collect && collected <= MAX_METERED_JSON) readJsonUsage(Buffer.concat(chunks, collected), outcome);
+        else outcome.completed = true;
+      }
+      res.end();
+      finish();
+    });
+    // The upstream went away mid-response: the client's stream is cut the same way.
+    upRes.on('close', () => {
+      if (upRes.complete || finished) return;
+      outcome.errorType ??= 'upstream_disconnected';
+      res.destroy();
+      finish();
+    });
+    upRes.on('error', () => undefined); // reported through 'close'
+  });
+
+  if (plan.body) up.end(plan.body);
+  else up.end();
+}
+
+function readJsonUsage(body: Buffer, outcome: ForwardOutcome): void {
+  outcome.completed = true;
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  const o = value as Record<string, unknown>;
+  if (typeof o.model === 'string') outcome.model = o.model;
+  if (o.usage && typeof o.usage === 'object') {
+    const usage = emptyUsage();
+    foldUsage(usage, o.usage);
+    outcome.usage = usage;
+  }
+}

@@ -1,0 +1,110 @@
+import { emptyUsage, foldUsage, type Usage } from './usage.js';
+
+/**
+ * Reads usage out of a Messages API event stream as its chunks pass through (claude-surfaces.md §6.3): the initial
+ * usage in `message_start` (`message.usage`), the cumulative usage in each `message_delta`, and an `event: error`.
+ * The caller writes each chunk to the client first and hands it here after, so parsing never delays a byte.
+ *
+ * A small state machine over lines: `event:` names the current event, `data:` lines are parsed only when that event is
+ * one of the three, a blank line ends the event. Everything else (text deltas, `ping`, unknown event types) is skipped
+ * after a newline search. A line split across chunks is kept as slices of the chunks (no copy) until it completes;
+ * an over-long line of an event we do not read is dropped instead of buffered.
+ */
+const WANTED = new Set(['message_start', 'message_delta', 'error']);
+const MAX_KEPT_LINE = 4 * 1024 * 1024;
+const NL = 0x0a;
+
+export class SseUsageTap {
+  readonly usage: Usage = emptyUsage();
+  /** Usage was reported (message_start or message_delta seen). */
+  sawUsage = false;
+  /** `message_stop` seen: the stream completed. */
+  completed = false;
+  model: string | null = null;
+  messageId: string | null = null;
+  /** The `error.type` of an `event: error` (e.g. overloaded_error), if one came. */
+  errorType: string | null = null;
+
+  private event = '';
+  private partial: Buffer[] = [];
+  private partialBytes = 0;
+  private dropping = false;
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf(NL, start);
+      if (nl === -1) {
+        if (start < chunk.length && !this.dropping) this.keep(chunk.subarray(start));
+        return;
+      }
+      if (this.dropping) {
+        this.dropping = false;
+      } else if (this.partial.length > 0) {
+        this.keep(chunk.subarray(start, nl));
+        const line = Buffer.concat(this.partial, this.partialBytes);
+        this.partial = [];
+        this.partialBytes = 0;
+        this.line(line, 0, line.length);
+      } else {
+        this.line(chunk, start, nl);
+      }
+      start = nl + 1;
+    }
+  }
+
+  private keep(slice: Buffer): void {
+    this.partial.push(slice);
+    this.partialBytes += slice.length;
+    if (this.partialBytes > MAX_KEPT_LINE) {
+      this.partial = [];
+      this.partialBytes = 0;
+      this.dropping = true;
+    }
+  }
+
+  private line(buf: Buffer, start: number, end: number): void {
+    if (end > start && buf[end - 1] === 0x0d) end -= 1; // CRLF
+    if (end === start) {
+      this.event = '';
+      return;
+    }
+    const first = buf[start];
+    if (first === 0x65 /* e */ && buf.toString('latin1', start, Math.min(end, start + 6)) === 'event:') {
+      this.event = buf.toString('latin1', start + 6, end).trim();
+      if (this.event === 'message_stop') this.completed = true;
+      return;
+    }
+    if (first !== 0x64 /* d */ || !WANTED.has(this.event)) return;
+    if (buf.toString('latin1', start, Math.min(end, start + 5)) !== 'data:') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(buf.toString('utf8', start + 5, end));
+    } catch {
+      return; // a malformed data line is the client's to judge; metering skips it
+    }
+    this.data(value as Record<string, unknown> | null);
+  }
+
+  private data(d: Record<string, unknown> | null): void {
+    if (d === null || typeof d !== 'object') return;
+    if (this.event === 'message_start') {
+      const message = d.message as Record<string, unknown> | undefined;
+      if (!message || typeof message !== 'object') return;
+      if (typeof message.model === 'string') this.model = message.model;
+      if (typeof message.id === 'string') this.messageId = message.id;
+      if (message.usage) {
+        foldUsage(this.usage, message.usage);
+        this.sawUsage = true;
+      }
+    } else if (this.event === 'message_delta') {
+      if (d.usage) {
+        foldUsage(this.usage, d.usage);
+        this.sawUsage = true;
+      }
+    } else {
+      const error = d.error as Record<string, unknown> | undefined;
+      this.errorType = typeof error?.type === 'string' ? error.type : 'error';
+    }
+  }
+}
