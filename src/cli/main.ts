@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { isAppError } from '../errors/app-error.js';
 import { version } from '../version.js';
+import { registerBudgetsCommand } from './budgets.command.js';
 import { registerDemoCommand } from './demo/demo.command.js';
 import { registerDetectCommand } from './detect.command.js';
 import { registerHookCommand } from './hook.command.js';
@@ -24,6 +25,7 @@ export async function runCli(argv: readonly string[]): Promise<void> {
   registerDetectCommand(program);
   registerPolicyCommand(program);
   registerHookCommand(program);
+  registerBudgetsCommand(program);
   try {
     await program.parseAsync(argv as string[]);
   } catch (err) {
