@@ -4,6 +4,7 @@ import { version } from '../version.js';
 import { registerBudgetsCommand } from './budgets.command.js';
 import { registerDemoCommand } from './demo/demo.command.js';
 import { registerDetectCommand } from './detect.command.js';
+import { registerGatewayKeyCommand } from './gateway-key.command.js';
 import { registerHookCommand } from './hook.command.js';
 import { registerKeysCommand } from './keys.command.js';
 import { registerPolicyCommand } from './policy.command.js';
@@ -25,6 +26,7 @@ export async function runCli(argv: readonly string[]): Promise<void> {
   registerDetectCommand(program);
   registerPolicyCommand(program);
   registerHookCommand(program);
+  registerGatewayKeyCommand(program);
   registerBudgetsCommand(program);
   try {
     await program.parseAsync(argv as string[]);

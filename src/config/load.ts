@@ -49,6 +49,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     // STEWARD_HOOK_* configure the `steward hook` client (server URL, token, cache), not the server; Claude Code
     // passes its environment to hooks, so a person's shell may well carry them.
     if (name.startsWith('STEWARD_HOOK_')) continue;
+    // STEWARD_GATEWAY_KEY is a person's gateway key for `steward gateway-key` (Claude Code's apiKeyHelper).
+    if (name === 'STEWARD_GATEWAY_KEY') continue;
     const target = index.get(name);
     if (!target) {
       throw new AppError('config_invalid', `unknown environment variable ${name} (no such configuration key)`);
