@@ -19,8 +19,9 @@ const DEFAULT_LOOKBACK_MS = 24 * HOUR_MS;
 const AT_SLACK_MS = 6 * HOUR_MS;
 const COST_NOTE = 'Costs are estimates computed by the clients from their price tables, not official billing.';
 const CONTENT_NOTE =
-  'Content search matches stored prompt and response text only, which is empty unless content capture is `full` ' +
-  '(content.capture; the default keeps no content), so `q` finds nothing on a default install.';
+  'Content search matches stored prompt, response and tool-input text as stored: redacted by default (secrets, ' +
+  'personal and financial data replaced by placeholders such as [REDACTED:email:3f9a]), nothing when ' +
+  'content.capture is `off`.';
 
 function tokens(e: {
   input_tokens: number | null;

@@ -296,7 +296,7 @@ export function renderBacktest(s: BacktestSummary, name: string, from: number, t
   ];
   if (withText === 0 && s.evaluated > 0) {
     lines.push(
-      'note: no prompt text or tool input was stored in this window (content capture off), so rules on content ' +
+      'note: no prompt text or tool input was stored in this window (content.capture off), so rules on content ' +
         'could only be replayed on what telemetry kept',
     );
   }

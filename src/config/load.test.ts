@@ -11,9 +11,9 @@ function file(content: unknown): string {
 }
 
 describe('loadConfig', () => {
-  it('defaults to port 4318, gRPC 4317, SQLite under ./data and metadata-only content', () => {
+  it('defaults to port 4318, gRPC 4317, SQLite under ./data and redacted content', () => {
     const c = loadConfig();
-    expect(c).toMatchObject({ port: 4318, grpcPort: 4317, dataDir: './data', content: { capture: 'off' } });
+    expect(c).toMatchObject({ port: 4318, grpcPort: 4317, dataDir: './data', content: { capture: 'redacted' } });
     expect(c.databaseUrl).toBeUndefined();
   });
 

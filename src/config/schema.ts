@@ -83,10 +83,11 @@ const contentSchema = z
   .strictObject({
     capture: z
       .enum(contentCaptureModes)
-      .default('off')
+      .default('redacted')
       .describe(
         'What happens to prompt, response and tool-input text that sources send: off = metadata only (lengths, names); ' +
-          'redacted = store after the detectors redact it (until the detectors ship this behaves as off); full = store as received.',
+          'redacted = store it after the detectors replace secrets, personal and financial data with typed placeholders; ' +
+          'full = store as received.',
       ),
   })
   .prefault({});

@@ -119,4 +119,15 @@ describe('replaying stored events', () => {
       { person: 'bob@example.com', counts: { allow: 0, warn: 0, redact: 0, ask: 1, deny: 1 }, total: 2 },
     ]);
   });
+
+  it('reads the typed placeholders of redacted stored text back as findings', () => {
+    const stored = event({ content: 'deploy with [REDACTED:aws_access_key_id:1a2b] please' });
+    const replay = replayEvent(stored, () => []);
+    expect(replay!.request.findings).toMatchObject([{ type: 'aws_access_key_id', class: 'secret', start: 12 }]);
+    const tally = new BacktestTally(policy, () => []);
+    tally.add(stored);
+    const s = tally.summary();
+    expect(s.byAction.deny).toBe(1);
+    expect(s.byRule[0]!.examples[0]!.summary).toBe('prompt: deploy with [REDACTED:aws_access_key_id] please');
+  });
 });

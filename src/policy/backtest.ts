@@ -1,6 +1,7 @@
 import type { Surface } from '../contracts/canonical.js';
 import { surfaces } from '../contracts/canonical.js';
 import type { Finding } from '../contracts/detection.js';
+import { placeholderFindings } from '../detect/placeholders.js';
 import type { Decision, DecisionRequest, EnforcementPoint, PolicyAction } from '../contracts/policy-decision.js';
 import type { CompiledPolicy } from './compile.js';
 import { evaluate } from './evaluate.js';
@@ -62,7 +63,7 @@ export function replayEvent(e: ReplayEvent, scan: Scan): Replay | null {
   };
   if (e.kind === 'prompt') {
     const text = e.content;
-    const findings = text ? scan(text) : [];
+    const findings = text ? storedFindings(text, scan) : [];
     return {
       request: { ...base, stage: 'prompt', findings },
       summary: text ? `prompt: ${excerpt(text, findings)}` : 'prompt (text not stored)',
@@ -71,7 +72,7 @@ export function replayEvent(e: ReplayEvent, scan: Scan): Replay | null {
   if (e.kind === 'tool_result' || (e.kind === 'tool_decision' && e.decision === 'reject')) {
     const input = toolInput(e);
     const text = input === null ? null : inputText(input);
-    const findings = text ? scan(text) : [];
+    const findings = text ? storedFindings(text, scan) : [];
     const tool = e.tool ?? 'unknown tool';
     return {
       request: {
@@ -90,6 +91,13 @@ export function replayEvent(e: ReplayEvent, scan: Scan): Replay | null {
     return { request: { ...base, stage: 'model_request', findings: [] }, summary: `model request: ${e.model ?? '?'}` };
   }
   return null;
+}
+
+/** Stored text is redacted by default: its placeholders count as findings of their types, besides what the scan finds. */
+function storedFindings(text: string, scan: Scan): Finding[] {
+  const placeholders = placeholderFindings(text);
+  const scanned = scan(text);
+  return placeholders.length === 0 ? scanned : [...placeholders, ...scanned];
 }
 
 /** The tool input as Claude Code passed it, from whatever the telemetry kept (`tool_input`, `tool_parameters`). */

@@ -203,7 +203,9 @@ describe.each(engines)('threads and tools on %s', (dialect) => {
     expect(await ids('model=claude-opus-5-5')).toHaveLength(4);
     expect(await ids('model=other')).toEqual([]);
     expect(await ids(`person_id=${one.person_id}`)).toEqual([PROMPT]);
-    expect(await ids('q=hello')).toEqual([]); // no content captured by default
+    // Content is stored redacted by default: the captures' text (nothing in it to redact) is searchable.
+    expect(await ids('q=hello-from-probe')).toEqual([PROTO_PROMPT, PROMPT]);
+    expect(await ids('q=no-such-words')).toEqual([]);
     const walked: string[] = [];
     let cursor: string | null = null;
     do {

@@ -2,8 +2,9 @@ import type { ContentCaptureMode } from '../../config/schema.js';
 
 /**
  * Content-bearing attributes (prompt text, responses, tool inputs, raw API bodies, Bash commands). Under capture
- * mode `off` (and `redacted` until the detectors ship) they are removed before anything is stored; only their
- * lengths and the names extracted into columns survive. The CLI's own "<REDACTED>" placeholder is not content.
+ * mode `off` they are removed before anything is stored (only their lengths and the names extracted into columns
+ * survive); under `redacted` (the default) they pass through the detectors first (content-redaction.ts); under
+ * `full` they are stored as received. The CLI's own "<REDACTED>" placeholder is not content.
  */
 export const CONTENT_KEYS = [
   'prompt',
@@ -33,9 +34,12 @@ export function isContentKey(key: string): boolean {
 
 const PLACEHOLDERS = new Set(['<REDACTED>', '[REDACTED]', '']);
 
-/** The one piece of text stored in `events.content` under `full`: the first real content value. */
+/**
+ * The one piece of text stored in `events.content` (what thread search reads): the first real content value of the
+ * event's stored attributes — already redacted under `redacted`, none under `off`.
+ */
 export function pickContent(a: Record<string, unknown>, mode: ContentCaptureMode): string | null {
-  if (mode !== 'full') return null;
+  if (mode === 'off') return null;
   for (const key of ['prompt_text', 'prompt', 'response', 'tool_input', 'user_prompt', 'body']) {
     const v = a[key];
     if (typeof v === 'string' && !PLACEHOLDERS.has(v)) return v;

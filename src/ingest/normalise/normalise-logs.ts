@@ -14,6 +14,7 @@ import {
 } from '../otlp/values.js';
 import { eventColumns, kindOfEvent } from './claude-code-event.js';
 import { isContentKey, pickContent } from './content-capture.js';
+import { redactValue, type RedactionCounts } from './content-redaction.js';
 import { stableJson, timedDedupeKey } from './dedupe-key.js';
 import { IDENTITY_ATTRIBUTE_KEYS, identityHints, sessionHints } from './identity-hints.js';
 import { surfaceOf } from './surface.js';
@@ -140,13 +141,19 @@ function normaliseRecord(
   const cols = eventColumns(name, a);
 
   const attrs: Record<string, unknown> = {};
+  let redactions: RedactionCounts | null = null;
   for (const key of ownKeys) {
     if (LIFTED.has(key)) continue;
     const value = a[key];
     if (resource[key] !== undefined && resource[key] === value) continue; // resource copies (observed §3)
-    if (opts.capture !== 'full' && isContentKey(key)) continue;
+    if (opts.capture !== 'full' && isContentKey(key)) {
+      if (opts.capture === 'off') continue;
+      attrs[key] = redactValue(value, (redactions ??= {}));
+      continue;
+    }
     attrs[key] = value;
   }
+  if (redactions !== null && Object.keys(redactions).length > 0) attrs['content_redactions'] = redactions;
   const severity = str(rec, 'severityText');
   if (severity) attrs['severity'] = severity;
 
@@ -186,7 +193,7 @@ function normaliseRecord(
     requestId: cols.requestId,
     department: identity.department,
     team: identity.team,
-    content: pickContent(a, opts.capture),
+    content: pickContent(attrs, opts.capture),
     attrs,
     identity,
     session: memoSession(a, sessionId, memo),

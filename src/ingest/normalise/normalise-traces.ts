@@ -12,6 +12,7 @@ import {
   toNumber,
 } from '../otlp/values.js';
 import { isContentKey } from './content-capture.js';
+import { redactValue, type RedactionCounts } from './content-redaction.js';
 import { timedDedupeKey } from './dedupe-key.js';
 import { identityHints, sessionHints } from './identity-hints.js';
 import { field, type NormaliseOptions } from './normalise-logs.js';
@@ -105,12 +106,17 @@ function normaliseSpan(
   const attrs: Record<string, unknown> = { trace_id: traceId, span_id: spanId };
   const parent = idToHex(span.parentSpanId);
   if (parent) attrs['parent_span_id'] = parent;
+  let redactions: RedactionCounts | null = null;
   for (const key in own) {
     if (SPAN_LIFTED.has(key)) continue;
     if (resource[key] !== undefined && resource[key] === own[key]) continue;
-    if (isContentKey(key) && opts.capture !== 'full') continue;
+    if (isContentKey(key) && opts.capture !== 'full') {
+      if (opts.capture === 'redacted') attrs[key] = redactValue(own[key], (redactions ??= {}));
+      continue;
+    }
     attrs[key] = own[key];
   }
+  if (redactions !== null && Object.keys(redactions).length > 0) attrs['content_redactions'] = redactions;
   const base: NormalisedEvent = {
     dedupeKey: timedDedupeKey(start, ['span', traceId, spanId]),
     time: start,
