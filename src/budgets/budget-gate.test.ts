@@ -214,4 +214,17 @@ describe.each(backends)('budget gate on %s with %s counters', (dialect, backend)
     const stored = await readBudgetSpend(rig.store.db, rig.orgId, b.id, 0, Infinity);
     expect(stored.reduce((s, r) => s + r.amount, 0)).toBe(settled);
   });
+
+  it('ends the window exactly at the limit when every request costs its whole estimate', async () => {
+    await set({ scope: 'org', limit_usd: 2 });
+    const results = await Promise.all(
+      Array.from({ length: 500 }, async () => {
+        const v = await rig.gate.admit(ann, usd(0.05));
+        if (v.outcome === 'allow') await rig.gate.settle(v.reservation, usd(0.05));
+        return v.outcome;
+      }),
+    );
+    expect(results.filter((o) => o === 'allow')).toHaveLength(40);
+    expect((await rig.gate.states(ann))[0]).toMatchObject({ spent: 2_000_000, reserved: 0, remaining: 0 });
+  });
 });

@@ -24,6 +24,8 @@ export interface StewardBudgetGate extends BudgetGate {
   readonly orgId: string;
   /** Budget states (window, spent, reserved, remaining): those applying to a subject, or all of them. */
   states(subject?: BudgetSubject, now?: number): Promise<BudgetState[]>;
+  /** Every budget's state (`states()` without a subject). */
+  listStates(now?: number): Promise<BudgetState[]>;
   /** The cached definitions (the store's as of the last refresh). */
   definitions(): readonly BudgetRecord[];
   /** Call after changing definitions on this replica: reloads now and tells the other replicas (Redis). */
@@ -170,6 +172,8 @@ export async function createBudgetGate(opts: BudgetGateOptions): Promise<Steward
       const byId = new Map(counted.map((b, i) => [b.id, levels[i] as Level]));
       return defs.map((b) => stateOf(b, byId.get(b.id) ?? { settled: 0, reserved: 0 }, now));
     },
+
+    listStates: (now) => gate.states(undefined, now),
 
     definitions: () => book.list(),
 
