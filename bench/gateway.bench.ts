@@ -60,6 +60,8 @@ interface Arm {
   baseUrl: string;
   /** The credential and any routing headers a Claude Code user would configure for this arm. */
   headers: Record<string, string>;
+  /** What the arm reports about itself after the run (Steward: its budget's spend, proof the budget was on). */
+  report?: () => string;
   stop(): Promise<void>;
 }
 
@@ -90,7 +92,7 @@ async function startArms(mockUrl: string): Promise<{ arms: Arm[]; skipped: Recor
         arms.push({ name, process: p, baseUrl: `http://127.0.0.1:${p.port}`, headers: clientKey, stop: p.stop });
       } else if (name === 'steward') {
         const s = await startSteward(mockUrl, UPSTREAM_KEY);
-        arms.push({ name, process: s.process, baseUrl: s.baseUrl, headers: s.headers, stop: s.stop });
+        arms.push({ ...s, name, report: s.budgetList });
       } else if (name === 'portkey') {
         installPortkey(log);
         const p = await startPortkey(mockUrl, UPSTREAM_KEY);
@@ -201,6 +203,14 @@ async function main(): Promise<void> {
     const peaks: Record<string, number> = {};
     for (const arm of arms) if (arm.process) peaks[arm.name] = procStats(arm.process.pid).peakRssMb;
     const mockPeak = procStats(mock.pid).peakRssMb;
+    const reports: Record<string, string> = {};
+    for (const arm of arms) {
+      try {
+        if (arm.report) reports[arm.name] = arm.report();
+      } catch (e) {
+        reports[arm.name] = `report failed: ${(e as Error).message.slice(0, 500)}`;
+      }
+    }
     await Promise.all(arms.map((a) => a.stop()));
     await mock.stop();
     const budgets = Object.fromEntries(Object.entries(cells).flatMap(([k, c]) => (c.budget ? [[k, c.budget]] : [])));
@@ -231,6 +241,7 @@ async function main(): Promise<void> {
       peer_versions: versions,
       peak_rss_mb: { ...peaks, mock_upstream: mockPeak },
       fidelity,
+      arm_reports: reports,
       cells,
       budgets,
       steward_ran: stewardRan,

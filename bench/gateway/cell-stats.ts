@@ -80,6 +80,7 @@ export interface CellBudget {
   /** DESIGN §9: Steward's requests/s ≥ 50% of the bare hop's. */
   throughput_pass: boolean;
   throughput_ratio: number | null;
+  latency_comparable: boolean;
   pass: boolean;
   note?: string;
 }
@@ -93,7 +94,12 @@ export function cellBudget(steward: ArmCell, bare: ArmCell): CellBudget {
   const throughputPass = ratio !== null && ratio >= 0.5 && steward.errors === 0;
   const notes: string[] = [];
   if (steward.errors > 0) notes.push(`Steward answered ${steward.errors} requests with errors: ${steward.first_error}`);
-  if (b !== null && b < 1)
+  if (b !== null && b <= 0)
+    notes.push(
+      `the bare hop's added p99 came out at ${b} ms: in this cell the machine's noise was larger than the hop's ` +
+        `cost, so a 1.5× ratio cannot be met or judged; Steward's absolute added p99 is ${s} ms`,
+    );
+  else if (b !== null && b < 1)
     notes.push(
       `the bare hop adds under 1 ms at p99 here (${b} ms), so 1.5× of it is a sub-millisecond allowance within this ` +
         `machine's noise; Steward's absolute added p99 is ${s} ms`,
@@ -105,6 +111,8 @@ export function cellBudget(steward: ArmCell, bare: ArmCell): CellBudget {
     limit_added_p99_ms: limit,
     throughput_pass: throughputPass,
     throughput_ratio: ratio,
+    /** False when the bare hop's added p99 is not positive (noise larger than the hop): the ratio means nothing. */
+    latency_comparable: b !== null && b > 0,
     pass: latencyPass && throughputPass,
     ...(notes.length ? { note: notes.join('; ') } : {}),
   };

@@ -23,6 +23,8 @@ export interface StewardArm {
   process: ArmProcess;
   baseUrl: string;
   headers: Record<string, string>;
+  /** `steward budgets list` on the arm's data directory: the bench person's budget with its spend in the window. */
+  budgetList(): string;
   stop(): Promise<void>;
 }
 
@@ -72,6 +74,7 @@ export async function startSteward(upstreamUrl: string, upstreamKey: string): Pr
       baseUrl: `http://127.0.0.1:${port}/gateway/anthropic`,
       // What Claude Code sends with ANTHROPIC_API_KEY set to the gateway key.
       headers: { 'x-api-key': key },
+      budgetList: () => cli(['budgets', 'list', '--data-dir', dataDir], env).trim(),
       async stop() {
         await proc.stop();
         rmSync(dataDir, { recursive: true, force: true });
