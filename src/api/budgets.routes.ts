@@ -9,7 +9,7 @@ import {
   setBudget,
 } from '../budgets/budget-admin.js';
 import type { StewardBudgetGate } from '../budgets/budget-gate.js';
-import { formatScope } from '../budgets/budget-scope.js';
+import { formatScope, parseScope } from '../budgets/budget-scope.js';
 import type { BudgetState } from '../contracts/budget.js';
 import { ADMIN, READ } from '../identity/roles.js';
 import type { BudgetRecord } from '../store/budgets.repo.js';
@@ -91,7 +91,9 @@ export function registerBudgetRoutes(
       await gate.refresh();
       const states = await gate.states();
       const items = states.map((s) => presentBudget(s.budget as BudgetRecord, s));
-      return { items: query.scope === undefined ? items : items.filter((i) => i.scope === query.scope) };
+      if (query.scope === undefined) return { items };
+      const scope = formatScope(parseScope(query.scope));
+      return { items: items.filter((i) => i.scope === scope) };
     },
   });
 

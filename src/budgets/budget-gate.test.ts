@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { backends, openBudgetRig, subject, usd, type BudgetRig } from '../../test/support/budget-rig.js';
+import { backends, newRedis, openBudgetRig, subject, usd, type BudgetRig } from '../../test/support/budget-rig.js';
 import type { BudgetVerdict, Reservation } from '../contracts/budget.js';
 import { readBudgetSpend } from '../store/budgets.repo.js';
 import { pauseBudgetScope, setBudget, type BudgetSpec } from './budget-admin.js';
@@ -227,4 +227,21 @@ describe.each(backends)('budget gate on %s with %s counters', (dialect, backend)
     expect(results.filter((o) => o === 'allow')).toHaveLength(40);
     expect((await rig.gate.states(ann))[0]).toMatchObject({ spent: 2_000_000, reserved: 0, remaining: 0 });
   });
+
+  it.runIf(backend === 'redis')(
+    'records settled spend in the store when Redis is gone, and refuses to admit blind',
+    async () => {
+      const b = await set({ scope: 'team:Platform' });
+      const own = newRedis();
+      const gate = await rig.openGate({ redis: own });
+      const v = allowed(await gate.admit(ann, usd(0.5)));
+      own.disconnect();
+      await expect(gate.settle(v, usd(0.3))).rejects.toThrow(/closed/i);
+      await expect(gate.admit(ann, usd(0.1))).rejects.toThrow();
+      await gate.flush();
+      expect(await readBudgetSpend(rig.store.db, rig.orgId, b.id, 0, Infinity)).toEqual([
+        { bucketStart: windowBounds('daily', Date.now()).start, amount: 300_000 },
+      ]);
+    },
+  );
 });

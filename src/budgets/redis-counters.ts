@@ -150,12 +150,21 @@ export class RedisCounters implements BudgetCounters {
   }
 
   async settle(reservationId: string, held: readonly HeldAmount[], actual: readonly number[], now: number) {
-    if (!(await this.finish(reservationId, held, actual, now))) return false;
-    held.forEach((h, i) => {
-      const rolling = isRolling(h.budget.window);
-      this.writer.add(h.budget.id, rolling ? minuteOf(now) * MINUTE_MS : h.bucket, actual[i] ?? 0, rolling);
-    });
-    return true;
+    const record = () =>
+      held.forEach((h, i) => {
+        const rolling = isRolling(h.budget.window);
+        this.writer.add(h.budget.id, rolling ? minuteOf(now) * MINUTE_MS : h.bucket, actual[i] ?? 0, rolling);
+      });
+    let first: boolean;
+    try {
+      first = await this.finish(reservationId, held, actual, now);
+    } catch (err) {
+      // Redis unreachable: the spend happened all the same, and the store is the truth counters are seeded from.
+      record();
+      throw err;
+    }
+    if (first) record();
+    return first;
   }
 
   async release(reservationId: string, held: readonly HeldAmount[], now: number) {
