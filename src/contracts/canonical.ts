@@ -20,6 +20,8 @@ export const eventKinds = [
   'prompt',
   'response',
   'api_request',
+  /** The same Messages API request reported again by another source (gateway and OTel): stored, never counted. */
+  'api_request_duplicate',
   'api_error',
   'api_refusal',
   'tool_decision',

@@ -11,6 +11,7 @@ import { upsertSessionDeltas, type SessionDelta } from '../store/sessions.repo.j
 import type { Store } from '../store/store.js';
 import { dedupeKey } from './normalise/dedupe-key.js';
 import { ORG, real } from './prepare-batch.js';
+import { reconcileRequests } from './request-ledger.js';
 
 export interface CommitResult {
   eventsInserted: number;
@@ -42,6 +43,7 @@ export async function commitBatch(
       const rows = batch.rows;
       for (let i = 0; i < rows.length; i++)
         (rows[i] as EventValues)[COL.person_id] = personOf[batch.rowIdentity[i] as number];
+      await reconcileRequests(trx, store, rows);
       const fresh = await insertEvents(trx, store, rows);
 
       const sessionHints = new Map(batch.sessions);
