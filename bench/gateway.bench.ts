@@ -119,6 +119,7 @@ async function runCell(
   request: ReturnType<typeof claudeCodeRequest>,
   concurrency: number,
   mode: Mode,
+  seconds = SECONDS,
 ): Promise<CellResult> {
   const targets = arms.map((a) => target(a, mode, request));
   const agents: Agent[] = arms.map(() => agentFor(concurrency));
@@ -128,7 +129,7 @@ async function runCell(
   const cpuBefore = arms.map((a) => (a.process ? procStats(a.process.pid).cpuMs : 0));
   const client0 = process.cpuUsage();
   const t0 = performance.now();
-  const rounds = Math.max(1, Math.round((SECONDS * 1000) / SLICE_MS));
+  const rounds = Math.max(1, Math.round((seconds * 1000) / SLICE_MS));
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < arms.length; k++) {
       const i = (k + r) % arms.length; // rotate: no arm always runs first or right after another
@@ -189,7 +190,7 @@ async function main(): Promise<void> {
       log(`fidelity ${arm.name.padEnd(8)} ${JSON.stringify(fidelity[arm.name])}`);
     }
     // JIT warm-up of every arm in both modes before anything is timed.
-    for (const mode of MODES) await runCell(arms, request, 8, mode).catch(() => undefined);
+    for (const mode of MODES) await runCell(arms, request, 8, mode, Math.min(SECONDS, 1)).catch(() => undefined);
     for (const concurrency of CONCURRENCY) {
       for (const mode of MODES) {
         const name = `c${concurrency}_${mode}`;

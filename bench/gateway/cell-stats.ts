@@ -3,7 +3,8 @@
  *
  * Added latency: each arm's latencies are pooled over all its slices of the cell, and so are the direct arm's; the
  * slices of all arms were interleaved (short, rotating), so every arm met the same noise from the rest of the
- * machine. added pN = pN(arm, pooled) − pN(direct, pooled). Percentiles are nearest-rank.
+ * machine. added pN = pN(arm, pooled) − pN(direct, pooled). Percentiles are nearest-rank. Reported beside it, as a
+ * cross-check: the median over rounds of the per-round slice differences.
  */
 import type { SliceResult } from './load-slice.js';
 
@@ -14,9 +15,21 @@ const r2 = (x: number) => (Number.isFinite(x) ? Math.round(x * 100) / 100 : null
 /** A cell's slices of one arm, pooled. */
 export interface Pooled extends SliceResult {
   slices: number;
+  /** Each slice's own p50 and p99, in round order (slice k of every arm ran in round k). */
+  sliceP50: number[];
+  sliceP99: number[];
 }
 
-export const emptyPool = (): Pooled => ({ latencies: [], ttfb: [], count: 0, errors: 0, wallMs: 0, slices: 0 });
+export const emptyPool = (): Pooled => ({
+  latencies: [],
+  ttfb: [],
+  count: 0,
+  errors: 0,
+  wallMs: 0,
+  slices: 0,
+  sliceP50: [],
+  sliceP99: [],
+});
 
 export function addSlice(pool: Pooled, s: SliceResult): void {
   for (const x of s.latencies) pool.latencies.push(x);
@@ -26,6 +39,18 @@ export function addSlice(pool: Pooled, s: SliceResult): void {
   pool.firstError ??= s.firstError;
   pool.wallMs += s.wallMs;
   pool.slices++;
+  const sorted = [...s.latencies].sort((a, b) => a - b);
+  pool.sliceP50.push(nearestRank(sorted, 0.5));
+  pool.sliceP99.push(nearestRank(sorted, 0.99));
+}
+
+/** Median over rounds of (arm's slice − direct's slice of the same round): robust to a burst hitting a few rounds. */
+function roundMedian(arm: readonly number[], direct: readonly number[]): number {
+  const d = arm.map((x, k) => x - (direct[k] ?? NaN)).filter(Number.isFinite);
+  return nearestRank(
+    d.sort((a, b) => a - b),
+    0.5,
+  );
 }
 
 export interface ArmCell {
@@ -37,6 +62,13 @@ export interface ArmCell {
   p99_ms: number | null;
   added_p50_ms: number | null;
   added_p99_ms: number | null;
+  /**
+   * Cross-check, not used by the budget: the median over rounds of the per-round difference between the arm's slice
+   * percentile and the direct slice's. A slice holds tens to thousands of requests, so a slice's "p99" is near its
+   * maximum when it is small.
+   */
+  added_p50_ms_round_median: number | null;
+  added_p99_ms_round_median: number | null;
   /** SSE only: time to the first body byte (message_start), and what the arm adds to it. */
   ttfb_p50_ms?: number | null;
   ttfb_p99_ms?: number | null;
@@ -59,6 +91,8 @@ export function armCell(pool: Pooled, direct: Pooled, sse: boolean): ArmCell {
     p99_ms: r2(nearestRank(lat, 0.99)),
     added_p50_ms: r2(nearestRank(lat, 0.5) - nearestRank(base, 0.5)),
     added_p99_ms: r2(nearestRank(lat, 0.99) - nearestRank(base, 0.99)),
+    added_p50_ms_round_median: r2(roundMedian(pool.sliceP50, direct.sliceP50)),
+    added_p99_ms_round_median: r2(roundMedian(pool.sliceP99, direct.sliceP99)),
   };
   if (sse) {
     const t = [...pool.ttfb].sort((a, b) => a - b);
