@@ -36,7 +36,10 @@ export interface StewardBudgetGate extends BudgetGate {
   onRejection(listener: (outcome: RejectionOutcome) => void): void;
   /** Commits settled spend still waiting for the write-behind. */
   flush(): Promise<void>;
-  /** Flushes and stops the timers; the store and the Redis client stay open (their owner closes them). */
+  /**
+   * Flushes and stops the timers (a failed flush goes to `onError`); the store and the Redis client stay open
+   * (their owner closes them).
+   */
   close(): Promise<void>;
 }
 
@@ -192,7 +195,8 @@ export async function createBudgetGate(opts: BudgetGateOptions): Promise<Steward
 
     async close() {
       await book.close();
-      await writer.close();
+      // A failed last flush is reported, not thrown: the caller still has its store and Redis to close.
+      await writer.close().catch(onError);
       await counters.close();
     },
   };
