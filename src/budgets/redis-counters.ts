@@ -30,6 +30,12 @@ interface BudgetScripts {
 
 /** Calendar counters outlive their window by an hour so settles of requests that straddle the reset land. */
 const CALENDAR_GRACE_MS = 3_600_000;
+/**
+ * How long a settle/release marker lives. In one process the gate already refuses a second settle of the same
+ * reservation; the marker guards against ioredis resending a script whose reply a dropped connection lost (it
+ * resends unanswered commands on reconnect), which happens within seconds. Short, so markers stay few at high rates.
+ */
+const DONE_MARKER_MS = 60_000;
 
 function scripts(client: Redis): BudgetScripts {
   const c = client as Redis & Partial<BudgetScripts>;
@@ -139,7 +145,7 @@ export class RedisCounters implements BudgetCounters {
 
   private async finish(reservationId: string, held: readonly HeldAmount[], actual: readonly number[], now: number) {
     const keys: string[] = [];
-    const args: (string | number)[] = [this.reservationTtlMs * 2, reservationId, held.length, minuteOf(now)];
+    const args: (string | number)[] = [DONE_MARKER_MS, reservationId, held.length, minuteOf(now)];
     held.forEach((h, i) => {
       const k = this.keys(h.budget, h.bucket);
       keys.push(k.c, k.z, k.a);
