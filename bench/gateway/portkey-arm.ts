@@ -29,8 +29,12 @@ export interface PortkeyArm {
   versions: Record<string, string>;
 }
 
-const version = (pkg: string): string =>
-  (JSON.parse(readFileSync(join(dir, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+const packageJson = (pkg: string) =>
+  JSON.parse(readFileSync(join(dir, 'node_modules', pkg, 'package.json'), 'utf8')) as {
+    version: string;
+    engines?: Record<string, string>;
+  };
+const version = (pkg: string): string => packageJson(pkg).version;
 
 /** Installs the pinned peer if it is missing (npm ci from the tracked lock file). */
 export function installPortkey(log: (line: string) => void): void {
@@ -64,6 +68,9 @@ export async function startPortkey(upstreamUrl: string, upstreamKey: string): Pr
     },
     versions: {
       '@portkey-ai/gateway': version('@portkey-ai/gateway'),
+      // It declares no engines; it runs on the Node this bench runs on (checked by the fidelity probe before timing).
+      engines: JSON.stringify(packageJson('@portkey-ai/gateway').engines ?? 'none declared'),
+      node: process.version,
       hono: version('hono'),
       '@hono/node-server': version('@hono/node-server'),
     },
