@@ -22,6 +22,8 @@ export interface Fidelity {
   upstream_url: string;
   /** The credential the upstream saw (x-api-key or authorization), its first characters only. */
   upstream_credential: string;
+  /** SSE only: the streaming probe (events 100 ms apart upstream): first and last byte at the client. */
+  streaming?: { first_byte_ms: number; last_byte_ms: number; streams: boolean } | { error: string };
   ok: boolean;
 }
 
@@ -86,6 +88,26 @@ export async function checkFidelity(target: Target, mockUrl: string): Promise<Fi
     upstream_credential: credential.slice(0, 12) + (credential.length > 12 ? '…' : ''),
     ok: false,
   };
+  if (target.sse) out.streaming = await checkStreaming(target);
   out.ok = out.body_identical && out.beta_query && out.headers_missing.length === 0 && out.headers_changed.length === 0;
   return out;
+}
+
+/**
+ * Whether the arm passes the stream on as it comes: the same request for the mock's slow model, whose two later
+ * writes come 100 ms apart. Streaming, the first byte arrives at once and the last ≥ 200 ms later; buffered, together.
+ */
+async function checkStreaming(target: Target): Promise<Fidelity['streaming']> {
+  const body = JSON.parse(target.body.toString()) as Record<string, unknown>;
+  const agent = new Agent({ keepAlive: false });
+  try {
+    const slow = { ...target, body: Buffer.from(JSON.stringify({ ...body, model: 'bench-slow-stream' })) };
+    const [last, first] = await sendRequest(slow, agent);
+    const r1 = (x: number) => Math.round(x * 10) / 10;
+    return { first_byte_ms: r1(first), last_byte_ms: r1(last), streams: last - first >= 150 };
+  } catch (e) {
+    return { error: (e as Error).message.slice(0, 300) };
+  } finally {
+    agent.destroy();
+  }
 }

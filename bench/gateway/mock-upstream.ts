@@ -5,8 +5,8 @@
  *
  * `POST /v1/messages` answers at once (no artificial delay): with `stream: true` the SSE sequence of the real API
  * (message_start with usage → ping → content_block_start → text_delta ×3 → content_block_stop → message_delta with
- * cumulative usage → message_stop) in three writes a turn of the event loop apart, so a proxy that buffers instead of
- * streaming shows it in time to first byte; otherwise one JSON message with usage. Both carry a `request-id` header.
+ * cumulative usage → message_stop) in three writes a turn of the event loop apart (100 ms apart for the streaming
+ * probe's model, so that buffering shows); otherwise one JSON message with usage. Both carry a `request-id` header.
  *
  * For the fidelity check it keeps the last /v1/messages request it received (method, URL, headers, body bytes —
  * kept by reference, no copy, so the hot path does not pay for it) and answers it on `GET /__bench/last`.
@@ -17,6 +17,12 @@ import type { AddressInfo } from 'node:net';
 const MODEL = 'claude-opus-5-5';
 /** Matches only a real `stream` key: inside a JSON string the quotes would be escaped. */
 const STREAM_TRUE = Buffer.from('"stream":true');
+/**
+ * The streaming probe's model: its events come 100 ms apart, so a proxy that buffers the stream shows a first byte
+ * as late as the last one. Only the probe uses it; the timed requests get their answers at once.
+ */
+const SLOW_MODEL = Buffer.from('"model":"bench-slow-stream"');
+const SLOW_GAP_MS = 100;
 
 interface Recorded {
   method: string;
@@ -40,7 +46,8 @@ const usageEnd = { ...usageStart, output_tokens: 18 };
 
 const event = (name: string, data: unknown): string => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
 
-function sse(res: ServerResponse, id: string, requestId: string): void {
+function sse(res: ServerResponse, id: string, requestId: string, slow: boolean): void {
+  const later = (fn: () => void) => (slow ? setTimeout(fn, SLOW_GAP_MS) : setImmediate(fn));
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
@@ -53,7 +60,7 @@ function sse(res: ServerResponse, id: string, requestId: string): void {
       event('ping', { type: 'ping' }),
   );
   // The next events a turn of the event loop later, the end another turn later: a real stream arrives in pieces.
-  setImmediate(() => {
+  later(() => {
     let body = event('content_block_start', {
       type: 'content_block_start',
       index: 0,
@@ -66,7 +73,7 @@ function sse(res: ServerResponse, id: string, requestId: string): void {
         delta: { type: 'text_delta', text },
       });
     res.write(body + event('content_block_stop', { type: 'content_block_stop', index: 0 }));
-    setImmediate(() => {
+    later(() => {
       res.end(
         event('message_delta', {
           type: 'message_delta',
@@ -118,7 +125,7 @@ const server = createServer((req, res) => {
     served++;
     const id = `msg_bench${served.toString(36).padStart(8, '0')}`;
     const requestId = `req_bench${served.toString(36).padStart(8, '0')}`;
-    if (body.indexOf(STREAM_TRUE) >= 0) sse(res, id, requestId);
+    if (body.indexOf(STREAM_TRUE) >= 0) sse(res, id, requestId, body.indexOf(SLOW_MODEL) >= 0);
     else json(res, id, requestId);
   });
 });
