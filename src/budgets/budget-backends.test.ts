@@ -12,7 +12,7 @@ import { createBudgetGate, type StewardBudgetGate } from './budget-gate.js';
  * time moving forward by seconds to hours, must get the same verdicts and leave the same states on both.
  */
 const BUDGETS: Omit<BudgetSpec, 'window'>[] = [
-  { scope: 'team:Platform', limit_usd: 1, action: 'block' },
+  { scope: 'team:Platform', limit_usd: 0.5, action: 'block' },
   { scope: 'person:ann@example.com', limit_usd: 0.2, action: 'throttle', rate: { requests_per_minute: 2 } },
   { scope: 'org', limit_tokens: 2000, action: 'throttle', rate: { tokens_per_minute: 3000 } },
   { scope: 'department:Engineering', limit_usd: 0.5, action: 'warn', warn_at: 0.5 },
@@ -34,6 +34,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       fc.constant(0),
       fc.integer({ min: 1, max: 90_000 }),
       fc.integer({ min: 1, max: 4 * 3_600_000 }),
+      fc.integer({ min: 5 * 3_600_000, max: 30 * 3_600_000 }),
     ),
   }),
   fc.record({

@@ -113,6 +113,17 @@ describe.each(backends)('budget gate on %s with %s counters', (dialect, backend)
     expect((await rig.gate.admit(ann, usd(0.1), t0 + 5 * HOUR)).outcome).toBe('block');
   });
 
+  it('forgets rolling spend after a long idle gap (every minute bucket left the window at once)', async () => {
+    const t0 = Date.now();
+    await set({ scope: 'team:Platform', window: '5h' });
+    for (const dt of [0, 30 * 60_000, 2 * HOUR]) {
+      await rig.gate.settle(allowed(await rig.gate.admit(ann, usd(0.3), t0 + dt)), usd(0.3), t0 + dt);
+    }
+    expect((await rig.gate.states(ann, t0 + 2 * HOUR))[0]).toMatchObject({ spent: 900_000 });
+    expect((await rig.gate.states(ann, t0 + 11 * HOUR))[0]).toMatchObject({ spent: 0 });
+    allowed(await rig.gate.admit(ann, usd(1), t0 + 11 * HOUR));
+  });
+
   it('throttles once the limit is reached: the rate per minute, then retry-after until the next minute', async () => {
     const minute = (Math.floor(Date.now() / 60_000) + 2) * 60_000;
     await set({ scope: 'team:Platform', action: 'throttle', limit_usd: 0.5, rate: { requests_per_minute: 2 } });
