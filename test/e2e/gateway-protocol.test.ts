@@ -104,17 +104,8 @@ describe('pass-through', () => {
 
   it('aborts the upstream request when the client goes away, and meters the usage already reported', async () => {
     h.upstream.next.push({ kind: 'hold' });
-    const controller = new AbortController();
-    const res = await fetch(`${h.base}/v1/messages?beta=true`, {
-      method: 'POST',
-      headers: claudeCodeHeaders(),
-      body: JSON.stringify(capture.body),
-      signal: controller.signal,
-    });
-    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-    await reader.read(); // the stream has started
+    await h.abortAfterFirstChunk('/v1/messages?beta=true', claudeCodeHeaders(), JSON.stringify(capture.body));
     const up = h.upstream.requests.at(-1);
-    controller.abort();
     await expect(up?.closed).resolves.toEqual({ aborted: true });
     const aborted = await waitFor(async () => {
       await h.t.steward.app.enforcement.gatewayEvents.settled();

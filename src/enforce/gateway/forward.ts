@@ -89,6 +89,8 @@ export function forward(
     if (res.writableFinished || finished) return;
     outcome.aborted = true;
     up.destroy();
+    // A client that half-closed its side must not keep the socket (and server shutdown) waiting.
+    res.destroy();
     finish();
   });
 

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import Anthropic from '@anthropic-ai/sdk';
 import type { ConfigInput } from '../../../src/config/schema.js';
 import { createGatewayKey, type GatewayKeyKind } from '../../../src/identity/gateway-keys.js';
@@ -14,6 +15,11 @@ export interface GatewayHarness {
   base: string;
   key(kind: GatewayKeyKind, subject: string): Promise<string>;
   sdk(key: string): Anthropic;
+  /**
+   * POSTs a streaming request, reads the first chunk, then drops the connection (node:http: fetch's abort leaves
+   * an extra idle connection that holds up the server's shutdown).
+   */
+  abortAfterFirstChunk(path: string, headers: Record<string, string>, body: string): Promise<void>;
   /** Events of `kind` from the store once at least `count` are committed. */
   events(kind: string, count?: number): Promise<Record<string, any>[]>;
   stop(): Promise<void>;
@@ -37,6 +43,17 @@ export async function startGatewayHarness(
       return (await createGatewayKey(t.steward.store, kind, subject)).key;
     },
     sdk: (key) => new Anthropic({ apiKey: key, baseURL: base, maxRetries: 0 }),
+    abortAfterFirstChunk: (path, headers, body) =>
+      new Promise<void>((resolve, reject) => {
+        const req = request(`${base}${path}`, { method: 'POST', headers, agent: false }, (res) => {
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        });
+        req.on('error', (err) => (req.destroyed ? undefined : reject(err)));
+        req.end(body);
+      }),
     async events(kind, count = 1) {
       return waitFor(async () => {
         await t.steward.app.enforcement.gatewayEvents.settled();
