@@ -126,6 +126,14 @@ describe('the real Claude Code CLI through the gateway', () => {
     expect(Number(sums.input)).toBe(2 * MOCK_USAGE.input_tokens);
   }, 120_000);
 
+  it('stops a prompt holding a fake AWS key at the gateway: the CLI shows the policy message, the upstream saw nothing', async () => {
+    const result = await run('deploy with AKIAQ3RT5X7ZJ2KMN4PW please');
+    const out = result.json as Json;
+    expect(out.is_error).toBe(true);
+    expect(out.result).toContain('Steward stopped this because it contains');
+    expect(mock.requests).toHaveLength(0);
+  }, 120_000);
+
   it('shows the budget’s message once the person’s budget is spent, without retrying', async () => {
     const gate = t.steward.app.budgets as StewardBudgetGate;
     await setBudget(
