@@ -37,6 +37,8 @@ function cell(text: string): string {
 function formatDefault(leaf: ConfigLeaf): string {
   const value = leaf.defaultValue;
   if (value === undefined) return 'unset';
+  // Long lists (the gateway's price table) would widen the whole table: their entries are documented where they are used.
+  if (Array.isArray(value) && JSON.stringify(value).length > 60) return `${value.length} entries`;
   const code = `\`${typeof value === 'string' ? value : JSON.stringify(value)}\``;
   // Byte limits read better with their size alongside (`16777216` is 16 MiB).
   if (typeof value === 'number' && /Bytes$/.test(leaf.path[leaf.path.length - 1] ?? '')) {

@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import { registerAnalyticsRoutes } from './api/analytics.routes.js';
 import { registerAuth, type RouteRecord } from './api/auth-hook.js';
+import { registerBudgetRoutes } from './api/budgets.routes.js';
 import { registerConsoleRoutes } from './api/console.routes.js';
 import { registerDiscoveryRoutes } from './api/discovery.routes.js';
 import { registerEventRoutes } from './api/events.routes.js';
@@ -15,8 +16,10 @@ import type { RegisteredSpec } from './api/route-spec.js';
 import { registerSessionRoutes } from './api/sessions.routes.js';
 import { registerStatusRoutes } from './api/status.routes.js';
 import { registerThreadRoutes } from './api/threads.routes.js';
+import type { StewardBudgetGate } from './budgets/budget-gate.js';
 import type { Config } from './config/schema.js';
 import { createEnforcement, type Enforcement } from './enforce/enforcement.js';
+import { registerGatewayRoutes } from './enforce/gateway/gateway.routes.js';
 import { registerErrorHandler } from './errors/http-error-handler.js';
 import { TokenVerifier } from './identity/api-tokens.js';
 import { PersonResolver } from './identity/person-resolver.js';
@@ -38,13 +41,18 @@ export interface App {
   verifier: TokenVerifier;
   metrics: OpsMetrics;
   enforcement: Enforcement;
+  /** The budget gate main.ts built (undefined when the caller gave none): the gateway admits through it. */
+  budgets: StewardBudgetGate | undefined;
   routes: RouteRecord[];
   /** Refuse new ingest, commit what was accepted (bounded by shutdownGraceMs). */
   drain(): Promise<boolean>;
 }
 
 /** Registers every surface on one Fastify instance. No I/O happens here: the caller opens the store and listens. */
-export function buildApp(config: Config, deps: { store: Store; logger: Logger; redis?: RedisHandle | undefined }): App {
+export function buildApp(
+  config: Config,
+  deps: { store: Store; logger: Logger; redis?: RedisHandle | undefined; budgets?: StewardBudgetGate | undefined },
+): App {
   const { store, logger } = deps;
   let draining = false;
   const http: FastifyInstance = Fastify({
@@ -95,7 +103,19 @@ export function buildApp(config: Config, deps: { store: Store; logger: Logger; r
   registerDiscoveryRoutes(http, specs, store);
   registerThreadRoutes(http, specs, store);
   registerPolicyRoutes(http, specs, store);
-  const enforcement = createEnforcement(config, { store, queue, logger, defaultPolicy: defaultPolicyText });
+  if (deps.budgets) {
+    registerBudgetRoutes(http, specs, store, deps.budgets);
+    deps.budgets.onRejection((action) => metrics.budgetRejections.inc({ action }));
+  }
+  const enforcement = createEnforcement(config, {
+    store,
+    queue,
+    logger,
+    defaultPolicy: defaultPolicyText,
+    registry: metrics.registry,
+    budgets: deps.budgets ?? null,
+  });
+  if (config.gateway.enabled) registerGatewayRoutes(http, enforcement.gateway, config.gateway.maxBodyBytes);
   registerHookRoutes(http, enforcement, {
     hookBodyBytes: config.enforce.maxHookBodyBytes,
     inferenceBodyBytes: config.enforce.inferenceMaxBodyBytes,
@@ -110,11 +130,13 @@ export function buildApp(config: Config, deps: { store: Store; logger: Logger; r
     verifier,
     metrics,
     enforcement,
+    budgets: deps.budgets,
     routes,
     async drain() {
       draining = true;
       const drained = await queue.drain(config.shutdownGraceMs);
       await pool.close();
+      enforcement.close();
       return drained;
     },
   };

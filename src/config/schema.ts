@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { gatewaySchema } from './gateway.schema.js';
 
 /**
  * The one configuration schema. Every key has a default and a description; `docs/configuration.md` is generated
@@ -202,6 +203,7 @@ export const configSchema = z.strictObject({
   content: contentSchema,
   enforce: enforceSchema,
   analytics: analyticsSchema,
+  gateway: gatewaySchema,
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;

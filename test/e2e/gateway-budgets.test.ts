@@ -75,7 +75,7 @@ describe('budgets at the gateway', () => {
     const decisions = await h.events('policy_decision', 1);
     expect(decisions.at(-1)).toMatchObject({ source: 'gateway', decision: 'deny', decision_source: `budget:${id}` });
     const metrics = await (await h.t.api('/metrics', { role: 'analyst' })).text();
-    expect(metrics).toMatch(/steward_gateway_budget_rejections_total\{outcome="block"\} 1/);
+    expect(metrics).toMatch(/steward_budget_rejections_total\{action="block"\} 1/);
   });
 
   it('applies agent budgets to agent keys and pauses an agent with the kill switch', async () => {

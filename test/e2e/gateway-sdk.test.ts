@@ -137,8 +137,29 @@ describe('Anthropic SDK through the gateway', () => {
     expect(res.status).toBe(200);
   });
 
+  it('records an unknown model with no cost (never 0) and counts it', async () => {
+    await h.sdk(key).messages.create({
+      model: 'claude-unreleased-9',
+      max_tokens: 16,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    const rows = await h.events('api_request', 4);
+    const unknown = rows.find((r) => r.model === 'claude-unreleased-9');
+    expect(unknown).toMatchObject({ cost_micros: null, input_tokens: 1200 });
+    expect(JSON.parse(unknown?.attrs as string).cost_unknown).toBeTruthy();
+  });
+
+  it('exposes request counts and upstream and added latency on /metrics', async () => {
+    const text = await (await h.t.api('/metrics', { role: 'analyst' })).text();
+    expect(text).toMatch(/steward_gateway_requests_total\{status="200",model="claude-sonnet-5"\} [1-9]/);
+    expect(text).toMatch(/steward_gateway_requests_total\{status="401",model=""\} [1-9]/);
+    expect(text).toMatch(/steward_gateway_upstream_seconds_count\{stream="true"\} [1-9]/);
+    expect(text).toMatch(/steward_gateway_added_latency_seconds_bucket\{le="0.001",stream="false"\} \d/);
+    expect(text).toMatch(/steward_gateway_unpriced_requests_total\{model="other"\} 1/);
+  });
+
   it('usage totals in the store equal the upstream usage per request', async () => {
-    const rows = await h.events('api_request', 3);
+    const rows = await h.events('api_request', 4);
     for (const r of rows) {
       expect(r.input_tokens).toBe(UPSTREAM_USAGE.input_tokens);
       expect(r.cache_read_tokens).toBe(UPSTREAM_USAGE.cache_read_input_tokens);

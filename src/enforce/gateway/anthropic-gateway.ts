@@ -296,7 +296,6 @@ export class AnthropicGateway {
     }
     const request = modelRequest(body, ctx);
     if (!outcome.go) {
-      this.deps.metrics.budgetRejections.inc({ outcome: outcome.outcome });
       const decision = budgetDecision('deny', outcome.budgetId, outcome.reply.message, policyVersion);
       this.recordDecision({ request, decision, findings: [], enforced: 'deny' }, ctx);
       return { refuse: outcome.reply };

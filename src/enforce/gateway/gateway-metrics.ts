@@ -3,13 +3,13 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 /**
  * The gateway's Prometheus series, registered on the process's ops registry (served at `/metrics`). Latency is split
  * in two: the upstream's own time (request sent → last byte), and what Steward adds before the upstream sees the
- * request (auth, parse, policy, budget) — the figure DESIGN §9's gateway budget is about.
+ * request (auth, parse, policy, budget) — the figure DESIGN §9's gateway budget is about. Budget refusals are
+ * counted by the budget gate itself (`steward_budget_rejections_total{action}`, ops/ops-metrics.ts).
  */
 export interface GatewayMetrics {
   requests: Counter<'status' | 'model'>;
   upstreamSeconds: Histogram<'stream'>;
   addedSeconds: Histogram<'stream'>;
-  budgetRejections: Counter<'outcome'>;
   policyDenials: Counter<'rule'>;
   unpriced: Counter<'model'>;
 }
@@ -37,12 +37,6 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
       help: 'Time Steward spends before the upstream request is sent (auth, parse, policy, budget).',
       labelNames: ['stream'],
       buckets: LATENCY_BUCKETS,
-      registers: [registry],
-    }),
-    budgetRejections: new Counter({
-      name: 'steward_gateway_budget_rejections_total',
-      help: 'Requests refused by a budget, by outcome (block, throttle, paused).',
-      labelNames: ['outcome'],
       registers: [registry],
     }),
     policyDenials: new Counter({
