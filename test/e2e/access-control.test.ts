@@ -10,7 +10,8 @@ import { startTestSteward, type TestSteward } from '../support/steward.js';
  * DESIGN §10: every route has an explicit role requirement, and a test walks every route × role. The route table
  * is the one the running server recorded while registering (`App.routes`), so a new route is covered the moment it
  * exists: no token → 401 unless the route is public; a role outside the route's access → 403; a role inside it →
- * neither (whatever the handler then says about the dummy input, it is never a 5xx).
+ * neither (whatever the handler then says about the dummy input, it is never a 5xx). Gateway routes take gateway
+ * keys only: every API token, whatever its role, gets the Anthropic-format 401 there.
  */
 type Caller = Role | null;
 const callers: readonly Caller[] = [null, 'ingest', 'analyst', 'admin'];
@@ -38,6 +39,9 @@ const KNOWN_ROUTES = [
   'GET /hooks/claude-code/policy',
   'POST /hooks/claude-code/decisions',
   'POST /hooks/inference',
+  'POST /gateway/anthropic/v1/messages',
+  'POST /gateway/anthropic/v1/messages/count_tokens',
+  'GET /gateway/anthropic/v1/models',
 ];
 
 let t: TestSteward;
@@ -63,7 +67,18 @@ function call(route: { method: string; url: string }, caller: Caller): Promise<R
 }
 
 function allowed(access: RouteRecord['access'], caller: Caller): boolean {
-  return access === 'public' || (caller !== null && access.includes(caller));
+  return access === 'public' || (access !== 'gateway' && caller !== null && access.includes(caller));
+}
+
+/** A gateway route's refusal of a caller without a gateway key: 401 in the Anthropic error format. */
+function gatewayRefusal(status: number, bytes: Uint8Array): boolean {
+  if (status !== 401) return false;
+  try {
+    const body = JSON.parse(Buffer.from(bytes).toString('utf8')) as { type?: string; error?: { type?: string } };
+    return body.type === 'error' && body.error?.type === 'authentication_error';
+  } catch {
+    return false;
+  }
 }
 
 describe('the route table', () => {
@@ -72,9 +87,9 @@ describe('the route table', () => {
     for (const known of KNOWN_ROUTES) expect(keys).toContain(known);
     expect(new Set(keys).size).toBe(keys.length);
     for (const r of routes) {
-      expect(r.access === 'public' || (Array.isArray(r.access) && r.access.length > 0), `${r.method} ${r.url}`).toBe(
-        true,
-      );
+      const declared =
+        r.access === 'public' || r.access === 'gateway' || (Array.isArray(r.access) && r.access.length > 0);
+      expect(declared, `${r.method} ${r.url}`).toBe(true);
     }
   });
 
@@ -111,6 +126,10 @@ describe('every route × every caller', () => {
         const who = caller ?? 'no token';
         const where = `${route.method} ${route.url} as ${who} → ${res.status} ${text.slice(0, 160)}`;
         if (res.status >= 500) failures.push(`5xx: ${where}`);
+        if (route.access === 'gateway') {
+          if (!gatewayRefusal(res.status, bytes)) failures.push(`expected the gateway's 401: ${where}`);
+          continue;
+        }
         if (allowed(route.access, caller)) {
           if (res.status === 401 || res.status === 403) failures.push(`should be allowed: ${where}`);
           continue;
@@ -136,7 +155,9 @@ describe('every route × every caller', () => {
         const res = await call({ method: 'HEAD', url: route.url }, caller);
         await res.arrayBuffer();
         const where = `HEAD ${route.url} as ${caller ?? 'no token'} → ${res.status}`;
-        if (allowed(route.access, caller)) {
+        if (route.access === 'gateway') {
+          if (res.status !== 401) failures.push(where);
+        } else if (allowed(route.access, caller)) {
           if (res.status === 401 || res.status === 403) failures.push(`should be allowed: ${where}`);
         } else if (res.status !== (caller === null ? 401 : 403)) {
           failures.push(where);
