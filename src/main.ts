@@ -1,12 +1,14 @@
 import { pino, type Logger } from 'pino';
 import { startRefresher } from './analytics/refresher.js';
 import { buildApp, type App } from './app.js';
+import { createBudgetGate, type StewardBudgetGate } from './budgets/budget-gate.js';
 import type { Config } from './config/schema.js';
 import { bootstrapOnce, type BootstrapResult } from './identity/bootstrap.js';
 import { startOtlpGrpcServer, type GrpcListener } from './ingest/otlp/grpc-server.js';
 import { bearer } from './api/auth-hook.js';
 import { AppError } from './errors/app-error.js';
 import { connectRedis, type RedisHandle } from './store/redis.js';
+import { DEFAULT_ORG } from './store/policies.repo.js';
 import { openStore, type Store } from './store/store.js';
 
 /**
@@ -42,7 +44,21 @@ export async function startSteward(
     throw new AppError('config_invalid', `cannot connect to Redis at redisUrl: ${(err as Error).message}`);
   }
   const bootstrap = await bootstrapOnce(store);
-  const app = buildApp(config, { store, logger, redis });
+  // Budget counters in Redis when configured (replicas agree), in process otherwise; settled spend in the store.
+  let budgets: StewardBudgetGate;
+  try {
+    budgets = await createBudgetGate({
+      store,
+      redis: redis?.client,
+      orgId: DEFAULT_ORG,
+      onError: (err) => logger.error({ err }, 'budget gate failed'),
+    });
+  } catch (err) {
+    await redis?.close();
+    await store.close();
+    throw err;
+  }
+  const app = buildApp(config, { store, logger, redis, budgets });
   let grpc: GrpcListener | undefined;
   try {
     await app.http.listen({ host: config.host, port: config.port });
@@ -67,6 +83,7 @@ export async function startSteward(
     });
   } catch (err) {
     await app.http.close();
+    await budgets.close();
     await redis?.close();
     await store.close();
     throw err;
@@ -109,6 +126,8 @@ export async function startSteward(
         await Promise.allSettled([listener.close(), app.http.close()]);
         clearInterval(sampler);
         await refresher?.stop();
+        // After the listeners close no request settles any more: the gate's last settled spend reaches the store.
+        await budgets.close();
         await redis?.close();
         await store.close();
       })();
