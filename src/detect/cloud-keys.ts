@@ -146,6 +146,7 @@ const SECRET_CHARS = ALNUM | UNDERSCORE | TILDE | DOT | DASH;
 export const azureClientSecret: AnchorRule = {
   anchor: '~',
   types: ['azure_client_secret'],
+  near: { before: 'Q' },
   at(ctx, i) {
     const { text } = ctx;
     if (text.charCodeAt(i - 1) !== 81 || !isClass(text, i - 2, DIGIT)) return i + 1;

@@ -81,3 +81,27 @@ export function credentialFamily(words: readonly string[]): CredentialFamily | u
   }
   return family;
 }
+
+export interface NameClass {
+  readonly words: readonly string[];
+  readonly family: CredentialFamily | undefined;
+}
+
+/**
+ * Names recur (JSON keys, environment variables), and splitting one costs a string per character: results are
+ * kept by name, a bounded cache of a pure function (cleared when full, so hostile input cannot grow it).
+ */
+const classified = new Map<string, NameClass>();
+const MAX_CLASSIFIED = 4096;
+
+/** `nameWords` and `credentialFamily` of a name, cached. */
+export function classifyName(name: string): NameClass {
+  let known = classified.get(name);
+  if (known === undefined) {
+    const words = nameWords(name);
+    known = { words, family: credentialFamily(words) };
+    if (classified.size >= MAX_CLASSIFIED) classified.clear();
+    classified.set(name, known);
+  }
+  return known;
+}

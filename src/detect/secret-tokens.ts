@@ -16,6 +16,7 @@ import { addFinding, type ScanContext } from './scan-context.js';
 const skPrefixed: AnchorRule = {
   anchor: 'k',
   types: ['anthropic_api_key', 'anthropic_admin_key', 'openai_api_key', 'stripe_key', 'slack_webhook'],
+  near: { after: '-_.' },
   at(ctx, i) {
     const { text } = ctx;
     const prev = text.charCodeAt(i - 1);
@@ -129,6 +130,7 @@ const slackToken: AnchorRule = {
 const githubToken: AnchorRule = {
   anchor: '_',
   types: ['github_token'],
+  near: { before: 'bpousr' },
   at(ctx, i) {
     const { text } = ctx;
     let start: number;
@@ -195,6 +197,7 @@ export function gitlabRunnerToken(ctx: ScanContext, i: number): number {
 const jwt: AnchorRule = {
   anchor: 'J',
   types: ['jwt'],
+  near: { before: 'y' },
   at(ctx, i) {
     const { text } = ctx;
     const start = i - 2;
@@ -241,9 +244,14 @@ function decodeJsonSegment(segment: string): unknown {
  * One rule per anchor character where several detectors share it: the neighbouring character picks the one to
  * run, so a hit costs one call (base64 and upper-case identifiers put an `A` every few hundred characters).
  */
+const LOWER_CHARS = 'abcdefghijklmnopqrstuvwxyz';
+const BASE64_CHARS = LOWER_CHARS.toUpperCase() + LOWER_CHARS + '0123456789+/';
+
 const capitalA: AnchorRule = {
   anchor: 'A',
   types: [...awsAccessKeyId.types, ...googleApiKey.types, ...azureConnectionKey.types],
+  // Inside base64, or the second letter of AKIA/ASIA/ABIA/ACCA/A3T, AIza, AccountKey/AccessKey.
+  near: { before: BASE64_CHARS, after: 'KSBC3Ic' },
   at(ctx, i) {
     const { text } = ctx;
     const next = text.charCodeAt(i + 1);
@@ -266,6 +274,7 @@ const capitalA: AnchorRule = {
 const armouredKey: AnchorRule = {
   anchor: 'BEGIN ', // not `-----BEGIN `: V8 looks for a literal's first character, and `-` is frequent
   types: privateKey.types,
+  near: { before: '-' },
   at: (ctx, i) => (ctx.text.startsWith('-----', i - 5) ? privateKey.at(ctx, i - 5) : i + 1),
 };
 const slackXox: AnchorRule = {
@@ -277,6 +286,7 @@ const slackApp: AnchorRule = { anchor: 'xapp-', types: slackToken.types, at: (ct
 const gitlabPrefix: AnchorRule = {
   anchor: 'gl',
   types: gitlabToken.types,
+  near: { after: LOWER_CHARS },
   at(ctx, i) {
     const dash = runEnd(ctx.text, i + 2, LOWER, 6);
     return ctx.text.charCodeAt(dash) === 45 ? gitlabToken.at(ctx, dash) : i + 1;
