@@ -134,6 +134,7 @@ export function buildApp(
     routes,
     async drain() {
       draining = true;
+      enforcement.gatewayEvents.flush(); // gathered usage records join the last groups
       const drained = await queue.drain(config.shutdownGraceMs);
       await pool.close();
       enforcement.close();

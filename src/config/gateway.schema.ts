@@ -106,6 +106,15 @@ export const gatewaySchema = z
       .describe(
         'Budget estimate before forwarding: input tokens ≈ request body bytes / bytesPerToken (a deliberate over-estimate for JSON), plus max_tokens.',
       ),
+    meterFlushMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .default(100)
+      .describe(
+        'Usage records of answered requests are gathered this long and committed together (one commit per request would cost most of the gateway time); 0 = one commit per request.',
+      ),
     prices: z
       .array(gatewayPriceSchema)
       .default(DEFAULT_GATEWAY_PRICES)

@@ -50,7 +50,11 @@ export function createEnforcement(
   );
   const subjects = new SubjectDirectory(deps.store);
   const recorder = new DecisionRecorder(deps.queue, (err) => onError(err, 'recording a decision'));
-  const gatewayEvents = new GatewayEventSink(deps.queue, (err) => onError(err, 'recording gateway usage'));
+  const gatewayEvents = new GatewayEventSink(
+    deps.queue,
+    (err) => onError(err, 'recording gateway usage'),
+    config.gateway.meterFlushMs,
+  );
   const gatewayKeys = new GatewayKeyVerifier(deps.store);
   const upstream = new UpstreamClient(config.gateway);
   const gateway = new AnthropicGateway({
