@@ -19,7 +19,7 @@
  *
  * Env: BENCH_GATEWAY_SECONDS (5; per arm and cell), BENCH_GATEWAY_SLICE_MS (250), BENCH_GATEWAY_CONCURRENCY (1,16,64),
  * BENCH_GATEWAY_MODES (json,sse), BENCH_GATEWAY_ARMS (direct,bare,steward,portkey; direct is always run),
- * BENCH_GATEWAY_BODY_BYTES (20480), BENCH_GATEWAY_QUICK=1 (0.6 s per arm and cell: under a minute in all).
+ * BENCH_GATEWAY_BODY_BYTES (20480), BENCH_GATEWAY_QUICK=1 (0.5 s per arm and cell, shorter warm-up: under a minute in all).
  * Progress on stderr; the last stdout line is one JSON object.
  */
 import { availableParallelism, loadavg } from 'node:os';
@@ -41,7 +41,7 @@ import { installPortkey, startPortkey } from './gateway/portkey-arm.js';
 import { startSteward } from './gateway/steward-arm.js';
 
 const QUICK = process.env.BENCH_GATEWAY_QUICK === '1' || process.env.BENCH_GATEWAY_QUICK === 'true';
-const SECONDS = Number(process.env.BENCH_GATEWAY_SECONDS ?? (QUICK ? 0.6 : 5));
+const SECONDS = Number(process.env.BENCH_GATEWAY_SECONDS ?? (QUICK ? 0.5 : 5));
 const SLICE_MS = Number(process.env.BENCH_GATEWAY_SLICE_MS ?? (QUICK ? 150 : 250));
 const CONCURRENCY = (process.env.BENCH_GATEWAY_CONCURRENCY ?? '1,16,64').split(',').map(Number);
 const MODES = (process.env.BENCH_GATEWAY_MODES ?? 'json,sse').split(',').map((m) => m.trim()) as Mode[];
@@ -190,7 +190,8 @@ async function main(): Promise<void> {
       log(`fidelity ${arm.name.padEnd(8)} ${JSON.stringify(fidelity[arm.name])}`);
     }
     // JIT warm-up of every arm in both modes before anything is timed.
-    for (const mode of MODES) await runCell(arms, request, 8, mode, Math.min(SECONDS, 1)).catch(() => undefined);
+    for (const mode of MODES)
+      await runCell(arms, request, 8, mode, QUICK ? 0.3 : Math.min(SECONDS, 1)).catch(() => undefined);
     for (const concurrency of CONCURRENCY) {
       for (const mode of MODES) {
         const name = `c${concurrency}_${mode}`;
