@@ -17,7 +17,7 @@ import type { MessagesBody } from './messages-body.js';
  * something already decided. The system prompt is not scanned (the client's own instructions, identical every turn).
  *
  * Unlike hooks, the gateway can rewrite what reaches the model, so `redact` replaces the detected spans in the
- * newest turn's strings and the body is re-serialised (only then). `ask` has nobody to ask and denies; `warn`
+ * newest turn's strings; only that turn is re-serialised, the rest of the body keeps its bytes. `ask` has nobody to ask and denies; `warn`
  * forwards; shadow mode (config or policy) decides and records, and always forwards the client's bytes.
  */
 export interface GatewayVerdict {
@@ -44,22 +44,12 @@ const SKIP_KEYS: ReadonlySet<string> = new Set([
   'role',
 ]);
 
-/** Index of the first message of the newest turn (after the last assistant message). */
-export function newestTurnStart(messages: readonly unknown[]): number {
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const m = messages[i] as { role?: unknown } | null;
-    if (m && typeof m === 'object' && m.role === 'assistant') return i + 1;
-  }
-  return 0;
-}
-
 export function gatewayVerdict(
   engine: PolicyEngine,
   body: MessagesBody,
   ctx: { subject: DecisionSubject; surface: Surface; sessionId: string | null; time: number; shadow: boolean },
 ): GatewayVerdict {
-  const from = newestTurnStart(body.messages);
-  const turn = body.messages.slice(from);
+  const turn = body.turn;
   const collected = collectText(turn, { skipKeys: SKIP_KEYS });
   const findings = collected.text.length > 0 ? engine.scan(collected.text) : [];
   const request: DecisionRequest = {
@@ -84,8 +74,7 @@ export function gatewayVerdict(
     if (rewritten === undefined) {
       enforced = 'allow'; // nothing in the scanned text to replace
     } else {
-      const value = { ...body.value, messages: [...body.messages.slice(0, from), ...(rewritten as unknown[])] };
-      redactedBody = Buffer.from(JSON.stringify(value), 'utf8');
+      redactedBody = body.withTurn(rewritten as unknown[]);
     }
   }
   return { request, decision, findings, enforced, redactedBody, scanned: turn.length };
