@@ -79,13 +79,17 @@ export const injectionRules: readonly AnchorRule[] = [
     },
   },
   {
-    anchor: '_of_turn>',
+    // Gemma's <start_of_turn>, <end_of_turn>, found at the `>`: a literal starting with `_` restarts V8's search at
+    // every `_` of the text (identifiers, JSON keys), a single rarer character does not.
+    anchor: '>',
     types: ['prompt_injection'],
-    near: { before: 'td' }, // <start_of_turn>, <end_of_turn>
+    near: { before: 'n' },
     at(ctx, i) {
       const { text } = ctx;
-      if (text.startsWith('<start', i - 6)) return roleAt(ctx, i - 6, i + 9, 0.85);
-      if (text.startsWith('<end', i - 4)) return roleAt(ctx, i - 4, i + 9, 0.85);
+      const at = i - 8;
+      if (!text.startsWith('_of_turn', at)) return i + 1;
+      if (text.startsWith('<start', at - 6)) return roleAt(ctx, at - 6, i + 1, 0.85);
+      if (text.startsWith('<end', at - 4)) return roleAt(ctx, at - 4, i + 1, 0.85);
       return i + 1;
     },
   },
@@ -93,16 +97,20 @@ export const injectionRules: readonly AnchorRule[] = [
   turnMarker('Assistant:'),
 ];
 
-/** Anthropic's legacy prompt format: a turn starts with a blank line and `Human:` or `Assistant:`. */
-function turnMarker(anchor: string): AnchorRule {
+/**
+ * Anthropic's legacy prompt format: a turn starts with a blank line and `Human:` or `Assistant:`. Anchored on the
+ * first letter after a line break (`A` is searched for anyway, for AKIA…/AIza…: one pass instead of two).
+ */
+function turnMarker(word: string): AnchorRule {
   return {
-    anchor,
+    anchor: word[0] as string,
     types: ['prompt_injection'],
     near: { before: '\n' },
     at(ctx, i) {
       const { text } = ctx;
+      if (!text.startsWith(word, i)) return i + 1;
       const blank = text.startsWith('\n\n', i - 2) || text.startsWith('\r\n\r\n', i - 4);
-      return blank ? roleAt(ctx, i, i + anchor.length, 0.7) : i + 1;
+      return blank ? roleAt(ctx, i, i + word.length, 0.7) : i + 1;
     },
   };
 }
