@@ -109,17 +109,17 @@ export class GatewayKeyVerifier {
   constructor(private readonly store: Store) {}
 
   async verify(key: string, now = Date.now()): Promise<GatewayPrincipal | null> {
-    if (!KEY_RE.test(key)) return null;
-    const h = hash(key);
-    const hit = this.cache.get(h);
+    // Cached by the presented key itself (in memory only, like the request that carried it), so a hit costs no hash.
+    const hit = this.cache.get(key);
     if (hit && now - hit.at < CACHE_TTL_MS) return hit.value;
-    const row = await findGatewayKeyByHash(this.store.db, h);
+    if (!KEY_RE.test(key)) return null;
+    const row = await findGatewayKeyByHash(this.store.db, hash(key));
     const value: GatewayPrincipal | null =
       row && row.revoked_at === null
         ? { id: row.id, kind: row.kind as GatewayKeyKind, subject: row.subject, name: row.name }
         : null;
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(h, { at: now, value });
+    this.cache.set(key, { at: now, value });
     if (value && now - (this.lastTouched.get(value.id) ?? 0) > 60_000) {
       this.lastTouched.set(value.id, now);
       // Bookkeeping only: a failed touch must not fail the request.

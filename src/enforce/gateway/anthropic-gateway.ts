@@ -75,7 +75,7 @@ export class AnthropicGateway {
         ? 'Invalid or revoked Steward gateway key.'
         : 'Missing Steward gateway key: send it as x-api-key or Authorization: Bearer (steward keys create --gateway).',
     });
-    this.deps.metrics.requests.inc({ status: '401', model: '' });
+    this.deps.metrics.countRequest('401', '');
     return null;
   }
 
@@ -123,7 +123,7 @@ export class AnthropicGateway {
     }
 
     const meter = endpoint === 'messages';
-    this.deps.metrics.addedSeconds.observe({ stream: String(body.stream) }, (performance.now() - startedAt) / 1000);
+    this.deps.metrics.observeAdded(body.stream, (performance.now() - startedAt) / 1000);
     forward(
       this.deps.upstream,
       req,
@@ -155,7 +155,7 @@ export class AnthropicGateway {
       meter: false,
     };
     forward(this.deps.upstream, req, res, plan, (o) => {
-      this.deps.metrics.requests.inc({ status: String(o.status || 499), model: '' });
+      this.deps.metrics.countRequest(String(o.status || 499), '');
     });
   }
 
@@ -171,7 +171,7 @@ export class AnthropicGateway {
 
   private answerRefusal(res: ServerResponse, reply: GatewayErrorReply, model: string | null): void {
     this.refuse(res, reply);
-    this.deps.metrics.requests.inc({ status: String(reply.status), model: this.modelLabel(model) });
+    this.deps.metrics.countRequest(String(reply.status), this.modelLabel(model));
   }
 
   private async who(principal: GatewayPrincipal, time: number): Promise<Who> {
@@ -321,8 +321,8 @@ export class AnthropicGateway {
   ): void {
     const m = this.deps.metrics;
     const model = o.model ?? body.model;
-    m.requests.inc({ status: String(o.aborted && o.status === 0 ? 499 : o.status), model: this.modelLabel(model) });
-    m.upstreamSeconds.observe({ stream: String(o.stream) }, (o.endedAt - o.sentAt) / 1000);
+    m.countRequest(String(o.aborted && o.status === 0 ? 499 : o.status), this.modelLabel(model));
+    m.observeUpstream(o.stream, (o.endedAt - o.sentAt) / 1000);
     if (!meter) return;
     const cost = o.usage ? this.deps.prices.cost(model, o.usage, body.fast) : null;
     if (o.usage && cost === null) m.unpriced.inc({ model: this.modelLabel(model) });

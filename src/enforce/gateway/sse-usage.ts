@@ -12,6 +12,14 @@ import { emptyUsage, foldUsage, type Usage } from './usage.js';
  */
 const WANTED = new Set(['message_start', 'message_delta', 'error']);
 const MAX_KEPT_LINE = 4 * 1024 * 1024;
+const EVENT = Buffer.from('event:');
+const DATA = Buffer.from('data:');
+
+function startsWith(buf: Buffer, start: number, end: number, prefix: Buffer): boolean {
+  if (end - start < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (buf[start + i] !== prefix[i]) return false;
+  return true;
+}
 const NL = 0x0a;
 
 export class SseUsageTap {
@@ -69,17 +77,16 @@ export class SseUsageTap {
       this.event = '';
       return;
     }
-    const first = buf[start];
-    if (first === 0x65 /* e */ && buf.toString('latin1', start, Math.min(end, start + 6)) === 'event:') {
-      this.event = buf.toString('latin1', start + 6, end).trim();
+    // Prefixes compared as bytes: most lines are text deltas and are dismissed without building a string.
+    if (startsWith(buf, start, end, EVENT)) {
+      this.event = buf.toString('latin1', start + EVENT.length, end).trim();
       if (this.event === 'message_stop') this.completed = true;
       return;
     }
-    if (first !== 0x64 /* d */ || !WANTED.has(this.event)) return;
-    if (buf.toString('latin1', start, Math.min(end, start + 5)) !== 'data:') return;
+    if (!WANTED.has(this.event) || !startsWith(buf, start, end, DATA)) return;
     let value: unknown;
     try {
-      value = JSON.parse(buf.toString('utf8', start + 5, end));
+      value = JSON.parse(buf.toString('utf8', start + DATA.length, end));
     } catch {
       return; // a malformed data line is the client's to judge; metering skips it
     }
