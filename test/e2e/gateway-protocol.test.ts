@@ -120,6 +120,33 @@ describe('pass-through', () => {
     expect(JSON.parse(aborted[0]?.attrs as string)).toMatchObject({ aborted: true, completed: false });
   });
 
+  it('gives up on a silent upstream after gateway.idleTimeoutMs with 504 in the Anthropic format', async () => {
+    const slow = await startGatewayHarness({ config: { gateway: { idleTimeoutMs: 300 } } });
+    try {
+      const k = await slow.key('agent', 'timeout-probe');
+      // A first request opens the pooled connection; the timeout must also hold on a reused one.
+      const ok = await fetch(`${slow.base}/v1/messages`, {
+        method: 'POST',
+        headers: { 'x-api-key': k, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'claude-sonnet-5', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      expect(ok.status).toBe(200);
+      await ok.text();
+      slow.upstream.next.push({ kind: 'silent' });
+      const started = Date.now();
+      const res = await fetch(`${slow.base}/v1/messages`, {
+        method: 'POST',
+        headers: { 'x-api-key': k, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'claude-sonnet-5', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      expect(res.status).toBe(504);
+      expect(await res.json()).toMatchObject({ type: 'error', error: { type: 'api_error' } });
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await slow.stop();
+    }
+  });
+
   it('answers a 404 in the Anthropic format for paths it does not serve', async () => {
     const res = await post('/v1/complete', '{}', { 'x-api-key': key, 'content-type': 'application/json' });
     expect(res.status).toBe(404);

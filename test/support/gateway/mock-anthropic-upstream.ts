@@ -31,6 +31,8 @@ export type Scripted =
   | { kind: 'error'; status: number; body: string; headers?: Record<string, string> }
   /** Sends message_start (with usage) and a text delta, then holds the stream open until the client goes away. */
   | { kind: 'hold' }
+  /** Never answers (the gateway's idle timeout must end it). */
+  | { kind: 'silent' }
   | { kind: 'no-request-id' };
 
 export interface MockUpstream {
@@ -80,6 +82,7 @@ export async function startMockUpstream(): Promise<MockUpstream> {
       const body = Buffer.concat(chunks);
       requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, requestId, closed });
       const script = next.shift();
+      if (script?.kind === 'silent') return;
       if (script?.kind !== 'no-request-id') res.setHeader('request-id', requestId);
       if (script?.kind === 'error') {
         res.writeHead(script.status, { 'content-type': 'application/json', ...script.headers });
