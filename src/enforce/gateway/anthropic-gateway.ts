@@ -122,6 +122,12 @@ export class AnthropicGateway {
       extraHeaders = admitted.headers;
     }
 
+    if (res.destroyed) {
+      // The client left while the request was being judged: nothing is sent upstream, nothing is spent.
+      if (reservation)
+        this.deps.budgets?.release(reservation).catch((e: unknown) => this.deps.onError(e, 'budget release'));
+      return;
+    }
     const meter = endpoint === 'messages';
     this.deps.metrics.observeAdded(body.stream, (performance.now() - startedAt) / 1000);
     forward(
