@@ -1,5 +1,5 @@
 import type { PluginLoadRow } from '../store/discovery-read.repo.js';
-import { edgeTierRows, edgeTierTotals, keyTierRows } from '../store/tiers-read.repo.js';
+import { edgeTierRows, edgeTierTotals } from '../store/tiers-read.repo.js';
 import { numberedEdgeKeys } from '../store/tier-dictionaries.repo.js';
 import { EDGE_SEP, GRAPH_DIMS, type ToolKeyUse } from './derived-fold.js';
 import type { Use } from './discovery.js';
@@ -16,7 +16,10 @@ import {
   type Risk,
 } from './graph.js';
 import { bitmapNumbers, decodeBitmap, orBitmap } from './people-bitmap.js';
-import { pastCursor, tierPeople, valueFigures, type Snapshot, type ValueFigure } from './tier-reads.js';
+import { mergePersonEdges } from './person-edges.js';
+import { tierRead } from './tier-cache.js';
+import { pastCursor, tierKeyRows, type Snapshot } from './tier-reads.js';
+import { tierPeople, valueFigures, type ValueFigure } from './value-figures.js';
 import { cover } from './tiers.js';
 import { isoTime } from './iso-time.js';
 
@@ -65,10 +68,10 @@ function toolName(k: { tool: string; mcp_server: string; mcp_tool: string }): st
 export function fastGraphReads(org: string, from: number, to: number) {
   const blocks = (l: Snapshot) => cover(from, to, l.cursor.tiers_through);
   return [
-    (l: Snapshot) => edgeTierTotals(l.trx, org, blocks(l)),
+    (l: Snapshot) => tierRead(l, ['edge totals', org, blocks(l)], () => edgeTierTotals(l.trx, org, blocks(l))),
     (l: Snapshot) => valueFigures(l, org, from, to, GRAPH_DIMS),
     async (l: Snapshot) => toolKeyFigures(l, org, blocks(l), (await pastCursor(l, from, to)).keys.values()),
-    (l: Snapshot) => numberedEdgeKeys(l.trx, org),
+    (l: Snapshot) => tierRead(l, ['edge keys', org], () => numberedEdgeKeys(l.trx, org)),
   ] as const;
 }
 
@@ -201,12 +204,13 @@ export async function fastGraph(s: Snapshot, q: FastGraphQuery, tiers: FastGraph
     return { ...t, target: keptIndex.get(id) ?? -1 };
   };
   const byNumber = new Map([...edgeKeys].map(([n, key]) => [n, resolve(key)]));
-  for (const r of await edgeTierRows(s.trx, q.org, blocks, keptPeople)) {
-    const si = keptIndex.get(`person:${r.person_id}`) as number;
-    forEachEdge(r.edges, (n, calls, last) => {
-      const t = byNumber.get(n);
-      if (t && t.target >= 0) edgeAt(si, t.target, t.calls ? calls : 0, last, t.risk);
-    });
+  const merged = async () => mergePersonEdges(await edgeTierRows(s.trx, q.org, blocks, keptPeople));
+  for (const [person, e] of await tierRead(s, ['merged edges', q.org, blocks, keptPeople], merged)) {
+    const si = keptIndex.get(`person:${person}`) as number;
+    for (let i = 0; i < e.numbers.length; i++) {
+      const t = byNumber.get(e.numbers[i] as number);
+      if (t && t.target >= 0) edgeAt(si, t.target, t.calls ? (e.calls[i] as number) : 0, e.last[i] as number, t.risk);
+    }
   }
   for (const e of pastEdges) {
     const si = keptIndex.get(`person:${e.person_id}`);
@@ -272,28 +276,6 @@ export async function fastGraph(s: Snapshot, q: FastGraphQuery, tiers: FastGraph
   };
 }
 
-/** Calls `fn` for each `n:calls:last` triple of packed person edges, without building strings or arrays. */
-function forEachEdge(text: string, fn: (n: number, calls: number, last: number) => void): void {
-  const values = [0, 0, 0];
-  let field = 0;
-  let v = 0;
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : 44;
-    if (c >= 48 && c <= 57) v = v * 10 + (c - 48);
-    else if (c === 58) {
-      values[field++] = v;
-      v = 0;
-    } else if (c === 44) {
-      if (i > 0) {
-        values[field] = v;
-        fn(values[0] as number, values[1] as number, values[2] as number);
-      }
-      field = 0;
-      v = 0;
-    }
-  }
-}
-
 function at(m: Map<string, { calls: number; last: number; risk: Risk }>, k: string, r: Risk) {
   let e = m.get(k);
   if (!e) m.set(k, (e = { calls: 0, last: 0, risk: r }));
@@ -329,7 +311,7 @@ async function toolKeyFigures(
   };
   // People of the blocks as one bitmap per key (an OR per block), then each once by id.
   const bitmaps = new Map<ToolKey, Uint8Array>();
-  for (const r of await keyTierRows(s.trx, org, blocks)) {
+  for (const r of await tierKeyRows(s, org, blocks)) {
     if (r.kind !== 'tool_result' || r.tool === '') continue;
     const x = get(r);
     x.calls += Number(r.calls);

@@ -9,7 +9,8 @@ import { readCursor } from '../store/tiers.repo.js';
 import { dimensionByPerson, mcpTransports, pluginLoads, toolEdges } from './discovery-reads.js';
 import { refreshTiers } from './refresher.js';
 import { summarise, usesFromFigures, usesFromRollups } from './discovery.js';
-import { readSnapshot, rollupPairs, valueFigures } from './tier-reads.js';
+import { readSnapshot, rollupPairs } from './tier-reads.js';
+import { valueFigures } from './value-figures.js';
 import { cover } from './tiers.js';
 
 /**

@@ -6,8 +6,6 @@ import {
   distinctServerDetails,
   hourlyPairs,
   keyTierRows,
-  mergedPeople,
-  valueTierRows,
   useTierRows,
   type PairQuery,
   type PairRow,
@@ -15,10 +13,9 @@ import {
   type UseRow,
 } from '../store/tiers-read.repo.js';
 import { eventsAfter, eventsInWindow, metricsAfter } from '../store/fold-reads.repo.js';
-import { numberedPeople } from '../store/tier-dictionaries.repo.js';
-import { readCursor, type Cursor } from '../store/tiers.repo.js';
-import { addHistogram } from './people-bitmap.js';
+import { readCursor, tierVersion, type Cursor } from '../store/tiers.repo.js';
 import { DerivedFold, type DimPair, type ToolKeyUse, type ToolUse } from './derived-fold.js';
+import { tierRead } from './tier-cache.js';
 import { cover, splitWindow } from './tiers.js';
 
 /**
@@ -32,6 +29,8 @@ export interface Snapshot {
   trx: Transaction<Database>;
   store: Store;
   cursor: Cursor;
+  /** `tierVersion`: tier reads made under the same version are shared between reports (tier-cache.ts). */
+  version: string;
   folds: Map<string, Promise<DerivedFold>>;
   /** Dictionaries read once per snapshot (`tierPeople`). */
   memo: Map<string, Promise<unknown>>;
@@ -41,19 +40,20 @@ export interface Snapshot {
 
 export async function readSnapshot<T>(store: Store, fn: (s: Snapshot) => Promise<T>): Promise<T> {
   if (store.dialect !== 'postgres') {
-    return store.db
-      .transaction()
-      .execute(async (trx) =>
-        fn({ trx, store, cursor: await readCursor(trx), folds: new Map(), memo: new Map(), exported: null }),
-      );
+    return store.db.transaction().execute(async (trx) => {
+      const cursor = await readCursor(trx);
+      const version = await tierVersion(trx, 'sqlite', cursor);
+      return fn({ trx, store, cursor, version, folds: new Map(), memo: new Map(), exported: null });
+    });
   }
   return store.db
     .transaction()
     .setIsolationLevel('repeatable read')
     .execute(async (trx) => {
       const cursor = await readCursor(trx);
+      const version = await tierVersion(trx, 'postgres', cursor);
       const exported = (await sql<{ id: string }>`select pg_export_snapshot() as id`.execute(trx)).rows[0]?.id ?? null;
-      return fn({ trx, store, cursor, folds: new Map(), memo: new Map(), exported });
+      return fn({ trx, store, cursor, version, folds: new Map(), memo: new Map(), exported });
     });
 }
 
@@ -196,7 +196,8 @@ export async function rollupPairs(s: Snapshot, from: number, to: number, q: Pair
   if (w.head) mergePairs(out, await hourlyPairs(s.trx, w.head.from, w.head.to, q));
   if (w.tail) mergePairs(out, await hourlyPairs(s.trx, w.tail.from, w.tail.to, q));
   if (w.days) {
-    mergePairs(out, await dimTierPairs(s.trx, cover(w.days.from, w.days.to, s.cursor.tiers_through), q));
+    const blocks = cover(w.days.from, w.days.to, s.cursor.tiers_through);
+    mergePairs(out, await tierRead(s, ['dim', blocks, q], () => dimTierPairs(s.trx, blocks, q)));
     mergePairs(out, groupFoldedPairs((await pastCursor(s, w.days.from, w.days.to)).dimPairs().values(), q));
   }
   return [...out.values()];
@@ -248,7 +249,8 @@ export async function toolUses(s: Snapshot, from: number, to: number, q: UseQuer
     if (part) mergeUses(out, groupFoldedUses((await rawEvents(s, part.from, part.to, q.kinds)).uses.values(), q));
   }
   if (w.days) {
-    mergeUses(out, await useTierRows(s.trx, cover(w.days.from, w.days.to, s.cursor.tiers_through), q));
+    const blocks = cover(w.days.from, w.days.to, s.cursor.tiers_through);
+    mergeUses(out, await tierRead(s, ['use', blocks, q], () => useTierRows(s.trx, blocks, q)));
     mergeUses(out, groupFoldedUses((await pastCursor(s, w.days.from, w.days.to)).uses.values(), q));
   }
   return [...out.values()];
@@ -275,10 +277,16 @@ export async function serverDetails(
   if (w.days) {
     const blocks = cover(w.days.from, w.days.to, s.cursor.tiers_through);
     const postgres = s.store.dialect === 'postgres';
-    for (const r of await distinctServerDetails(s.trx, postgres, org, kind, blocks)) out.push([r.mcp_server, r.detail]);
+    const read = () => distinctServerDetails(s.trx, postgres, org, kind, blocks);
+    for (const r of await tierRead(s, ['details', org, kind, blocks], read)) out.push([r.mcp_server, r.detail]);
     addFolded(await pastCursor(s, w.days.from, w.days.to));
   }
   return out;
+}
+
+/** The key-tier rows of some blocks (shared between reports while the tiers stay as they are). */
+export function tierKeyRows(s: Snapshot, org: string, blocks: ReturnType<typeof cover>) {
+  return tierRead(s, ['keys', org, blocks], () => keyTierRows(s.trx, org, blocks));
 }
 
 /** Per tool key over [from, to): stored key-tier rows (people as bitmaps) and folded uses (people as ids). */
@@ -295,108 +303,8 @@ export async function toolKeys(
     if (part) folded.push(...(await rawEvents(s, part.from, part.to, kinds)).keys.values());
   let stored: Awaited<ReturnType<typeof keyTierRows>> = [];
   if (w.days) {
-    stored = await keyTierRows(s.trx, org, cover(w.days.from, w.days.to, s.cursor.tiers_through));
+    stored = await tierKeyRows(s, org, cover(w.days.from, w.days.to, s.cursor.tiers_through));
     folded.push(...(await pastCursor(s, w.days.from, w.days.to)).keys.values());
   }
   return { stored, folded: folded.filter((k) => k.org_id === org) };
-}
-
-/**
- * The people dictionary of the tiers, read once per snapshot: person numbers (bitmaps and value tiers name people
- * by number) and `canonical`, which follows merges (a merged-away person counts as the one they were merged into).
- */
-export function tierPeople(
-  s: Snapshot,
-  org: string,
-): Promise<{ numbers: Map<number, string>; canonical: (id: string) => string }> {
-  const key = `people/${org}`;
-  let p = s.memo.get(key) as ReturnType<typeof tierPeople> | undefined;
-  if (!p) {
-    p = (async () => {
-      const numbers = await numberedPeople(s.trx, org);
-      const merged = await mergedPeople(s.trx, org);
-      const canonical = (id: string): string => {
-        let at = id;
-        for (let i = 0; i < 16 && merged.has(at); i++) at = merged.get(at) as string;
-        return at;
-      };
-      return { numbers, canonical };
-    })();
-    s.memo.set(key, p);
-  }
-  return p;
-}
-
-export interface ValueFigure {
-  dim: string;
-  value: string;
-  first_hour: number;
-  last_hour: number;
-  calls: number;
-  /** Known people (canonical: merged-away people count as the person they were merged into) → activity. */
-  people: Map<string, number>;
-}
-
-/**
- * Per value of some dimensions over a window of whole hours: first/last rollup hour, activity and each known person's
- * activity — what grouping rollups_hourly by (value, person) gives, folded per value. Value tiers for whole days
- * (people as numbers), the rows past the cursor, and rollups_hourly for partial days.
- */
-export async function valueFigures(
-  s: Snapshot,
-  org: string,
-  from: number,
-  to: number,
-  dims: readonly string[],
-): Promise<ValueFigure[]> {
-  const { numbers, canonical } = await tierPeople(s, org);
-  const out = new Map<string, ValueFigure>();
-  const at = (dim: string, value: string, first: number, last: number) => {
-    const k = dim + SEP + value;
-    let f = out.get(k);
-    if (!f) out.set(k, (f = { dim, value, first_hour: first, last_hour: last, calls: 0, people: new Map() }));
-    f.first_hour = Math.min(f.first_hour, first);
-    f.last_hour = Math.max(f.last_hour, last);
-    return f;
-  };
-  const addPerson = (f: ValueFigure, person: string, calls: number) => {
-    if (person === '') return;
-    const id = canonical(person);
-    f.people.set(id, (f.people.get(id) ?? 0) + calls);
-  };
-  const w = splitWindow(from, to);
-  for (const part of [w.head, w.tail]) {
-    if (!part) continue;
-    for (const dim of dims) {
-      const q: PairQuery =
-        dim === 'department'
-          ? { org, dim: '', groupBy: ['department', 'person_id'], nonEmpty: 'department' }
-          : { org, dim, groupBy: ['value', 'person_id'] };
-      for (const r of await hourlyPairs(s.trx, part.from, part.to, q)) {
-        const f = at(dim, r.keys[0] as string, r.first_hour, r.last_hour);
-        f.calls += r.calls;
-        addPerson(f, r.keys[1] as string, r.calls);
-      }
-    }
-  }
-  if (w.days) {
-    // People by number across the blocks first, then each once by id (a value holds thousands of people per block).
-    const byNumber = new Map<ValueFigure, Map<number, number>>();
-    for (const r of await valueTierRows(s.trx, org, cover(w.days.from, w.days.to, s.cursor.tiers_through), dims)) {
-      const f = at(r.dim, r.value, Number(r.first_hour), Number(r.last_hour));
-      f.calls += Number(r.calls);
-      let people = byNumber.get(f);
-      if (!people) byNumber.set(f, (people = new Map()));
-      addHistogram(people, r.people);
-    }
-    for (const [f, people] of byNumber) for (const [n, calls] of people) addPerson(f, numbers.get(n) ?? '', calls);
-    const wanted = new Set(dims);
-    for (const v of (await pastCursor(s, w.days.from, w.days.to)).values().values()) {
-      if (v.org_id !== org || !wanted.has(v.dim)) continue;
-      const f = at(v.dim, v.value, v.first_hour, v.last_hour);
-      f.calls += v.calls;
-      for (const [p, calls] of v.people) addPerson(f, p, calls);
-    }
-  }
-  return [...out.values()];
 }

@@ -3,6 +3,7 @@ import { TOOL_KINDS } from '../store/tools-read.repo.js';
 import type { Store } from '../store/store.js';
 import { mergedPeople } from '../store/tiers-read.repo.js';
 import { numberedPeople } from '../store/tier-dictionaries.repo.js';
+import { tierRead } from './tier-cache.js';
 import { keyString, TOOL_KEY, type ToolKeyValues } from './derived-fold.js';
 import { addHistogram, bitmapNumbers, decodeBitmap, orBitmap } from './people-bitmap.js';
 import { inParallel, readSnapshot, toolKeys } from './tier-reads.js';
@@ -143,7 +144,7 @@ export async function toolsReport(store: Store, q: { from: number; to: number })
     const [keys, numbers, merged] = await inParallel(
       s,
       (l) => toolKeys(l, org, q.from, q.to, TOOL_KINDS),
-      (l) => numberedPeople(l.trx, org),
+      (l) => tierRead(l, ['people', org], () => numberedPeople(l.trx, org)),
       (l) => mergedPeople(l.trx, org),
     );
     return { ...keys, numbers, merged };

@@ -265,8 +265,33 @@ export async function tierOrgs(db: Db): Promise<Map<string, number>> {
   return out;
 }
 
+/**
+ * Bumped when this process rewrites tiers without moving the cursor forward (a reset, a merge): part of
+ * `tierVersion`, so tier reads cached in this process are dropped even when the cursor comes back to the same ids.
+ */
+let tierGeneration = 0;
+
+/**
+ * A string that changes whenever the tiers a snapshot sees may have changed: the cursor (every refresher write
+ * moves it in the same transaction), the number of identity merges (`moveTiers` runs inside a merge), this
+ * process's generation, and what tells another process's writes apart — on PostgreSQL the cursor row's version
+ * (`xmin`, new on every write, also after a reset re-inserts it), on SQLite `data_version` (changes when another
+ * connection commits, e.g. `steward rollups rebuild` beside a running server).
+ */
+export async function tierVersion(db: Db, dialect: 'sqlite' | 'postgres', c: Cursor): Promise<string> {
+  const writer =
+    dialect === 'postgres'
+      ? sql<string>`(select xmin::text from analytics_cursor where name = ${CURSOR})`
+      : sql<string>`(select data_version from pragma_data_version())`;
+  const row = await sql<{ w: string | number | null; m: string | number }>`select ${writer} as w,
+      (select count(*) from person_merges) as m`.execute(db);
+  const r = row.rows[0];
+  return [c.event_id, c.metric_id, c.tiers_through, tierGeneration, r?.m ?? 0, r?.w ?? ''].join('/');
+}
+
 /** Empties every derived tier and rewinds the cursor (a rebuild refolds everything). */
 export async function resetTiers(trx: Transaction<Database>): Promise<void> {
+  tierGeneration++;
   await trx.deleteFrom('rollup_dim_tiers').execute();
   await trx.deleteFrom('tool_use_tiers').execute();
   await trx.deleteFrom('tool_key_tiers').execute();
@@ -282,6 +307,7 @@ export async function resetTiers(trx: Transaction<Database>): Promise<void> {
  * number: reads count a merged-away person as the one they were merged into.
  */
 export async function moveTiers(db: Db, fromId: string, intoId: string): Promise<void> {
+  tierGeneration++;
   for (const t of [DIM_TIERS, USE_TIERS]) {
     const columns = [...t.key, ...t.sum, ...t.min, ...t.max];
     const select = columns.map((c) => (c === 'person_id' ? sql`${intoId}` : sql.ref(c)));
