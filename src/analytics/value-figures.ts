@@ -44,6 +44,51 @@ export interface ValueFigure {
 }
 
 /**
+ * The value tiers' part of `valueFigures` for some blocks: per value, first/last hour, activity and each known person
+ * (canonical) — a function of the stored rows and the merges only, so made once per tier version (tier-cache.ts).
+ * Figures and their people maps are shared: `valueFigures` copies a map before adding to it.
+ */
+function storedFigures(
+  s: Snapshot,
+  org: string,
+  blocks: ReturnType<typeof cover>,
+  dims: readonly string[],
+): Promise<ValueFigure[]> {
+  return tierRead(s, ['value figures', org, blocks, dims], async () => {
+    const { numbers, canonical } = await tierPeople(s, org);
+    const out = new Map<string, ValueFigure>();
+    // People by number across the blocks first, then each once by id (a value holds thousands of people per block).
+    const byNumber = new Map<ValueFigure, Map<number, number>>();
+    for (const r of await valueTierRows(s.trx, org, blocks, dims)) {
+      const k = r.dim + SEP + r.value;
+      let f = out.get(k);
+      const first = Number(r.first_hour);
+      const last = Number(r.last_hour);
+      if (!f)
+        out.set(
+          k,
+          (f = { dim: r.dim, value: r.value, first_hour: first, last_hour: last, calls: 0, people: new Map() }),
+        );
+      f.first_hour = Math.min(f.first_hour, first);
+      f.last_hour = Math.max(f.last_hour, last);
+      f.calls += Number(r.calls);
+      let people = byNumber.get(f);
+      if (!people) byNumber.set(f, (people = new Map()));
+      addHistogram(people, r.people);
+    }
+    for (const [f, people] of byNumber) {
+      for (const [n, calls] of people) {
+        const person = numbers.get(n) ?? '';
+        if (person === '') continue;
+        const id = canonical(person);
+        f.people.set(id, (f.people.get(id) ?? 0) + calls);
+      }
+    }
+    return [...out.values()];
+  });
+}
+
+/**
  * Per value of some dimensions over a window of whole hours: first/last rollup hour, activity and each known person's
  * activity — what grouping rollups_hourly by (value, person) gives, folded per value. Value tiers for whole days
  * (people as numbers), the rows past the cursor, and rollups_hourly for partial days.
@@ -55,8 +100,10 @@ export async function valueFigures(
   to: number,
   dims: readonly string[],
 ): Promise<ValueFigure[]> {
-  const { numbers, canonical } = await tierPeople(s, org);
+  const { canonical } = await tierPeople(s, org);
   const out = new Map<string, ValueFigure>();
+  // Figures whose people map is a stored figure's (shared): copied before anything is added to them.
+  const shared = new Set<ValueFigure>();
   const at = (dim: string, value: string, first: number, last: number) => {
     const k = dim + SEP + value;
     let f = out.get(k);
@@ -67,6 +114,7 @@ export async function valueFigures(
   };
   const addPerson = (f: ValueFigure, person: string, calls: number) => {
     if (person === '') return;
+    if (shared.delete(f)) f.people = new Map(f.people);
     const id = canonical(person);
     f.people.set(id, (f.people.get(id) ?? 0) + calls);
   };
@@ -86,18 +134,15 @@ export async function valueFigures(
     }
   }
   if (w.days) {
-    // People by number across the blocks first, then each once by id (a value holds thousands of people per block).
-    const byNumber = new Map<ValueFigure, Map<number, number>>();
-    const blocks = cover(w.days.from, w.days.to, s.cursor.tiers_through);
-    const rows = await tierRead(s, ['values', org, blocks, dims], () => valueTierRows(s.trx, org, blocks, dims));
-    for (const r of rows) {
-      const f = at(r.dim, r.value, Number(r.first_hour), Number(r.last_hour));
-      f.calls += Number(r.calls);
-      let people = byNumber.get(f);
-      if (!people) byNumber.set(f, (people = new Map()));
-      addHistogram(people, r.people);
+    for (const sf of await storedFigures(s, org, cover(w.days.from, w.days.to, s.cursor.tiers_through), dims)) {
+      const fresh = !out.has(sf.dim + SEP + sf.value);
+      const f = at(sf.dim, sf.value, sf.first_hour, sf.last_hour);
+      f.calls += sf.calls;
+      if (fresh) {
+        f.people = sf.people;
+        shared.add(f);
+      } else for (const [id, calls] of sf.people) f.people.set(id, (f.people.get(id) ?? 0) + calls);
     }
-    for (const [f, people] of byNumber) for (const [n, calls] of people) addPerson(f, numbers.get(n) ?? '', calls);
     const wanted = new Set(dims);
     for (const v of (await pastCursor(s, w.days.from, w.days.to)).values().values()) {
       if (v.org_id !== org || !wanted.has(v.dim)) continue;
