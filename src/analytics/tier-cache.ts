@@ -7,7 +7,11 @@ import type { Store } from '../store/store.js';
  * query once. Only stored tier rows and tier dictionaries are cached — rows past the cursor, partial days, sessions
  * and people are read by every report. Callers must not mutate what they get (they copy before merging).
  */
-const MAX_ENTRIES = 512;
+/**
+ * Reads kept per store before all are dropped: a window's reports make about 5–15 tier reads, some of them megabytes
+ * (a 90-day value figure holds every person of every value), so a few dozen windows' worth keeps memory bounded.
+ */
+const MAX_ENTRIES = 64;
 
 interface Entries {
   version: string;
