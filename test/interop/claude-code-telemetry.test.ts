@@ -20,8 +20,16 @@ import { startTestSteward, waitFor, type TestSteward } from '../support/steward.
  */
 
 const PROMPT = 'please run the hello command';
-/** A warm `-p` run takes about 0.5–1 s; a collector answering 503 delays the exit past 2 s (observed §3.4). */
-const RUN_BUDGET_MS = 2_000;
+/**
+ * A collector answering 503 delays the CLI's exit by a retry and then drops the data (observed §3.4). Rather than
+ * time the run (these machines are shared; timing belongs in bench/), each run checks that Steward refused no
+ * export: `steward_ingest_rejects_total` has no sample.
+ */
+async function ingestRejects(steward: TestSteward): Promise<string[]> {
+  const res = await steward.api('/metrics');
+  expect(res.status).toBe(200);
+  return (await res.text()).split('\n').filter((l) => l.startsWith('steward_ingest_rejects_total{'));
+}
 
 interface ApiEvent {
   kind: string;
@@ -153,7 +161,7 @@ describe('real Claude Code CLI telemetry → Steward', () => {
       env: { ANTHROPIC_BASE_URL: mock.url, ...claudeTelemetryEnv(endpoint, steward.tokens.ingest, protocol, opts) },
     });
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.durationMs, 'one -p run (including the export at exit)').toBeLessThan(RUN_BUDGET_MS);
+    expect(await ingestRejects(steward), 'OTLP exports Steward refused during the run').toEqual([]);
     return result;
   }
 
