@@ -32,11 +32,17 @@ export interface TestSteward {
 }
 
 export async function startTestSteward(
-  opts: { dialect?: Dialect; config?: Partial<ConfigInput> } = {},
+  opts: {
+    dialect?: Dialect;
+    config?: Partial<ConfigInput>;
+    /** PostgreSQL schema shared with other replicas; the caller creates and drops it (see `dropSchema`). */
+    sharedPgSchema?: string;
+  } = {},
 ): Promise<TestSteward> {
   const dialect = opts.dialect ?? 'sqlite';
   const dataDir = mkdtempSync(join(tmpdir(), 'steward-e2e-'));
-  const pgSchema = dialect === 'postgres' ? uniqueSchema() : undefined;
+  const ownSchema = dialect === 'postgres' && opts.sharedPgSchema === undefined;
+  const pgSchema = dialect === 'postgres' ? (opts.sharedPgSchema ?? uniqueSchema()) : undefined;
   const config = loadConfig({
     flags: {
       host: '127.0.0.1',
@@ -55,7 +61,7 @@ export async function startTestSteward(
       ...(pgSchema ? { pgSchema } : {}),
     });
   } catch (err) {
-    if (pgSchema) await dropSchema(pgSchema);
+    if (pgSchema && ownSchema) await dropSchema(pgSchema);
     rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
@@ -106,7 +112,7 @@ export async function startTestSteward(
     },
     async stop() {
       await steward.stop();
-      if (pgSchema) await dropSchema(pgSchema);
+      if (pgSchema && ownSchema) await dropSchema(pgSchema);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
