@@ -219,8 +219,7 @@ async function discoveryIn(s: Snapshot, q: { from: number; to: number }) {
   // People from the session-level base; every other dimension per value from the value tiers.
   // Sessions: the folders of the window, and every folder of the lookback before the last 7 days (for "new"
   // folders) — on PostgreSQL read now on a lane of its own, on SQLite later and only if some folder is a candidate.
-  const foldersBefore = (l: Snapshot) =>
-    sessionFolders(l.trx, org, newSince - NEW_LOOKBACK_MS, newSince, MAX_SESSIONS, l.store.dialect === 'postgres');
+  const foldersBefore = (l: Snapshot) => sessionFolders(l.trx, org, newSince - NEW_LOOKBACK_MS, newSince, MAX_SESSIONS);
   const [workspaceRows, earlyFolders, peopleRows, loads, personRows, figures] = await inParallel(
     s,
     (l) => sessionWorkspaceGroups(l.trx, org, from, to, MAX_SESSIONS),

@@ -202,8 +202,7 @@ describe.each(engines)('reports over the tiers (%s)', (dialect) => {
         const expected = new Set(uses.map((u) => u.value));
         const all = usesFromSessions(await raw.sessionWorkspaces(t.store.db, 'default', END - 60 * D, END, 50_000));
         const candidates = [...new Set([...all.map((u) => u.value), '/nowhere', 'quote"d'])];
-        const postgres = dialect === 'postgres';
-        const seen = await raw.sessionFoldersSeen(t.store.db, 'default', from, to, limit, candidates, postgres);
+        const seen = await raw.sessionFoldersSeen(t.store.db, 'default', from, to, limit, candidates);
         if (limit === 50_000) expect([...seen].sort(), label).toEqual([...expected].sort());
         else for (const f of expected) expect(seen.has(f), `${label} ${f}`).toBe(true); // ties at the cutoff are kept
       }
