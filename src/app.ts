@@ -19,6 +19,7 @@ import { registerThreadRoutes } from './api/threads.routes.js';
 import type { StewardBudgetGate } from './budgets/budget-gate.js';
 import type { Config } from './config/schema.js';
 import { createEnforcement, type Enforcement } from './enforce/enforcement.js';
+import { installGatewayFastPath } from './enforce/gateway/gateway-fast-path.js';
 import { registerGatewayRoutes } from './enforce/gateway/gateway.routes.js';
 import { registerErrorHandler } from './errors/http-error-handler.js';
 import { TokenVerifier } from './identity/api-tokens.js';
@@ -115,7 +116,13 @@ export function buildApp(
     registry: metrics.registry,
     budgets: deps.budgets ?? null,
   });
-  if (config.gateway.enabled) registerGatewayRoutes(http, enforcement.gateway, config.gateway.maxBodyBytes);
+  if (config.gateway.enabled) {
+    registerGatewayRoutes(http, enforcement.gateway, config.gateway.maxBodyBytes);
+    // POST /v1/messages skips Fastify's per-request work (profiled: ~8% of the gateway's CPU per request).
+    installGatewayFastPath(http.server, enforcement.gateway, config.gateway.maxBodyBytes, (err) =>
+      logger.error({ err }, 'gateway: request failed'),
+    );
+  }
   registerHookRoutes(http, enforcement, {
     hookBodyBytes: config.enforce.maxHookBodyBytes,
     inferenceBodyBytes: config.enforce.inferenceMaxBodyBytes,

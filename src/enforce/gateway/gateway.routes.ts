@@ -11,9 +11,25 @@ import type { AnthropicGateway, MessagesEndpoint } from './anthropic-gateway.js'
  *   HEAD /api/hello                   answered here: Claude Code's reachability probe (§6.2)
  * Bodies arrive as raw Buffers whatever their Content-Type (no JSON parse by Fastify: the bytes are forwarded as
  * sent), and answers are written to the raw response after `reply.hijack()`, so Fastify adds no serialisation or
- * hooks on the way out. Every error this prefix produces, Fastify's included, is in the Anthropic format.
+ * hooks on the way out. Every error this prefix produces, Fastify's included, is in the Anthropic format. On a
+ * listening server `POST /v1/messages` (and count_tokens) is answered before Fastify by gateway-fast-path.ts; these
+ * routes serve it under `inject()` and on a server where the fast path could not be installed.
  */
 export const GATEWAY_PREFIX = '/gateway/anthropic';
+
+/** The answer to an unexpected failure after the reply was taken over (the store down while a key is checked). */
+export const UNAVAILABLE: GatewayErrorReply = {
+  status: 503,
+  type: 'api_error',
+  message: 'Steward gateway is temporarily unable to serve this request; try again shortly.',
+  headers: { 'retry-after': '5' },
+};
+
+export const bodyTooLarge = (maxBodyBytes: number): GatewayErrorReply => ({
+  status: 413,
+  type: 'request_too_large',
+  message: `Request exceeds the gateway's maximum size (${maxBodyBytes} bytes).`,
+});
 
 export function registerGatewayRoutes(app: FastifyInstance, gateway: AnthropicGateway, maxBodyBytes: number): void {
   void app.register(
@@ -30,11 +46,7 @@ export function registerGatewayRoutes(app: FastifyInstance, gateway: AnthropicGa
           gateway.refuse(reply.raw, r);
         };
         if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || status === 413) {
-          return reject({
-            status: 413,
-            type: 'request_too_large',
-            message: `Request exceeds the gateway's maximum size (${maxBodyBytes} bytes).`,
-          });
+          return reject(bodyTooLarge(maxBodyBytes));
         }
         if (status >= 400 && status < 500) {
           return reject({ status, type: 'invalid_request_error', message: err.message });
@@ -62,12 +74,7 @@ export function registerGatewayRoutes(app: FastifyInstance, gateway: AnthropicGa
             await handle(request, reply);
           } catch (err) {
             request.log.error({ err }, 'gateway: request failed');
-            gateway.refuse(reply.raw, {
-              status: 503,
-              type: 'api_error',
-              message: 'Steward gateway is temporarily unable to serve this request; try again shortly.',
-              headers: { 'retry-after': '5' },
-            });
+            gateway.refuse(reply.raw, UNAVAILABLE);
           }
         };
       const messages = (endpoint: MessagesEndpoint) =>
