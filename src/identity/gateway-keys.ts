@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   findGatewayKeyByHash,
   insertGatewayKey,
@@ -7,6 +7,7 @@ import {
   touchGatewayKey,
 } from '../store/gateway-keys.repo.js';
 import type { Store } from '../store/store.js';
+import { hashToken } from './api-tokens.js';
 
 /**
  * Gateway keys (issue 5 "Identity"): what Claude Code, SDKs and internal apps present to `/gateway/anthropic` in
@@ -40,8 +41,6 @@ export interface GatewayKeyInfo extends GatewayPrincipal {
   revoked_at: number | null;
 }
 
-const hash = (key: string): string => createHash('sha256').update(key).digest('hex');
-
 /** Emails are lower-cased, as identity resolution stores them (ARCHITECTURE "Identity"). */
 export function gatewaySubject(kind: GatewayKeyKind, value: string): string {
   const v = value.trim();
@@ -71,7 +70,7 @@ export async function createGatewayKey(
     kind,
     subject: normalised,
     name: label,
-    key_hash: hash(key),
+    key_hash: hashToken(key),
     prefix: key.slice(0, 13),
     created_at: now,
     last_used_at: null,
@@ -113,7 +112,7 @@ export class GatewayKeyVerifier {
     const hit = this.cache.get(key);
     if (hit && now - hit.at < CACHE_TTL_MS) return hit.value;
     if (!KEY_RE.test(key)) return null;
-    const row = await findGatewayKeyByHash(this.store.db, hash(key));
+    const row = await findGatewayKeyByHash(this.store.db, hashToken(key));
     const value: GatewayPrincipal | null =
       row && row.revoked_at === null
         ? { id: row.id, kind: row.kind as GatewayKeyKind, subject: row.subject, name: row.name }
