@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { isAppError } from '../errors/app-error.js';
 import { version } from '../version.js';
 import { registerBudgetsCommand } from './budgets.command.js';
+import { registerCheckCommand } from './check-docs.command.js';
 import { registerDemoCommand } from './demo/demo.command.js';
 import { registerDetectCommand } from './detect.command.js';
 import { registerGatewayKeyCommand } from './gateway-key.command.js';
@@ -28,6 +29,7 @@ export async function runCli(argv: readonly string[]): Promise<void> {
   registerHookCommand(program);
   registerGatewayKeyCommand(program);
   registerBudgetsCommand(program);
+  registerCheckCommand(program);
   try {
     await program.parseAsync(argv as string[]);
   } catch (err) {
