@@ -15,6 +15,8 @@ export const errorCatalog = {
   forbidden: { status: 403, summary: 'The token is valid but its role may not use this route.' },
   not_found: { status: 404, summary: 'No such resource or route.' },
   method_not_allowed: { status: 405, summary: 'The route exists but not with this HTTP method.' },
+  already_exists: { status: 409, summary: 'Another object of this kind already has that name; the message names it.' },
+  invalid_transition: { status: 409, summary: 'The status change is not allowed; the message names from and to.' },
   rate_limited: { status: 429, summary: 'Too many requests; retry after the Retry-After header.' },
   overloaded: { status: 503, summary: 'The ingest queue is full or the server is draining; retry after Retry-After.' },
   config_invalid: { status: 500, summary: 'The configuration is invalid; the message names the key.' },

@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { RollupRow } from '../contracts/rollup-columns.js';
 import type { BudgetSpendTable, BudgetsTable, BudgetVersionsTable } from './budget-tables.js';
+import type { GovernanceTables } from './governance-tables.js';
 
 /**
  * Kysely table types — the canonical model of DESIGN §3 as stored. Times are epoch milliseconds (bigint columns;
@@ -343,6 +344,11 @@ export interface Database {
   budgets: BudgetsTable;
   budget_spend: BudgetSpendTable;
   budget_versions: BudgetVersionsTable;
+  gov_objects: GovernanceTables['gov_objects'];
+  gov_history: GovernanceTables['gov_history'];
+  gov_policy_versions: GovernanceTables['gov_policy_versions'];
+  gov_policy_acks: GovernanceTables['gov_policy_acks'];
+  gov_connector_decisions: GovernanceTables['gov_connector_decisions'];
 }
 
 /** A stored event as read back (generated id resolved to number). */

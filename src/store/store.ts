@@ -11,6 +11,7 @@ import { policiesMigration } from './migrations/0004-policies.js';
 import { tiersMigration } from './migrations/0005-tiers.js';
 import { gatewayMigration } from './migrations/0006-gateway.js';
 import { budgetsMigration } from './migrations/0007-budgets.js';
+import { governanceMigration } from './migrations/0008-governance.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -133,6 +134,7 @@ async function migrateToLatest(store: Store): Promise<void> {
     '0005-tiers': tiersMigration(store.dialect),
     '0006-gateway': gatewayMigration(),
     '0007-budgets': budgetsMigration(),
+    '0008-governance': governanceMigration(store.dialect),
   };
   const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
   // Name the schema explicitly: Kysely's existence check for its migration tables otherwise matches a table of the
