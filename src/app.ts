@@ -6,6 +6,8 @@ import { registerBudgetRoutes } from './api/budgets.routes.js';
 import { registerConsoleRoutes } from './api/console.routes.js';
 import { registerDiscoveryRoutes } from './api/discovery.routes.js';
 import { registerEventRoutes } from './api/events.routes.js';
+import { registerGovernanceActionRoutes } from './api/governance-actions.routes.js';
+import { registerGovernanceObjectRoutes } from './api/governance-objects.routes.js';
 import { registerHookRoutes } from './api/hooks.routes.js';
 import { registerKeyRoutes } from './api/keys.routes.js';
 import { buildOpenApi } from './api/openapi.js';
@@ -104,6 +106,8 @@ export function buildApp(
   registerDiscoveryRoutes(http, specs, store);
   registerThreadRoutes(http, specs, store);
   registerPolicyRoutes(http, specs, store);
+  registerGovernanceObjectRoutes(http, specs, store);
+  registerGovernanceActionRoutes(http, specs, store);
   if (deps.budgets) {
     registerBudgetRoutes(http, specs, store, deps.budgets);
     deps.budgets.onRejection((action) => metrics.budgetRejections.inc({ action }));

@@ -8,7 +8,7 @@ import { parseQuery } from './pagination.js';
  * The same declarations generate the OpenAPI document, so documentation cannot drift from validation.
  */
 export interface RouteSpec<Q extends z.ZodType, P extends z.ZodType, B extends z.ZodType> {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   access: RouteAccess;
   summary: string;

@@ -42,6 +42,9 @@ const KNOWN_ROUTES = [
   'POST /gateway/anthropic/v1/messages',
   'POST /gateway/anthropic/v1/messages/count_tokens',
   'GET /gateway/anthropic/v1/models',
+  'GET /api/v1/governance/connectors',
+  'POST /api/v1/governance/connectors/:id/decision',
+  'GET /api/v1/governance/findings',
 ];
 
 let t: TestSteward;
