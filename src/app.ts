@@ -8,6 +8,7 @@ import { registerDiscoveryRoutes } from './api/discovery.routes.js';
 import { registerEventRoutes } from './api/events.routes.js';
 import { registerGovernanceActionRoutes } from './api/governance-actions.routes.js';
 import { registerGovernanceObjectRoutes } from './api/governance-objects.routes.js';
+import { registerGovernanceRaciRoutes } from './api/governance-raci.routes.js';
 import { registerHookRoutes } from './api/hooks.routes.js';
 import { registerKeyRoutes } from './api/keys.routes.js';
 import { buildOpenApi } from './api/openapi.js';
@@ -28,7 +29,9 @@ import { TokenVerifier } from './identity/api-tokens.js';
 import { PersonResolver } from './identity/person-resolver.js';
 import { PUBLIC } from './identity/roles.js';
 import { DecodePool } from './ingest/decode/decode-pool.js';
+import { InlineCommitter, ThreadCommitter } from './ingest/committer.js';
 import { GroupCommitQueue } from './ingest/group-commit.js';
+import type { WriterClient } from './ingest/writer/writer-client.js';
 import { IngestService } from './ingest/ingest-service.js';
 import { registerOtlpHttpRoutes } from './ingest/otlp-http.routes.js';
 import { createOpsMetrics, type OpsMetrics } from './ops/ops-metrics.js';
@@ -54,7 +57,14 @@ export interface App {
 /** Registers every surface on one Fastify instance. No I/O happens here: the caller opens the store and listens. */
 export function buildApp(
   config: Config,
-  deps: { store: Store; logger: Logger; redis?: RedisHandle | undefined; budgets?: StewardBudgetGate | undefined },
+  deps: {
+    store: Store;
+    logger: Logger;
+    redis?: RedisHandle | undefined;
+    budgets?: StewardBudgetGate | undefined;
+    /** SQLite's ingest writer thread (main.ts starts it); without it, commits run on this thread. */
+    writer?: WriterClient | undefined;
+  },
 ): App {
   const { store, logger } = deps;
   let draining = false;
@@ -68,14 +78,13 @@ export function buildApp(
     // URL limits bound memory per request; OTLP bodies have their own limits in the ingest routes.
     routerOptions: { maxParamLength: 500 },
   });
-  const resolver = new PersonResolver();
   // eslint-disable-next-line prefer-const -- the gauge reads the queue created just below
   let queue: GroupCommitQueue;
   const metrics = createOpsMetrics(() => queue.depth);
-  const pool = new DecodePool(config.ingest.decodeWorkers);
+  const writer = deps.writer;
+  const pool = new DecodePool(config.ingest.decodeWorkers, writer);
   queue = new GroupCommitQueue({
-    store,
-    resolver,
+    committer: writer ? new ThreadCommitter(writer) : new InlineCommitter(store, new PersonResolver()),
     maxQueueEvents: config.ingest.maxQueueEvents,
     maxBatchEvents: config.ingest.groupCommitMaxEvents,
     retryAfterSeconds: config.ingest.retryAfterSeconds,
@@ -108,6 +117,7 @@ export function buildApp(
   registerPolicyRoutes(http, specs, store);
   registerGovernanceObjectRoutes(http, specs, store);
   registerGovernanceActionRoutes(http, specs, store);
+  registerGovernanceRaciRoutes(http, specs, store);
   if (deps.budgets) {
     registerBudgetRoutes(http, specs, store, deps.budgets);
     deps.budgets.onRejection((action) => metrics.budgetRejections.inc({ action }));
@@ -148,6 +158,7 @@ export function buildApp(
       enforcement.gatewayEvents.flush(); // gathered usage records join the last groups
       const drained = await queue.drain(config.shutdownGraceMs);
       await pool.close();
+      await writer?.close();
       enforcement.close();
       return drained;
     },

@@ -6,6 +6,8 @@ import { registerCheckCommand } from './check-docs.command.js';
 import { registerDemoCommand } from './demo/demo.command.js';
 import { registerDetectCommand } from './detect.command.js';
 import { registerGatewayKeyCommand } from './gateway-key.command.js';
+import { registerGovCommand } from './gov.command.js';
+import { registerGovRaciCommand } from './gov-raci.command.js';
 import { registerHookCommand } from './hook.command.js';
 import { registerKeysCommand } from './keys.command.js';
 import { registerPolicyCommand } from './policy.command.js';
@@ -29,7 +31,9 @@ export async function runCli(argv: readonly string[]): Promise<void> {
   registerHookCommand(program);
   registerGatewayKeyCommand(program);
   registerBudgetsCommand(program);
+  registerGovCommand(program);
   registerCheckCommand(program);
+  registerGovRaciCommand(program);
   try {
     await program.parseAsync(argv as string[]);
   } catch (err) {

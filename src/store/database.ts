@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { RollupRow } from '../contracts/rollup-columns.js';
 import type { BudgetSpendTable, BudgetsTable, BudgetVersionsTable } from './budget-tables.js';
 import type { GovernanceTables } from './governance-tables.js';
+import type { RaciCadenceTables } from './raci-cadence-tables.js';
 
 /**
  * Kysely table types — the canonical model of DESIGN §3 as stored. Times are epoch milliseconds (bigint columns;
@@ -318,7 +319,7 @@ export interface PolicyVersionsTable {
   activated_by: string | null;
 }
 
-export interface Database {
+export interface Database extends RaciCadenceTables {
   people: PeopleTable;
   person_aliases: PersonAliasesTable;
   person_merges: PersonMergesTable;

@@ -1,0 +1,64 @@
+import type { Command } from 'commander';
+import { userInfo } from 'node:os';
+import { readFile } from 'node:fs/promises';
+import { getRaci, putRaci } from '../govern/raci-admin.js';
+import { raciMatrixSchema, raciToCsv, raciToMarkdown } from '../govern/raci.js';
+import { DEFAULT_ORG } from '../store/policies.repo.js';
+import { openStore } from '../store/store.js';
+import { addConfigOptions, configFromFlags, type ConfigFlags } from './config-options.js';
+
+/**
+ * `steward gov raci [--validate] [--export csv|md] [--set file.json]` (docs/governance-operations.md): prints the
+ * RACI matrix of the configured store (the seeded default before the first save) as a Markdown table, validates it
+ * (exit 1 when an activity has not exactly one A or no R, each problem on stderr), exports it as CSV or Markdown,
+ * or replaces it from a JSON file `{"roles": [...], "activities": [{"name", "cells": {"role": "R/A"}}]}`.
+ */
+interface RaciFlags extends ConfigFlags {
+  validate?: boolean;
+  export?: string;
+  set?: string;
+}
+
+/** Adds `raci` to the `gov` command (created here when no other module has registered it yet). */
+export function registerGovRaciCommand(program: Command): void {
+  const gov =
+    program.commands.find((c) => c.name() === 'gov') ??
+    program.command('gov').description('governance: inventories, RACI, cadences');
+  addConfigOptions(
+    gov
+      .command('raci')
+      .description('show, validate, export or replace the RACI matrix')
+      .option('--validate', 'check every activity has exactly one A and at least one R (exit 1 when not)')
+      .option('--export <format>', 'print the matrix as csv or md')
+      .option('--set <file>', 'replace the matrix with a JSON file (refused when invalid)'),
+  ).action(async (flags: RaciFlags) => {
+    if (flags.export !== undefined && flags.export !== 'csv' && flags.export !== 'md') {
+      throw new Error(`--export must be csv or md, got "${flags.export}"`);
+    }
+    const config = configFromFlags(flags);
+    const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+    try {
+      if (flags.set !== undefined) {
+        const parsed = raciMatrixSchema.safeParse(JSON.parse(await readFile(flags.set, 'utf8')));
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          throw new Error(`${flags.set}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+        }
+        const saved = await putRaci(store, DEFAULT_ORG, parsed.data, `cli:${userInfo().username}`);
+        process.stdout.write(`saved RACI version ${saved.version}\n`);
+        return;
+      }
+      const state = await getRaci(store, DEFAULT_ORG);
+      if (flags.validate) {
+        for (const p of state.problems) process.stderr.write(`${p.field}: ${p.message}\n`);
+        const n = state.matrix.activities.length;
+        if (state.problems.length > 0) process.exitCode = 1;
+        else process.stdout.write(`RACI is valid: ${n} activities, each with exactly one A and at least one R\n`);
+        if (flags.export === undefined) return;
+      }
+      process.stdout.write(flags.export === 'csv' ? raciToCsv(state.matrix) : raciToMarkdown(state.matrix));
+    } finally {
+      await store.close();
+    }
+  });
+}
