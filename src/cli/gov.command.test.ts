@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { openTestStore, type TestStore } from '../../test/support/engines.js';
+import { runCli } from './main.js';
+
+/**
+ * `steward gov …` through the real CLI entry against a real SQLite store (the domain and the store are tested on
+ * both engines in govern/ and over HTTP in api/).
+ */
+let t: TestStore;
+let dir: string;
+beforeEach(async () => {
+  t = await openTestStore('sqlite');
+  dir = mkdtempSync(join(tmpdir(), 'steward-gov-'));
+});
+afterEach(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await t.cleanup();
+  process.exitCode = 0;
+});
+
+async function cli(...args: string[]): Promise<{ out: string; err: string; code: number }> {
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  process.exitCode = 0;
+  try {
+    await runCli(['node', 'steward', 'gov', ...args, '--data-dir', t.dataDir]);
+    return {
+      out: out.mock.calls.map((c) => String(c[0])).join(''),
+      err: err.mock.calls.map((c) => String(c[0])).join(''),
+      code: Number(process.exitCode ?? 0),
+    };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    process.exitCode = 0;
+  }
+}
+
+function file(name: string, content: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+describe('steward gov', () => {
+  it('adds an object from a JSON file, lists it, shows it with its history, and marks it reviewed', async () => {
+    const add = await cli(
+      'add',
+      'connectors',
+      '--file',
+      file('c.json', { name: 'github', transport: 'stdio', command: 'github-mcp', owner: 'it@example.com' }),
+    );
+    expect(add).toMatchObject({ code: 0, err: '' });
+    expect(add.out).toMatch(/^created connector [0-9a-f-]{36}: github \(next review \d{4}-\d\d-\d\d\)\n$/);
+
+    const list = await cli('list', 'connector');
+    expect(list.out).toMatch(/^NAME\s+STATUS\s+OWNER\s+CADENCE\s+REVIEWED\s+NEXT REVIEW\s+ID\n/);
+    expect(list.out).toMatch(/github\s+requested\s+it@example\.com\s+quarterly\s+-\s+\d{4}/);
+
+    const reviewed = await cli('review', 'connector', 'github');
+    expect(reviewed.out).toMatch(/^reviewed connector github: next review due \d{4}-\d\d-\d\d\n$/);
+
+    const shown = JSON.parse((await cli('show', 'connector', 'github')).out) as {
+      name: string;
+      history: { action: string; actor: string }[];
+    };
+    expect(shown.name).toBe('github');
+    const actor = `cli:${userInfo().username}`;
+    expect(shown.history).toMatchObject([
+      { action: 'create', actor },
+      { action: 'review', actor },
+    ]);
+  });
+
+  it('imports a SKILL.md and reports findings as a table or JSON', async () => {
+    const md = file('SKILL.md', '---\nname: triage\ndescription: Triage tickets\n---\nSteps.\n');
+    const added = await cli('add', 'skill', '--skill-md', md);
+    expect(added.out).toMatch(/^created skill [0-9a-f-]{36}: triage\n$/);
+    const text = await cli('findings');
+    expect(text.out).toMatch(/^KIND\s+OBJECT\s+SUBJECT\s+SINCE\s+DETAIL\n/);
+    expect(text.out).toMatch(/ownerless\s+skill\s+triage/);
+    const later = await cli('findings', '--json', '--at', '2099-01-01T00:00:00Z');
+    const kinds = (JSON.parse(later.out) as { kind: string; subject: string }[]).map((f) => `${f.kind} ${f.subject}`);
+    expect(kinds).toEqual(['retirement_candidate triage', 'ownerless triage', 'review_overdue triage']);
+  });
+
+  it('says which field of the file is wrong, and which kinds exist', async () => {
+    const bad = await cli('add', 'workspace', '--file', file('w.json', { name: 'W', classification: 'secret' }));
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/^steward: bad_request: classification: /);
+    const kind = await cli('list', 'gadgets');
+    expect(kind.err).toContain('unknown kind "gadgets"');
+    const both = await cli('add', 'skill');
+    expect(both.err).toContain('give --file or --skill-md');
+  });
+});
