@@ -29,9 +29,7 @@ import { TokenVerifier } from './identity/api-tokens.js';
 import { PersonResolver } from './identity/person-resolver.js';
 import { PUBLIC } from './identity/roles.js';
 import { DecodePool } from './ingest/decode/decode-pool.js';
-import { InlineCommitter, ThreadCommitter } from './ingest/committer.js';
 import { GroupCommitQueue } from './ingest/group-commit.js';
-import type { WriterClient } from './ingest/writer/writer-client.js';
 import { IngestService } from './ingest/ingest-service.js';
 import { registerOtlpHttpRoutes } from './ingest/otlp-http.routes.js';
 import { createOpsMetrics, type OpsMetrics } from './ops/ops-metrics.js';
@@ -57,14 +55,7 @@ export interface App {
 /** Registers every surface on one Fastify instance. No I/O happens here: the caller opens the store and listens. */
 export function buildApp(
   config: Config,
-  deps: {
-    store: Store;
-    logger: Logger;
-    redis?: RedisHandle | undefined;
-    budgets?: StewardBudgetGate | undefined;
-    /** SQLite's ingest writer thread (main.ts starts it); without it, commits run on this thread. */
-    writer?: WriterClient | undefined;
-  },
+  deps: { store: Store; logger: Logger; redis?: RedisHandle | undefined; budgets?: StewardBudgetGate | undefined },
 ): App {
   const { store, logger } = deps;
   let draining = false;
@@ -78,13 +69,14 @@ export function buildApp(
     // URL limits bound memory per request; OTLP bodies have their own limits in the ingest routes.
     routerOptions: { maxParamLength: 500 },
   });
+  const resolver = new PersonResolver();
   // eslint-disable-next-line prefer-const -- the gauge reads the queue created just below
   let queue: GroupCommitQueue;
   const metrics = createOpsMetrics(() => queue.depth);
-  const writer = deps.writer;
-  const pool = new DecodePool(config.ingest.decodeWorkers, writer);
+  const pool = new DecodePool(config.ingest.decodeWorkers);
   queue = new GroupCommitQueue({
-    committer: writer ? new ThreadCommitter(writer) : new InlineCommitter(store, new PersonResolver()),
+    store,
+    resolver,
     maxQueueEvents: config.ingest.maxQueueEvents,
     maxBatchEvents: config.ingest.groupCommitMaxEvents,
     retryAfterSeconds: config.ingest.retryAfterSeconds,
@@ -158,7 +150,6 @@ export function buildApp(
       enforcement.gatewayEvents.flush(); // gathered usage records join the last groups
       const drained = await queue.drain(config.shutdownGraceMs);
       await pool.close();
-      await writer?.close();
       enforcement.close();
       return drained;
     },
