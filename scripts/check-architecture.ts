@@ -61,9 +61,11 @@ function defineLayer(layer: string, rank: number, modules: string[]): void {
 }
 defineLayer('entry', 4, ['cli', 'app', 'main']);
 // `ops` (health, readiness, Prometheus metrics routes) is not named in DESIGN §6; it is an HTTP surface like `api`.
-defineLayer('surface', 3, ['ingest', 'enforce', 'govern', 'api', 'export', 'connectors', 'ops']);
+defineLayer('surface', 3, ['ingest', 'enforce', 'api', 'export', 'connectors', 'ops']);
 // `budgets` (budget definitions, windows, reservations; DESIGN §4 budget counters) is a domain module like `identity`.
-defineLayer('domain', 2, ['analytics', 'policy', 'detect', 'audit', 'identity', 'budgets']);
+// `govern` (the governance objects, findings, RACI, cadences, doc checks; issue 6) is domain logic too: DESIGN §6 lists
+// it among the surfaces, but its HTTP surface is api/governance-*.routes.ts, and the CLI and routes both call it.
+defineLayer('domain', 2, ['analytics', 'policy', 'detect', 'audit', 'identity', 'budgets', 'govern']);
 defineLayer('store', 1, ['store']);
 defineLayer('contracts', 0, ['contracts']);
 /**
