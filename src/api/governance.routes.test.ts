@@ -76,6 +76,15 @@ describe.each(['sqlite', 'postgres'] as const)('governance API on %s', (dialect)
     });
   });
 
+  it('documents the routes in the OpenAPI document, with their roles', async () => {
+    const doc = (await (await t.api('/api/v1/openapi.json', { role: null })).json()) as {
+      paths: Record<string, Record<string, { 'x-steward-roles': unknown; requestBody?: unknown }>>;
+    };
+    expect(doc.paths[`${G}/connectors/{id}`]?.patch).toMatchObject({ 'x-steward-roles': ['admin'] });
+    expect(doc.paths[`${G}/connectors/{id}/decision`]?.post?.requestBody).toBeDefined();
+    expect(doc.paths[`${G}/findings`]?.get).toMatchObject({ 'x-steward-roles': ['admin', 'analyst'] });
+  });
+
   it('moves a connector by decision and refuses an invalid transition with a 409 naming it', async () => {
     const { body } = await send('POST', '/connectors', { name: 'slack', transport: 'app' });
     const id = body.id as string;

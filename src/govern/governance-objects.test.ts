@@ -51,6 +51,8 @@ describe.each(engines)('governance objects on %s', (dialect) => {
       claude_md_present: true,
       folders: ['/srv/close'],
     });
+    // The same values again change nothing and record nothing.
+    await updateObject(t.store, 'workspace', ws.id, { status: 'pilot', folders: ['/srv/close'] }, 'cli:bob', T0 + DAY);
     await reviewObject(t.store, 'workspace', ws.id, ADMIN, T0 + 2 * DAY);
     expect(new Date((await getObject(t.store, 'workspace', ws.id)).next_review_due).toISOString()).toBe(
       '2026-04-12T09:00:00.000Z',

@@ -220,6 +220,11 @@ export async function createObject<K extends GovKind>(
   return object;
 }
 
+function sameContent(a: GovObject, b: GovObject): boolean {
+  const content = (o: GovObject) => JSON.stringify({ ...presentObject(o), updated_at: null, updated_by: null });
+  return content(a) === content(b);
+}
+
 /**
  * Changes one object under its row lock: `mutate` gets it as stored and returns it changed; the result is validated
  * whole, stored, and recorded in history with `action`. `also` writes related rows in the same transaction.
@@ -239,6 +244,8 @@ export async function changeObject(
     if (!row) throw new AppError('not_found', `no ${kind} ${id}`);
     const before = fromRow(row);
     const after = settle({ ...mutate(before), id, kind, updated_at: now, updated_by: actor });
+    // A PATCH that changes nothing is not a change: no write, no history entry.
+    if (action === 'update' && sameContent(before, after)) return before;
     await updateGovObject(t, toRow(after));
     await also?.(t, before, after);
     await recordHistory(t, {
