@@ -4,8 +4,8 @@ import { decideConnector, listDecisions } from './governance-connectors.js';
 import { governanceFindings } from './governance-findings.js';
 import {
   createObject,
+  findObjectByName,
   getObject,
-  listObjects,
   objectHistory,
   reviewObject,
   retireObject,
@@ -75,9 +75,13 @@ describe.each(engines)('governance objects on %s', (dialect) => {
   it('refuses a second object of the same name and a patch that breaks the whole object, naming the field', async () => {
     await createObject(t.store, 'connector', { name: 'github', transport: 'stdio', command: 'gh-mcp' }, ADMIN, T0);
     await expect(
-      createObject(t.store, 'connector', { name: 'github', transport: 'app' }, ADMIN, T0),
+      createObject(t.store, 'connector', { name: ' github ', transport: 'app' }, ADMIN, T0),
     ).rejects.toMatchObject({ code: 'already_exists', status: 409 });
-    const [c] = await listObjects(t.store, 'connector');
+    const other = await createObject(t.store, 'connector', { name: 'gitlab', transport: 'app' }, ADMIN, T0);
+    await expect(updateObject(t.store, 'connector', other.id, { name: 'github' }, ADMIN)).rejects.toMatchObject({
+      code: 'already_exists',
+    });
+    const c = await findObjectByName(t.store, 'connector', 'github');
     await expect(updateObject(t.store, 'connector', c!.id, { command: null }, ADMIN)).rejects.toMatchObject({
       code: 'bad_request',
       message: expect.stringContaining('command: a stdio connector needs a command'),

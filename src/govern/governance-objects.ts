@@ -8,6 +8,7 @@ import {
   insertGovObject,
   lockGovObject,
   updateGovObject,
+  type GovDb,
   type GovObjectRow,
   type GovTransaction,
 } from '../store/governance.repo.js';
@@ -138,8 +139,8 @@ function settle(o: GovObject): GovObject {
   };
 }
 
-async function assertNameFree(store: Store, kind: GovKind, name: string, id: string): Promise<void> {
-  const other = await getGovObject(store.db, DEFAULT_ORG, kind, { name });
+async function assertNameFree(db: GovDb, kind: GovKind, name: string, id: string): Promise<void> {
+  const other = await getGovObject(db, DEFAULT_ORG, kind, { name });
   if (other && other.id !== id) {
     throw new AppError('already_exists', `a ${kind} named "${name}" already exists (id ${other.id})`, {
       id: other.id,
@@ -196,7 +197,6 @@ export async function createObject<K extends GovKind>(
 ): Promise<GovObject> {
   const { name, owner, review_cadence, last_reviewed_at, home, status, ...fields } = input as CreateInput<GovKind>;
   const id = randomUUID();
-  await assertNameFree(store, kind, name, id);
   const object = settle({
     id,
     kind,
@@ -213,10 +213,25 @@ export async function createObject<K extends GovKind>(
     updated_at: now,
     updated_by: actor,
   });
-  await inGovernanceTransaction(store, async (t) => {
-    await insertGovObject(t, toRow(object));
-    await recordHistory(t, { kind, id, action: 'create', actor, at: now, before: null, after: presentObject(object) });
-  });
+  await assertNameFree(store.db, kind, object.name, id);
+  try {
+    await inGovernanceTransaction(store, async (t) => {
+      await insertGovObject(t, toRow(object));
+      await recordHistory(t, {
+        kind,
+        id,
+        action: 'create',
+        actor,
+        at: now,
+        before: null,
+        after: presentObject(object),
+      });
+    });
+  } catch (err) {
+    // Another writer took the name between the check and the insert: the unique index refused it.
+    await assertNameFree(store.db, kind, object.name, id);
+    throw err;
+  }
   return object;
 }
 
@@ -246,6 +261,7 @@ export async function changeObject(
     const after = settle({ ...mutate(before), id, kind, updated_at: now, updated_by: actor });
     // A PATCH that changes nothing is not a change: no write, no history entry.
     if (action === 'update' && sameContent(before, after)) return before;
+    if (after.name !== before.name) await assertNameFree(t.trx, kind, after.name, id);
     await updateGovObject(t, toRow(after));
     await also?.(t, before, after);
     await recordHistory(t, {
@@ -277,7 +293,6 @@ export async function updateObject<K extends GovKind>(
       'status: a connector changes status by decision (POST …/connectors/{id}/decision)',
     );
   }
-  if (name !== undefined) await assertNameFree(store, kind, name, id);
   return changeObject(store, kind, id, actor, 'update', now, (o) => ({
     ...o,
     ...(name !== undefined ? { name } : {}),
