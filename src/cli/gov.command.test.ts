@@ -3,6 +3,8 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openTestStore, type TestStore } from '../../test/support/engines.js';
+import { findObjectByName } from '../govern/governance-objects.js';
+import { acknowledgePolicy, addPolicyVersion } from '../govern/governance-policies.js';
 import { runCli } from './main.js';
 
 /**
@@ -85,6 +87,47 @@ describe('steward gov', () => {
     const later = await cli('findings', '--json', '--at', '2099-01-01T00:00:00Z');
     const kinds = (JSON.parse(later.out) as { kind: string; subject: string }[]).map((f) => `${f.kind} ${f.subject}`);
     expect(kinds).toEqual(['retirement_candidate triage', 'ownerless triage', 'review_overdue triage']);
+  });
+
+  it('lists who has not acknowledged the current policy version', async () => {
+    await cli('add', 'policy', '--file', file('p.json', { name: 'AUP', owner: 'ciso@example.com' }));
+    expect((await cli('reminders', 'AUP')).out).toBe('policy AUP has no published version yet\n');
+    const person = { org_id: 'default', department: null, team: null, cost_center: null, manager: null, is_demo: 0 };
+    await t.store.db
+      .insertInto('people')
+      .values([
+        {
+          ...person,
+          id: 'a',
+          display_name: 'Ann',
+          email: 'ann@example.com',
+          first_seen: 1,
+          last_seen: 1,
+          merged_into: null,
+        },
+        {
+          ...person,
+          id: 'b',
+          display_name: 'Bob',
+          email: 'bob@example.com',
+          first_seen: 1,
+          last_seen: 1,
+          merged_into: null,
+        },
+      ])
+      .execute();
+    const policy = (await findObjectByName(t.store, 'policy', 'AUP'))!;
+    await addPolicyVersion(t.store, policy.id, { body_md: '# AUP', effective_date: '2026-12-01' }, 'test');
+    await acknowledgePolicy(t.store, policy.id, { person: 'bob@example.com' }, 'test');
+    const text = await cli('reminders', 'AUP');
+    expect(text.out).toMatch(
+      /^1 person has not acknowledged version 1 of AUP:\nEMAIL\s+NAME\nann@example\.com\s+Ann\n$/,
+    );
+    const json = JSON.parse((await cli('reminders', policy.id, '--json')).out) as { people: { email: string }[] };
+    expect(json.people.map((p) => p.email)).toEqual(['ann@example.com']);
+    expect(JSON.parse((await cli('show', 'policies', 'AUP', '--no-history')).out)).toMatchObject({
+      current_version: 1,
+    });
   });
 
   it('says which field of the file is wrong, and which kinds exist', async () => {

@@ -21,6 +21,7 @@ import {
   statuses,
   type GovKind,
 } from '../govern/governance-schemas.js';
+import { currentVersions, policyReminders } from '../govern/governance-policies.js';
 import { importSkillMd } from '../govern/governance-skills.js';
 import { isAppError } from '../errors/app-error.js';
 import { openStore, type Store } from '../store/store.js';
@@ -145,8 +146,9 @@ export function registerGovCommand(program: Command): void {
     const kind = kindArg(word);
     await withStore(flags, async (store) => {
       const o = await find(store, kind, ref);
+      const version = kind === 'policy' ? { current_version: (await currentVersions(store)).get(o.id) ?? null } : {};
       const history = flags.history ? { history: await objectHistory(store, kind, o.id) } : {};
-      out(JSON.stringify({ ...presentObject(o), ...history }, null, 2));
+      out(JSON.stringify({ ...presentObject(o), ...version, ...history }, null, 2));
     });
   });
 
@@ -187,6 +189,30 @@ export function registerGovCommand(program: Command): void {
       });
     },
   );
+
+  addConfigOptions(
+    gov
+      .command('reminders <policy>')
+      .description('people who have not acknowledged the current version of an acceptable-use policy')
+      .option('--json', 'print JSON'),
+  ).action(async (ref: string, flags: ConfigFlags & { json?: boolean }) => {
+    await withStore(flags, async (store) => {
+      const policy = await find(store, 'policy', ref);
+      const r = await policyReminders(store, policy.id);
+      if (flags.json) out(JSON.stringify(r, null, 2));
+      else if (r.version === null) out(`policy ${policy.name} has no published version yet`);
+      else if (r.people.length === 0) out(`everyone has acknowledged version ${r.version} of ${policy.name}`);
+      else
+        out(
+          `${r.people.length} ${r.people.length === 1 ? 'person has' : 'people have'} not acknowledged version ` +
+            `${r.version} of ${policy.name}:\n` +
+            table(
+              ['EMAIL', 'NAME'],
+              r.people.map((p) => [p.email, p.display_name]),
+            ),
+        );
+    });
+  });
 
   addConfigOptions(
     gov
