@@ -8,6 +8,7 @@ import { registerDiscoveryRoutes } from './api/discovery.routes.js';
 import { registerEventRoutes } from './api/events.routes.js';
 import { registerGovernanceActionRoutes } from './api/governance-actions.routes.js';
 import { registerGovernanceObjectRoutes } from './api/governance-objects.routes.js';
+import { registerGovernanceCadenceRoutes } from './api/governance-cadences.routes.js';
 import { registerGovernanceRaciRoutes } from './api/governance-raci.routes.js';
 import { registerHookRoutes } from './api/hooks.routes.js';
 import { registerKeyRoutes } from './api/keys.routes.js';
@@ -110,6 +111,7 @@ export function buildApp(
   registerGovernanceObjectRoutes(http, specs, store);
   registerGovernanceActionRoutes(http, specs, store);
   registerGovernanceRaciRoutes(http, specs, store);
+  registerGovernanceCadenceRoutes(http, specs, store);
   if (deps.budgets) {
     registerBudgetRoutes(http, specs, store, deps.budgets);
     deps.budgets.onRejection((action) => metrics.budgetRejections.inc({ action }));
