@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createObject } from '../govern/governance-objects.js';
+import { openStore } from '../store/store.js';
 
 /**
  * `steward check docs` as a real process on folder trees built here: one finding per missing element, in text,
@@ -171,6 +173,26 @@ describe('steward check docs', () => {
       /^clean\/scheduled-tasks\.md:1: error: the inventory lists scheduled task 'Weekly digest' for workspace 'clean'; scheduled-tasks\.md does not \[scheduled-tasks-mismatch\]$/m,
     );
     expect(run('secret', '--inventory', 'inventory.json').out).toMatch(/warning: no workspace in the inventory/);
+  });
+
+  it("compares scheduled-tasks.md with the store's workspace inventory (--data-dir)", async () => {
+    const store = await openStore({ dataDir: join(dir, 'data') });
+    try {
+      await createObject(
+        store,
+        'workspace',
+        { name: 'Finance close', folders: [join(dir, 'secret')], scheduled_tasks: ['Ledger export', 'Close pack'] },
+        'test',
+      );
+    } finally {
+      await store.close();
+    }
+    const r = run('secret', '--data-dir', 'data');
+    expect(r.err).toBe('');
+    expect(r.out).toMatch(
+      /^secret\/scheduled-tasks\.md:1: error: the inventory lists scheduled task 'Close pack' for workspace 'Finance close'; scheduled-tasks\.md does not \[scheduled-tasks-mismatch\]$/m,
+    );
+    expect(r.out).not.toMatch(/Ledger export/);
   });
 
   it('exits 2 on a bad option value or a path that is not a folder', () => {

@@ -6,7 +6,10 @@ import { z } from 'zod';
 import { checkDocs, isMemoryFile, type DocsFinding, type DocsTree } from '../govern/docs-check.js';
 import { docsFormats, renderDocsReport, type DocsFormat } from '../govern/docs-check-report.js';
 import type { InventoryWorkspace } from '../govern/docs-check-tasks.js';
+import { listObjects } from '../govern/governance-objects.js';
+import { openStore } from '../store/store.js';
 import { version } from '../version.js';
+import { configFromFlags, type ConfigFlags } from './config-options.js';
 
 /**
  * `steward check docs <paths…> [--format text|json|sarif] [--inventory file.json]`: documentation standards of
@@ -21,8 +24,11 @@ export function registerCheckCommand(program: Command): void {
     .argument('<paths...>', 'workspace folders or repositories')
     .option('--format <format>', `output format: ${docsFormats.join(', ')}`, 'text')
     .option('--inventory <file>', 'workspace inventory (JSON) to compare scheduled-tasks.md with')
+    .option('--data-dir <dir>', "compare with the workspace inventory of this Steward's SQLite store")
+    .option('--database-url <url>', "compare with the workspace inventory of this Steward's PostgreSQL store")
+    .option('--config <file>', 'Steward config file naming the store to read the inventory from')
     .exitOverride(usageExit)
-    .action(async (paths: string[], flags: { format: string; inventory?: string }) => {
+    .action(async (paths: string[], flags: CheckDocsFlags) => {
       const code = await runCheckDocs(paths, flags);
       process.exitCode = code;
     });
@@ -39,13 +45,22 @@ function usage(message: string): number {
   return 2;
 }
 
-async function runCheckDocs(paths: string[], flags: { format: string; inventory?: string }): Promise<number> {
+interface CheckDocsFlags extends Pick<ConfigFlags, 'config' | 'dataDir' | 'databaseUrl'> {
+  format: string;
+  inventory?: string;
+}
+
+async function runCheckDocs(paths: string[], flags: CheckDocsFlags): Promise<number> {
   if (!(docsFormats as readonly string[]).includes(flags.format)) {
     return usage(`--format must be one of ${docsFormats.join(', ')}, got "${flags.format}"`);
   }
   let inventory: InventoryWorkspace[] | undefined;
   if (flags.inventory !== undefined) {
     const read = await readInventory(flags.inventory);
+    if (typeof read === 'string') return usage(read);
+    inventory = read;
+  } else if (flags.dataDir !== undefined || flags.databaseUrl !== undefined || flags.config !== undefined) {
+    const read = await storeInventory(flags).catch((err: unknown) => `cannot read the inventory: ${String(err)}`);
     if (typeof read === 'string') return usage(read);
     inventory = read;
   }
@@ -97,6 +112,24 @@ async function readInventory(file: string): Promise<InventoryWorkspace[] | strin
     folders: [...(w.folders ?? []), ...(w.folder ? [w.folder] : [])].map((f) => path.resolve(path.dirname(file), f)),
     scheduledTasks: (w.scheduled_tasks ?? w.scheduledTasks ?? []).map((t) => (typeof t === 'string' ? { name: t } : t)),
   }));
+}
+
+/** The workspaces of the store's inventory (`steward gov`), retired ones left out. */
+async function storeInventory(flags: CheckDocsFlags): Promise<InventoryWorkspace[]> {
+  const config = configFromFlags(flags);
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  try {
+    const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : []);
+    return (await listObjects(store, 'workspace'))
+      .filter((w) => w.status !== 'retired')
+      .map((w) => ({
+        name: w.name,
+        folders: strings(w.fields.folders),
+        scheduledTasks: strings(w.fields.scheduled_tasks).map((name) => ({ name })),
+      }));
+  } finally {
+    await store.close();
+  }
 }
 
 const SKIP_DIRS = new Set([
