@@ -3,6 +3,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openTestStore, type TestStore } from '../../test/support/engines.js';
+import { addPeople } from '../../test/support/people.js';
 import { findObjectByName } from '../govern/governance-objects.js';
 import { acknowledgePolicy, addPolicyVersion } from '../govern/governance-policies.js';
 import { runCli } from './main.js';
@@ -92,30 +93,10 @@ describe('steward gov', () => {
   it('lists who has not acknowledged the current policy version', async () => {
     await cli('add', 'policy', '--file', file('p.json', { name: 'AUP', owner: 'ciso@example.com' }));
     expect((await cli('reminders', 'AUP')).out).toBe('policy AUP has no published version yet\n');
-    const person = { org_id: 'default', department: null, team: null, cost_center: null, manager: null, is_demo: 0 };
-    await t.store.db
-      .insertInto('people')
-      .values([
-        {
-          ...person,
-          id: 'a',
-          display_name: 'Ann',
-          email: 'ann@example.com',
-          first_seen: 1,
-          last_seen: 1,
-          merged_into: null,
-        },
-        {
-          ...person,
-          id: 'b',
-          display_name: 'Bob',
-          email: 'bob@example.com',
-          first_seen: 1,
-          last_seen: 1,
-          merged_into: null,
-        },
-      ])
-      .execute();
+    await addPeople(t.store, [
+      { id: 'a', name: 'Ann', email: 'ann@example.com' },
+      { id: 'b', name: 'Bob', email: 'bob@example.com' },
+    ]);
     const policy = (await findObjectByName(t.store, 'policy', 'AUP'))!;
     await addPolicyVersion(t.store, policy.id, { body_md: '# AUP', effective_date: '2026-12-01' }, 'test');
     await acknowledgePolicy(t.store, policy.id, { person: 'bob@example.com' }, 'test');

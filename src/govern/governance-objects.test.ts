@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { engines, openTestStore, type TestStore } from '../../test/support/engines.js';
+import { addPeople } from '../../test/support/people.js';
 import { decideConnector, listDecisions } from './governance-connectors.js';
 import { governanceFindings } from './governance-findings.js';
 import {
@@ -134,28 +135,10 @@ describe.each(engines)('governance objects on %s', (dialect) => {
   });
 
   it('publishes policy versions, records acknowledgements and lists who has not acknowledged the current one', async () => {
-    for (const [id, email] of [
-      ['p1', 'ann@example.com'],
-      ['p2', 'bob@example.com'],
-    ]) {
-      await t.store.db
-        .insertInto('people')
-        .values({
-          id: id!,
-          org_id: 'default',
-          display_name: id!,
-          email: email!,
-          department: null,
-          team: null,
-          cost_center: null,
-          manager: null,
-          is_demo: 0,
-          first_seen: T0,
-          last_seen: T0,
-          merged_into: null,
-        })
-        .execute();
-    }
+    await addPeople(t.store, [
+      { id: 'p1', name: 'Ann', email: 'ann@example.com' },
+      { id: 'p2', name: 'Bob', email: 'bob@example.com' },
+    ]);
     const p = await createObject(
       t.store,
       'policy',

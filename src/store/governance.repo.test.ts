@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { engines, openTestStore, type TestStore } from '../../test/support/engines.js';
+import { addPeople } from '../../test/support/people.js';
 import { getGovObject, govHistory, peopleWithEmail, policyAcks } from './governance-read.repo.js';
 import {
   appendGovHistory,
@@ -71,31 +72,11 @@ describe.each(engines)('governance repository on %s', (dialect) => {
     );
     expect(await policyAcks(t.store.db, ORG, 'p1')).toMatchObject([{ acknowledged_at: 5 }]);
 
-    const person = { org_id: ORG, department: null, team: null, cost_center: null, manager: null, is_demo: 0 };
-    await t.store.db
-      .insertInto('people')
-      .values([
-        {
-          ...person,
-          id: 'a',
-          display_name: 'Ann',
-          email: 'Ann@Example.com',
-          first_seen: 1,
-          last_seen: 1,
-          merged_into: null,
-        },
-        {
-          ...person,
-          id: 'b',
-          display_name: 'Bob',
-          email: 'bob@example.com',
-          first_seen: 1,
-          last_seen: 1,
-          merged_into: 'a',
-        },
-        { ...person, id: 'c', display_name: 'Cy', email: null, first_seen: 1, last_seen: 1, merged_into: null },
-      ])
-      .execute();
+    await addPeople(t.store, [
+      { id: 'a', name: 'Ann', email: 'Ann@Example.com' },
+      { id: 'b', name: 'Bob', email: 'bob@example.com', mergedInto: 'a' },
+      { id: 'c', name: 'Cy', email: null },
+    ]);
     expect(await peopleWithEmail(t.store.db, ORG)).toEqual([
       { id: 'a', email: 'ann@example.com', display_name: 'Ann' },
     ]);
