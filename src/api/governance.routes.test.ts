@@ -177,8 +177,12 @@ describe.each(['sqlite', 'postgres'] as const)('governance API on %s', (dialect)
     );
 
     await send('POST', '/connectors', { name: 'Custom', transport: 'stdio', command: 'probe-mcp' });
+    // A skill that ships in a plugin declares the plugin.
+    await send('POST', '/skills', { name: 'privacy-review', source: 'plugin', plugin: 'CC-Plugin-Privacy' });
     const after = await findings();
     expect(after.some((f) => f.kind === 'undeclared' && f.subject === 'custom')).toBe(false);
+    expect(after.some((f) => f.kind === 'undeclared' && f.subject === 'cc-plugin-privacy')).toBe(false);
+    expect(after.some((f) => f.kind === 'undeclared' && f.subject === 'cc-plugin-agents-md')).toBe(true);
     const only = await t.getJson<{ items: Json[] }>(`${G}/findings?at=${AT}&kind=review_overdue`);
     expect(only.items.every((f) => f.kind === 'review_overdue')).toBe(true);
   });

@@ -260,4 +260,45 @@ describe.each(engines)('governance objects on %s', (dialect) => {
     expect(findings[2]).toMatchObject({ object_kind: 'policy', subject: 'AUP', since: '2026-04-10T09:00:00.000Z' });
     expect(findings[2]?.detail).toContain('never reviewed');
   });
+
+  it('matches workspace folders seen in sessions against declared folders and the folders under them', async () => {
+    const zero = { event_count: 0, prompt_count: 0, api_request_count: 0, tool_call_count: 0, input_tokens: 0 };
+    const more = { output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, cost_micros: 0 };
+    const at = T0 + 200 * DAY;
+    await t.store.db
+      .insertInto('sessions')
+      .values({
+        ...zero,
+        ...more,
+        id: 's1',
+        org_id: 'default',
+        person_id: null,
+        surface: 'claude_code',
+        workspace_paths: JSON.stringify(['/srv/close/app', '/home/ann/scratch']),
+        first_seen: at - DAY,
+        last_seen: at - DAY + 60_000,
+      })
+      .execute();
+    const used = await createObject(
+      t.store,
+      'workspace',
+      { name: 'Close', owner: 'a@example.com', folders: ['/srv/close/'], review_cadence: 'annual' },
+      ADMIN,
+      T0,
+    );
+    const idle = await createObject(
+      t.store,
+      'workspace',
+      { name: 'Old', owner: 'a@example.com', folders: ['/srv/old'], review_cadence: 'annual' },
+      ADMIN,
+      T0,
+    );
+    const findings = await governanceFindings(t.store, at);
+    expect(findings.map((f) => [f.kind, f.object_kind, f.subject])).toEqual([
+      ['undeclared', 'workspace', '/home/ann/scratch'],
+      ['retirement_candidate', 'workspace', 'Old'],
+    ]);
+    expect(findings[1]?.object_id).toBe(idle.id);
+    expect(findings.some((f) => f.object_id === used.id)).toBe(false);
+  });
 });
