@@ -52,7 +52,7 @@ export const docsRules = {
   'memory-sensitive-data': {
     level: 'error',
     description:
-      'Memory files (CLAUDE.md, CLAUDE.local.md, .claude/**/*.md) hold no secrets (error) or personal data (warning).',
+      'Memory files (CLAUDE.md, CLAUDE.local.md, .claude/**/*.md) hold no secrets (error) or personal data (warning); SKILL.md files no secrets.',
   },
 } as const satisfies Record<string, { level: DocsLevel; description: string }>;
 

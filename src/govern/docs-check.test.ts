@@ -83,16 +83,19 @@ describe('checkDocs', () => {
           'scheduled-tasks.md': 'None\n',
           '.claude/skills/a/skill.md': '---\nname: a\n---\n',
           'skills/B/SKILL.md':
-            '---\nname: Big Skill\ndescription: d\nintended_use: u\ninputs: i\noutputs: o\nowner: me\n---\n',
+            '---\nname: Big Skill\ndescription: d\nintended_use: u\ninputs: i\noutputs: o\nowner: ana.silva@acme-corp.io\n---\n',
+          'skills/C/SKILL.md':
+            '---\nname: c\ndescription: d\nintended_use: u\ninputs: i\noutputs: o\nowner: me\n---\ntoken ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5\n',
           '.claude/rules/people.md': 'Escalate to\nana.silva@acme-corp.io\n',
         },
-        ['.claude', '.claude/skills', '.claude/skills/a', 'skills', 'skills/B'],
+        ['.claude', '.claude/skills', '.claude/skills/a', 'skills', 'skills/B', 'skills/C'],
       ),
     );
     expect(findings.map((f) => [f.path, f.line, f.level, f.ruleId])).toEqual([
       ['ws/.claude/rules/people.md', 2, 'warning', 'memory-sensitive-data'],
       ['ws/.claude/skills/a/skill.md', 1, 'error', 'skill-md-missing'],
       ['ws/skills/B/SKILL.md', 2, 'warning', 'skill-md-incomplete'],
+      ['ws/skills/C/SKILL.md', 9, 'error', 'memory-sensitive-data'],
     ]);
   });
 });

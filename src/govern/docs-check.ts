@@ -234,14 +234,20 @@ export function isMemoryFile(path: string): boolean {
   return name === 'CLAUDE.md' || name === 'CLAUDE.local.md' || (/(^|\/)\.claude\//.test(path) && /\.md$/i.test(name));
 }
 
+/**
+ * Memory files are scanned for everything; SKILL.md files (memory-like: loaded into context when the skill runs)
+ * for secrets, hidden text and injection only, since they must name their owner.
+ */
 function checkMemoryHygiene(files: DocsTree['files'], at: Report): void {
   for (const file of files) {
-    if (!isMemoryFile(file.path)) continue;
+    const skill = /^skill\.md$/i.test(posix.basename(file.path));
+    if (!skill && !isMemoryFile(file.path)) continue;
     const lineStarts = [0];
     for (let i = 0; i < file.text.length; i++) if (file.text.charCodeAt(i) === 10) lineStarts.push(i + 1);
     const seen = new Set<string>();
     for (const f of scan(file.text, { minConfidence: 0.5 })) {
       if (f.example || f.class === 'organisation') continue;
+      if (skill && (f.class === 'personal' || f.class === 'financial')) continue;
       const line = lineOf(lineStarts, f.start);
       if (seen.has(`${f.type}:${line}`)) continue;
       seen.add(`${f.type}:${line}`);
