@@ -65,8 +65,21 @@ function toRow(orgId: string, c: Cadence): GovCadencesTable {
 
 /** Inserts the cadences whose id the organisation does not have yet; returns how many were inserted. */
 export async function insertMissingCadences(db: Kysely<Database>, orgId: string, cadences: Cadence[]): Promise<number> {
+  if (cadences.length === 0) return 0;
+  // Read first: on every request this is a read, not a write transaction (SQLite's one writer is ingest's).
+  const have = await db
+    .selectFrom('gov_cadences')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where(
+      'id',
+      'in',
+      cadences.map((c) => c.id),
+    )
+    .execute();
+  const existing = new Set(have.map((r) => r.id));
   let inserted = 0;
-  for (const c of cadences) {
+  for (const c of cadences.filter((x) => !existing.has(x.id))) {
     const r = await db
       .insertInto('gov_cadences')
       .values(toRow(orgId, c))
