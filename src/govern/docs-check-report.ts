@@ -57,7 +57,6 @@ export function sarifReport(findings: readonly DocsFinding[], toolVersion: strin
           driver: {
             name: 'steward',
             version: toolVersion,
-            informationUri: 'https://github.com/steward/steward/blob/main/docs/governance-operations.md',
             rules: ids.map((id) => ({
               id,
               name: id.replace(/(^|-)([a-z])/g, (_m: string, _d: string, c: string) => c.toUpperCase()),
