@@ -54,7 +54,7 @@ export async function decideConnector(
       return { ...o, status: input.status };
     },
     async (t, before, after) => {
-      await insertConnectorDecision(t, {
+      const decision = {
         id: randomUUID(),
         org_id: DEFAULT_ORG,
         connector_id: id,
@@ -64,7 +64,14 @@ export async function decideConnector(
         decided_at: at,
         reason: input.reason,
         reference: input.reference ?? null,
-      });
+      };
+      await insertConnectorDecision(t, decision);
+      return {
+        from: decision.from_status,
+        to: decision.to_status,
+        reason: decision.reason,
+        reference: decision.reference,
+      };
     },
   );
 }

@@ -127,11 +127,12 @@ describe.each(engines)('governance objects on %s', (dialect) => {
       { from: 'requested', to: 'approved', decided_by: ADMIN, reason: 'forum approved', reference: 'forum 2026-01' },
       { from: 'approved', to: 'retired', decided_by: 'cli:bob', reason: 'replaced', reference: null },
     ]);
-    expect((await objectHistory(t.store, 'connector', c.id)).map((e) => e.action)).toEqual([
-      'create',
-      'decision',
-      'decision',
-    ]);
+    const h = await objectHistory(t.store, 'connector', c.id);
+    expect(h.map((e) => e.action)).toEqual(['create', 'decision', 'decision']);
+    expect(h[1]).toMatchObject({
+      before: { status: 'requested' },
+      after: { status: 'approved', decision: { from: 'requested', to: 'approved', reference: 'forum 2026-01' } },
+    });
   });
 
   it('publishes policy versions, records acknowledgements and lists who has not acknowledged the current one', async () => {

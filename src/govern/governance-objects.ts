@@ -242,7 +242,8 @@ function sameContent(a: GovObject, b: GovObject): boolean {
 
 /**
  * Changes one object under its row lock: `mutate` gets it as stored and returns it changed; the result is validated
- * whole, stored, and recorded in history with `action`. `also` writes related rows in the same transaction.
+ * whole, stored, and recorded in history with `action`. `also` writes related rows in the same transaction and may
+ * return what they were (a decision, a version), which the history entry's `after` carries under `action`'s name.
  */
 export async function changeObject(
   store: Store,
@@ -252,7 +253,7 @@ export async function changeObject(
   action: string,
   now: number,
   mutate: (before: GovObject) => GovObject,
-  also?: (t: GovTransaction, before: GovObject, after: GovObject) => Promise<void>,
+  also?: (t: GovTransaction, before: GovObject, after: GovObject) => Promise<Record<string, unknown> | undefined>,
 ): Promise<GovObject> {
   return inGovernanceTransaction(store, async (t) => {
     const row = await lockGovObject(t, DEFAULT_ORG, kind, id);
@@ -263,7 +264,7 @@ export async function changeObject(
     if (action === 'update' && sameContent(before, after)) return before;
     if (after.name !== before.name) await assertNameFree(t.trx, kind, after.name, id);
     await updateGovObject(t, toRow(after));
-    await also?.(t, before, after);
+    const related = await also?.(t, before, after);
     await recordHistory(t, {
       kind,
       id,
@@ -271,7 +272,7 @@ export async function changeObject(
       actor,
       at: now,
       before: presentObject(before),
-      after: presentObject(after),
+      after: related ? { ...presentObject(after), [action]: related } : presentObject(after),
     });
     return after;
   });

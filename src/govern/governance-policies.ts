@@ -58,17 +58,20 @@ export async function addPolicyVersion(
     async (t, before) => {
       const latest = (await policyVersions(t.trx, DEFAULT_ORG, policyId))[0];
       version = (latest?.version ?? 0) + 1;
+      const owner = input.owner ?? before.owner;
+      const approver = input.approver ?? null;
       await insertPolicyVersion(t, {
         org_id: DEFAULT_ORG,
         policy_id: policyId,
         version,
         body_md: input.body_md,
         effective_date: input.effective_date,
-        owner: input.owner ?? before.owner,
-        approver: input.approver ?? null,
+        owner,
+        approver,
         created_at: now,
         created_by: actor,
       });
+      return { version, effective_date: input.effective_date, owner, approver };
     },
   );
   return (await listPolicyVersions(store, policyId)).find((v) => v.version === version);
