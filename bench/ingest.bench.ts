@@ -97,6 +97,8 @@ async function main(): Promise<void> {
   const child = spawn(
     process.execPath,
     [
+      // BENCH_INGEST_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server under load.
+      ...(process.env.BENCH_INGEST_NODE_ARGS ?? '').split(' ').filter(Boolean),
       'bin/steward.js',
       'serve',
       '--data-dir',

@@ -30,7 +30,9 @@ import { TokenVerifier } from './identity/api-tokens.js';
 import { PersonResolver } from './identity/person-resolver.js';
 import { PUBLIC } from './identity/roles.js';
 import { DecodePool } from './ingest/decode/decode-pool.js';
+import { InlineCommitter, ThreadCommitter } from './ingest/committer.js';
 import { GroupCommitQueue } from './ingest/group-commit.js';
+import type { WriterClient } from './ingest/writer/writer-client.js';
 import { IngestService } from './ingest/ingest-service.js';
 import { registerOtlpHttpRoutes } from './ingest/otlp-http.routes.js';
 import { createOpsMetrics, type OpsMetrics } from './ops/ops-metrics.js';
@@ -56,7 +58,14 @@ export interface App {
 /** Registers every surface on one Fastify instance. No I/O happens here: the caller opens the store and listens. */
 export function buildApp(
   config: Config,
-  deps: { store: Store; logger: Logger; redis?: RedisHandle | undefined; budgets?: StewardBudgetGate | undefined },
+  deps: {
+    store: Store;
+    logger: Logger;
+    redis?: RedisHandle | undefined;
+    budgets?: StewardBudgetGate | undefined;
+    /** SQLite's ingest writer thread (main.ts starts it); without it, commits run on this thread. */
+    writer?: WriterClient | undefined;
+  },
 ): App {
   const { store, logger } = deps;
   let draining = false;
@@ -70,14 +79,13 @@ export function buildApp(
     // URL limits bound memory per request; OTLP bodies have their own limits in the ingest routes.
     routerOptions: { maxParamLength: 500 },
   });
-  const resolver = new PersonResolver();
   // eslint-disable-next-line prefer-const -- the gauge reads the queue created just below
   let queue: GroupCommitQueue;
   const metrics = createOpsMetrics(() => queue.depth);
-  const pool = new DecodePool(config.ingest.decodeWorkers);
+  const writer = deps.writer;
+  const pool = new DecodePool(config.ingest.decodeWorkers, writer);
   queue = new GroupCommitQueue({
-    store,
-    resolver,
+    committer: writer ? new ThreadCommitter(writer) : new InlineCommitter(store, new PersonResolver()),
     maxQueueEvents: config.ingest.maxQueueEvents,
     maxBatchEvents: config.ingest.groupCommitMaxEvents,
     retryAfterSeconds: config.ingest.retryAfterSeconds,
@@ -152,6 +160,7 @@ export function buildApp(
       enforcement.gatewayEvents.flush(); // gathered usage records join the last groups
       const drained = await queue.drain(config.shutdownGraceMs);
       await pool.close();
+      await writer?.close();
       enforcement.close();
       return drained;
     },

@@ -5,6 +5,7 @@ import { createBudgetGate, type StewardBudgetGate } from './budgets/budget-gate.
 import type { Config } from './config/schema.js';
 import { bootstrapOnce, type BootstrapResult } from './identity/bootstrap.js';
 import { startOtlpGrpcServer, type GrpcListener } from './ingest/otlp/grpc-server.js';
+import { WriterClient } from './ingest/writer/writer-client.js';
 import { bearer } from './api/auth-hook.js';
 import { AppError } from './errors/app-error.js';
 import { connectRedis, type RedisHandle } from './store/redis.js';
@@ -58,7 +59,20 @@ export async function startSteward(
     await store.close();
     throw err;
   }
-  const app = buildApp(config, { store, logger, redis, budgets });
+  // SQLite: ingest commits on their own thread and connection, so no transaction blocks the event loop (the gateway's
+  // p99 and ingest's decode/commit overlap both depend on it; ingest/writer/writer-thread.ts).
+  const writer =
+    store.dialect === 'sqlite' && config.ingest.writerThread ? new WriterClient(config.dataDir) : undefined;
+  try {
+    await writer?.ready();
+  } catch (err) {
+    await writer?.close();
+    await budgets.close();
+    await redis?.close();
+    await store.close();
+    throw err;
+  }
+  const app = buildApp(config, { store, logger, redis, budgets, writer });
   let grpc: GrpcListener | undefined;
   try {
     await app.http.listen({ host: config.host, port: config.port });
@@ -83,6 +97,7 @@ export async function startSteward(
     });
   } catch (err) {
     await app.http.close();
+    await writer?.close();
     await budgets.close();
     await redis?.close();
     await store.close();

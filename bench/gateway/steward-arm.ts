@@ -54,7 +54,9 @@ export async function startSteward(upstreamUrl: string, upstreamKey: string): Pr
     const proc = await startProcess({
       name: 'steward',
       command: process.execPath,
+      // BENCH_GATEWAY_STEWARD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the arm under load.
       args: [
+        ...(process.env.BENCH_GATEWAY_STEWARD_NODE_ARGS ?? '').split(' ').filter(Boolean),
         bin,
         'serve',
         '--host',

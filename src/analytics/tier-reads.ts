@@ -40,11 +40,15 @@ export interface Snapshot {
 
 export async function readSnapshot<T>(store: Store, fn: (s: Snapshot) => Promise<T>): Promise<T> {
   if (store.dialect !== 'postgres') {
-    return store.db.transaction().execute(async (trx) => {
-      const cursor = await readCursor(trx);
-      const version = await tierVersion(trx, 'sqlite', cursor);
-      return fn({ trx, store, cursor, version, folds: new Map(), memo: new Map(), exported: null });
-    });
+    // read only: a deferred BEGIN, so a dashboard never holds the write lock (store/sqlite-dialect.ts).
+    return store.db
+      .transaction()
+      .setAccessMode('read only')
+      .execute(async (trx) => {
+        const cursor = await readCursor(trx);
+        const version = await tierVersion(trx, 'sqlite', cursor);
+        return fn({ trx, store, cursor, version, folds: new Map(), memo: new Map(), exported: null });
+      });
   }
   return store.db
     .transaction()

@@ -71,6 +71,12 @@ const ingestSchema = z
       .describe(
         'Worker threads that decompress, decode and normalise OTLP/HTTP bodies while the main thread commits; 0 = decode on the main thread.',
       ),
+    writerThread: z
+      .boolean()
+      .default(true)
+      .describe(
+        'SQLite: commit ingest (telemetry, gateway usage, decision records) on a writer thread with its own connection, so no transaction ever blocks the event loop; decode workers hand batches to it directly. Ignored on PostgreSQL, whose commits are asynchronous I/O.',
+      ),
     retryAfterSeconds: z
       .number()
       .int()

@@ -1,10 +1,8 @@
 import type { PreparedBatch } from '../contracts/canonical.js';
 import { AppError } from '../errors/app-error.js';
-import type { PersonResolver } from '../identity/person-resolver.js';
 import { isDataError } from '../store/store-errors.js';
-import type { Store } from '../store/store.js';
-import { commitBatch, type CommitResult } from './commit-batch.js';
-import { mergePrepared } from './prepare-batch.js';
+import type { CommitResult } from './commit-batch.js';
+import type { CommitItem, GroupCommitter } from './committer.js';
 
 /**
  * Group commit: requests hand their normalised batch to this queue and are answered only after the transaction
@@ -14,8 +12,8 @@ import { mergePrepared } from './prepare-batch.js';
  * exporters retry (OTLP/HTTP "Failures", retryable 429/502/503/504).
  */
 export interface GroupCommitOptions {
-  store: Store;
-  resolver: PersonResolver;
+  /** Where a group's transaction runs: this thread, or the SQLite writer thread (committer.ts). */
+  committer: GroupCommitter;
   maxQueueEvents: number;
   maxBatchEvents: number;
   retryAfterSeconds: number;
@@ -32,7 +30,7 @@ export interface GroupCommitOptions {
 }
 
 interface Pending {
-  batch: PreparedBatch;
+  item: CommitItem;
   size: number;
   resolve: (r: CommitResult) => void;
   reject: (e: unknown) => void;
@@ -54,25 +52,36 @@ export class GroupCommitQueue {
   }
 
   submit(batch: PreparedBatch): Promise<CommitResult> {
-    const size = batch.rows.length + batch.metrics.length;
+    return this.submitItem({ size: batch.rows.length + batch.metrics.length, batch });
+  }
+
+  /** A batch here, or one a decode worker already handed to the writer thread under a ticket. */
+  submitItem(item: CommitItem): Promise<CommitResult> {
+    const size = item.size;
+    const refuse = (err: AppError): Promise<CommitResult> => {
+      this.opts.committer.discard([item]);
+      return Promise.reject(err);
+    };
     if (this.isClosed) {
-      return Promise.reject(
+      return refuse(
         new AppError('overloaded', 'server is shutting down', undefined, {
           retryAfterSeconds: this.opts.retryAfterSeconds,
         }),
       );
     }
-    if (size === 0)
+    if (size === 0) {
+      this.opts.committer.discard([item]);
       return Promise.resolve({ eventsInserted: 0, eventsDuplicate: 0, metricsInserted: 0, metricsDuplicate: 0 });
+    }
     if (this.queued > 0 && this.queued + size > this.opts.maxQueueEvents) {
-      return Promise.reject(
+      return refuse(
         new AppError('overloaded', `ingest queue full (${this.queued} events waiting)`, undefined, {
           retryAfterSeconds: this.opts.retryAfterSeconds,
         }),
       );
     }
     return new Promise<CommitResult>((resolve, reject) => {
-      this.pending.push({ batch, size, resolve, reject });
+      this.pending.push({ item, size, resolve, reject });
       this.queued += size;
       this.wake?.();
       if (!this.running) {
@@ -103,8 +112,9 @@ export class GroupCommitQueue {
   private async commitOneByOne(group: Pending[]): Promise<void> {
     for (const p of group) {
       try {
-        p.resolve(await commitBatch(this.opts.store, this.opts.resolver, p.batch, (this.opts.now ?? Date.now)()));
+        p.resolve((await this.opts.committer.commit([p.item], (this.opts.now ?? Date.now)(), false)).result);
       } catch (err) {
+        this.opts.committer.discard([p.item]);
         p.reject(this.failure(err));
       }
     }
@@ -161,22 +171,23 @@ export class GroupCommitQueue {
         group.push(next);
         events += next.size;
       }
-      const merged = mergePrepared(group.map((p) => p.batch));
-      const started = performance.now();
+      const items = group.map((p) => p.item);
       try {
-        const result = await commitBatch(this.opts.store, this.opts.resolver, merged, (this.opts.now ?? Date.now)());
+        const { result, ms } = await this.opts.committer.commit(items, (this.opts.now ?? Date.now)(), group.length > 1);
         this.opts.onCommit?.({
           events,
           requests: group.length,
-          ms: performance.now() - started,
+          ms,
           duplicates: result.eventsDuplicate + result.metricsDuplicate,
         });
         // Each request learns the group's totals; per-request duplicate counts are not needed by OTLP responses.
         for (const p of group) p.resolve(result);
       } catch (err) {
         this.opts.onError?.(err);
-        if (group.length === 1) (group[0] as Pending).reject(this.failure(err));
-        else await this.commitOneByOne(group);
+        if (group.length === 1) {
+          this.opts.committer.discard(items);
+          (group[0] as Pending).reject(this.failure(err));
+        } else await this.commitOneByOne(group);
       } finally {
         this.queued -= events;
       }

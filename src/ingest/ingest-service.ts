@@ -4,6 +4,7 @@ import type { OpsMetrics } from '../ops/ops-metrics.js';
 import { AppError } from '../errors/app-error.js';
 import type { DecodePool } from './decode/decode-pool.js';
 import type { OtlpSignal } from './decode/decode-job.js';
+import type { CommitItem } from './committer.js';
 import type { GroupCommitQueue } from './group-commit.js';
 
 export type { OtlpSignal } from './decode/decode-job.js';
@@ -68,25 +69,28 @@ export class IngestService {
       this.metrics.rejects.inc({ reason: outcome.code });
       throw new AppError(outcome.code, outcome.message);
     }
-    return this.commit(signal, outcome.batch, protocol, started);
+    return 'held' in outcome
+      ? this.commit(signal, { size: outcome.held.size, ticket: outcome.held.ticket }, outcome.held, protocol, started)
+      : this.commit(signal, sized(outcome.batch), outcome.batch, protocol, started);
   }
 
   private async commit(
     signal: OtlpSignal,
-    batch: PreparedBatch,
+    item: CommitItem,
+    outcome: { rejected: number; errors: string[] },
     protocol: OtlpProtocol,
     started: number,
   ): Promise<IngestOutcome> {
     try {
-      await this.queue.submit(batch);
-      const accepted = batch.rows.length + batch.metrics.length;
+      await this.queue.submitItem(item);
+      const accepted = item.size;
       this.metrics.ingestedEvents.inc({ signal, protocol }, accepted);
-      if (batch.rejected > 0) this.metrics.rejects.inc({ reason: 'invalid_record' }, batch.rejected);
+      if (outcome.rejected > 0) this.metrics.rejects.inc({ reason: 'invalid_record' }, outcome.rejected);
       this.metrics.ackLatency.observe({ protocol }, (performance.now() - started) / 1000);
       return {
         accepted,
-        rejected: batch.rejected,
-        errorMessage: batch.rejected > 0 ? batch.errors.join('; ') : undefined,
+        rejected: outcome.rejected,
+        errorMessage: outcome.rejected > 0 ? outcome.errors.join('; ') : undefined,
       };
     } catch (err) {
       const code = (err as { code?: unknown }).code;
@@ -95,3 +99,5 @@ export class IngestService {
     }
   }
 }
+
+const sized = (batch: PreparedBatch): CommitItem => ({ size: batch.rows.length + batch.metrics.length, batch });

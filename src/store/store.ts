@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvider } from 'kysely';
 import pg from 'pg';
 import { AppError } from '../errors/app-error.js';
 import type { Database } from './database.js';
@@ -14,6 +14,7 @@ import { budgetsMigration } from './migrations/0007-budgets.js';
 import { governanceMigration } from './migrations/0008-governance.js';
 import { raciCadencesMigration } from './migrations/0009-raci-cadences.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
+import { ImmediateSqliteDialect } from './sqlite-dialect.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -35,10 +36,18 @@ export interface StoreOptions {
   databaseUrl?: string | undefined;
   /** Postgres only: a schema to create and use (tests isolate themselves this way). */
   pgSchema?: string | undefined;
+  /**
+   * SQLite only: a second connection to an already migrated file, for the ingest writer thread (ingest/writer/):
+   * no migrations and no checkpointer of its own (the main connection's checkpointer serves the file).
+   */
+  secondary?: boolean;
 }
 
 export async function openStore(opts: StoreOptions): Promise<Store> {
-  const store = opts.databaseUrl ? await openPostgres(opts.databaseUrl, opts.pgSchema) : openSqlite(opts.dataDir);
+  const store = opts.databaseUrl
+    ? await openPostgres(opts.databaseUrl, opts.pgSchema)
+    : openSqlite(opts.dataDir, opts.secondary === true);
+  if (opts.secondary) return store;
   try {
     await migrateToLatest(store);
   } catch (err) {
@@ -48,7 +57,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   return store;
 }
 
-function openSqlite(dataDir: string): Store {
+function openSqlite(dataDir: string, secondary: boolean): Store {
   mkdirSync(dataDir, { recursive: true });
   const raw = new SqliteDatabase(join(dataDir, 'steward.db'));
   // WAL + synchronous=NORMAL: a commit is durable against process death (kill -9) because the WAL write reaches the
@@ -65,15 +74,15 @@ function openSqlite(dataDir: string): Store {
   // Checkpoints run on a background thread (sqlite-checkpointer.ts); this threshold is only the safety net.
   raw.pragma('wal_autocheckpoint = 5000');
   const file = join(dataDir, 'steward.db');
-  const checkpointer = startCheckpointer(file);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  const checkpointer = secondary ? null : startCheckpointer(file);
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: raw }) });
   return {
     db,
     dialect: 'sqlite',
     sqlite: raw,
     schema: undefined,
     async close() {
-      await checkpointer.stop();
+      await checkpointer?.stop();
       await db.destroy();
     },
   };

@@ -25,7 +25,20 @@ export interface DecodeJob {
   maxAttributeBytes: number;
 }
 
-export type DecodeOutcome = { ok: true; batch: PreparedBatch } | { ok: false; code: ErrorCode; message: string };
+/**
+ * A batch a decode worker handed straight to the SQLite writer thread (ingest/writer/): the main thread learns only
+ * its ticket and what the queue and the OTLP response need.
+ */
+export interface HeldBatch {
+  ticket: number;
+  /** Events + metric points. */
+  size: number;
+  rejected: number;
+  errors: string[];
+}
+
+export type DecodeOutcome =
+  { ok: true; batch: PreparedBatch } | { ok: true; held: HeldBatch } | { ok: false; code: ErrorCode; message: string };
 
 export function runDecodeJob(job: DecodeJob): DecodeOutcome {
   // postMessage delivers a plain Uint8Array; as a Buffer again, protobufjs reads strings with Node's native UTF-8

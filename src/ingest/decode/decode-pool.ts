@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startThread } from '../thread-entry.js';
+import type { WriterClient } from '../writer/writer-client.js';
 import { runDecodeJob, type DecodeJob, type DecodeOutcome } from './decode-job.js';
 
 /**
@@ -25,8 +25,18 @@ export class DecodePool {
   private nextId = 1;
   private closed = false;
 
-  constructor(private readonly size: number) {
+  /**
+   * With `writer` (SQLite with the writer thread), each worker holds a port to it and hands decoded batches over
+   * directly: the rows are cloned once, worker → writer, never through the main thread.
+   */
+  constructor(
+    private readonly size: number,
+    private readonly writer?: WriterClient,
+  ) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+    writer?.onRestart(() => {
+      for (const s of this.slots) this.connect(s.worker);
+    });
   }
 
   run(job: DecodeJob): Promise<DecodeOutcome> {
@@ -36,9 +46,10 @@ export class DecodePool {
     let slot = this.slots[0] as Slot;
     for (const s of this.slots) if (s.inFlight.size < slot.inFlight.size) slot = s;
     const id = this.nextId++;
+    const ticket = this.writer?.newTicket();
     return new Promise<DecodeOutcome>((resolve, reject) => {
       slot.inFlight.set(id, { resolve, reject });
-      slot.worker.postMessage({ id, job });
+      slot.worker.postMessage({ id, job, ticket });
     });
   }
 
@@ -55,8 +66,8 @@ export class DecodePool {
   }
 
   private spawn(): Slot {
-    const entry = workerEntry();
-    const worker = typeof entry === 'string' ? new Worker(entry, { eval: true }) : new Worker(entry);
+    const worker = startThread(import.meta.url, 'decode-worker');
+    this.connect(worker);
     const slot: Slot = { worker, inFlight: new Map() };
     worker.on('message', (msg: { id: number; outcome: DecodeOutcome }) => {
       const p = slot.inFlight.get(msg.id);
@@ -77,16 +88,10 @@ export class DecodePool {
     worker.unref();
     return slot;
   }
-}
 
-/**
- * The built worker is `decode-worker.js`. Running from TypeScript sources (tsx, vitest) there is only the .ts file,
- * so a tiny bootstrap registers tsx's loader inside the worker thread first (a worker's `--import` flag does not
- * carry loader hooks on Node 20).
- */
-function workerEntry(): URL | string {
-  const js = new URL('./decode-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return js;
-  const ts = new URL('./decode-worker.ts', import.meta.url).href;
-  return `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(ts)}); });`;
+  private connect(worker: Worker): void {
+    if (!this.writer) return;
+    const port = this.writer.decoderPort();
+    worker.postMessage({ type: 'port', port }, [port]);
+  }
 }

@@ -1,14 +1,26 @@
-import { parentPort } from 'node:worker_threads';
-import { runDecodeJob, type DecodeJob } from './decode-job.js';
+import { parentPort, type MessagePort } from 'node:worker_threads';
+import type { HoldMessage } from '../writer/writer-protocol.js';
+import { runDecodeJob, type DecodeJob, type DecodeOutcome } from './decode-job.js';
 
-/** Worker-thread entry: answers each {id, job} with {id, outcome}. Never throws: failures are outcomes. */
+/**
+ * Worker-thread entry: answers each {id, job} with {id, outcome}. Never throws: failures are outcomes.
+ * With a port to the SQLite writer thread (`{ type: 'port' }`) and a ticket on the job, a decoded batch goes straight
+ * to the writer and the main thread gets only its summary (decode-job.ts `HeldBatch`).
+ */
 interface Request {
   id: number;
   job: DecodeJob;
+  ticket?: number;
 }
 
-parentPort?.on('message', (msg: Request) => {
-  let outcome;
+let writer: MessagePort | undefined;
+
+parentPort?.on('message', (msg: Request | { type: 'port'; port: MessagePort }) => {
+  if ('type' in msg) {
+    writer = msg.port;
+    return;
+  }
+  let outcome: DecodeOutcome;
   try {
     outcome = runDecodeJob(msg.job);
   } catch (err) {
@@ -18,6 +30,12 @@ parentPort?.on('message', (msg: Request) => {
       code: 'invalid_otlp' as const,
       message: `could not process body: ${(err as Error).message}`,
     };
+  }
+  if (outcome.ok && 'batch' in outcome && msg.ticket !== undefined && writer) {
+    const { batch } = outcome;
+    const size = batch.rows.length + batch.metrics.length;
+    if (size > 0) writer.postMessage({ type: 'hold', ticket: msg.ticket, batch } satisfies HoldMessage);
+    outcome = { ok: true, held: { ticket: msg.ticket, size, rejected: batch.rejected, errors: batch.errors } };
   }
   parentPort?.postMessage({ id: msg.id, outcome });
 });

@@ -1,0 +1,61 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { PreparedBatch } from '../../contracts/canonical.js';
+import type { CommitResult } from '../commit-batch.js';
+
+/**
+ * Messages between the main thread, the decode workers and the SQLite writer thread (writer-thread.ts).
+ *
+ * A decode worker hands its prepared batch straight to the writer over its own MessagePort (`HoldMessage`), so the
+ * rows are cloned once, decode worker → writer, and the main thread never touches them. The main thread keeps the
+ * group commit's queue, bounds and lingering (group-commit.ts) and sends only which tickets make a group
+ * (`CommitMessage`); batches built on the main thread (gateway usage records, decision records) travel inline in
+ * the commit message.
+ */
+export interface HoldMessage {
+  type: 'hold';
+  ticket: number;
+  batch: PreparedBatch;
+}
+
+/** One entry of a group: a batch already held under a ticket, or one sent inline. */
+export type GroupEntry = { ticket: number } | { batch: PreparedBatch };
+
+export interface CommitMessage {
+  type: 'commit';
+  id: number;
+  entries: GroupEntry[];
+  now: number;
+  /**
+   * Keep held batches when the commit fails: the queue then retries the group's requests one by one
+   * (group-commit.ts), and those retries name the same tickets.
+   */
+  keepOnFailure: boolean;
+}
+
+export interface DropMessage {
+  type: 'drop';
+  tickets: number[];
+}
+
+export interface PortMessage {
+  type: 'port';
+  port: MessagePort;
+}
+
+export interface CloseMessage {
+  type: 'close';
+}
+
+export type ToWriter = CommitMessage | DropMessage | PortMessage | CloseMessage | HoldMessage;
+
+/** The store error's message and driver code (SQLITE_…), so the main thread can classify it (store-errors.ts). */
+export interface WriterError {
+  message: string;
+  code: string | undefined;
+}
+
+export type FromWriter =
+  | { type: 'committed'; id: number; result: CommitResult; ms: number }
+  | { type: 'failed'; id: number; error: WriterError }
+  | { type: 'ready' }
+  | { type: 'closed' };

@@ -1,0 +1,107 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { PreparedBatch } from '../../contracts/canonical.js';
+import { PersonResolver } from '../../identity/person-resolver.js';
+import { openStore, type Store } from '../../store/store.js';
+import { commitBatch } from '../commit-batch.js';
+import { mergePrepared } from '../prepare-batch.js';
+import type { CommitMessage, FromWriter, ToWriter } from './writer-protocol.js';
+
+/**
+ * The SQLite writer thread (writer-client.ts starts it): its own connection to the database file, its own person
+ * resolver, and every ingest commit. better-sqlite3 is synchronous, so a commit on the main thread stalled every
+ * HTTP request for its 5–50 ms; here it stalls nothing but this thread. Commits run one at a time, in the order
+ * the main thread's group-commit queue sends them.
+ */
+interface WriterData {
+  dataDir: string;
+}
+
+const port = parentPort as NonNullable<typeof parentPort>;
+const { dataDir } = workerData as WriterData;
+const held = new Map<number, PreparedBatch>();
+const queue: CommitMessage[] = [];
+let store: Store | undefined;
+let busy = false;
+const resolver = new PersonResolver();
+
+function send(msg: FromWriter): void {
+  port.postMessage(msg);
+}
+
+function onMessage(msg: ToWriter): void {
+  switch (msg.type) {
+    case 'hold':
+      held.set(msg.ticket, msg.batch);
+      void pump(); // a commit may be waiting for this ticket
+      return;
+    case 'port':
+      msg.port.on('message', onMessage);
+      return;
+    case 'commit':
+      queue.push(msg);
+      void pump();
+      return;
+    case 'drop':
+      for (const t of msg.tickets) held.delete(t);
+      return;
+    case 'close':
+      void close();
+      return;
+  }
+}
+
+/** A commit waits until every batch it names has arrived (the decode workers' ports and this one race). */
+function ready(msg: CommitMessage): boolean {
+  return msg.entries.every((e) => !('ticket' in e) || held.has(e.ticket));
+}
+
+async function pump(): Promise<void> {
+  if (busy || !store) return;
+  busy = true;
+  try {
+    while (queue.length > 0 && ready(queue[0] as CommitMessage)) {
+      const msg = queue.shift() as CommitMessage;
+      const batches = msg.entries.map((e) => ('ticket' in e ? (held.get(e.ticket) as PreparedBatch) : e.batch));
+      const release = () => {
+        for (const e of msg.entries) if ('ticket' in e) held.delete(e.ticket);
+      };
+      const started = performance.now();
+      try {
+        const result = await commitBatch(store, resolver, mergePrepared(batches), msg.now);
+        release();
+        send({ type: 'committed', id: msg.id, result, ms: performance.now() - started });
+      } catch (err) {
+        if (!msg.keepOnFailure) release();
+        const code = (err as { code?: unknown }).code;
+        send({
+          type: 'failed',
+          id: msg.id,
+          error: { message: (err as Error).message, code: typeof code === 'string' ? code : undefined },
+        });
+      }
+    }
+  } finally {
+    busy = false;
+  }
+}
+
+async function close(): Promise<void> {
+  await store?.close();
+  store = undefined;
+  send({ type: 'closed' });
+  port.close();
+}
+
+port.on('message', onMessage);
+openStore({ dataDir, secondary: true }).then(
+  (s) => {
+    store = s;
+    send({ type: 'ready' });
+    void pump();
+  },
+  (err: unknown) => {
+    // The client sees the thread exit and fails what was waiting; the message says why.
+    process.stderr.write(`steward ingest writer: cannot open the store: ${(err as Error).message}\n`);
+    process.exit(1);
+  },
+);
