@@ -106,6 +106,15 @@ export const gatewaySchema = z
       .describe(
         'Budget estimate before forwarding: input tokens ≈ request body bytes / bytesPerToken (a deliberate over-estimate for JSON), plus max_tokens.',
       ),
+    scanResponses: z
+      .number()
+      .int()
+      .min(0)
+      .max(4_194_304)
+      .default(0)
+      .describe(
+        'Response scanning: keep up to this many characters of each /v1/messages response text (streamed or not) and judge it with the policy at stage model_response after delivery — findings and matching rules are recorded as decisions (the stream has already reached the client, so nothing is blocked); 0 = off.',
+      ),
     meterFlushMs: z
       .number()
       .int()

@@ -14,7 +14,18 @@ export const enforcementPoints = ['claude_code_hook', 'inference_hook', 'gateway
 export type EnforcementPoint = (typeof enforcementPoints)[number];
 
 /** What is being decided: a prompt, a tool call about to run, a tool result coming back, a model request. */
-export const decisionStages = ['prompt', 'tool_call', 'tool_result', 'model_request', 'session_start'] as const;
+/**
+ * `model_response`: what a model answered through the gateway, scanned after delivery when `gateway.scanResponses`
+ * is on (the stream has already reached the person, so the decision is recorded, not enforced).
+ */
+export const decisionStages = [
+  'prompt',
+  'tool_call',
+  'tool_result',
+  'model_request',
+  'model_response',
+  'session_start',
+] as const;
 export type DecisionStage = (typeof decisionStages)[number];
 
 export interface DecisionSubject {

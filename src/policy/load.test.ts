@@ -22,7 +22,7 @@ describe('loading a policy', () => {
     ].join('\n');
     expect(errors(loadPolicy(text, { file: 'policies/p.yaml' }))).toEqual([
       'policies/p.yaml:6:5: rule "no-secrets": rules[0]: unknown key "whn"; did you mean "when"?',
-      'policies/p.yaml:8:23: rule "no-secrets": rules[0].when.stage[1]: "promt" is not one of prompt, tool_call, tool_result, model_request, session_start',
+      'policies/p.yaml:8:23: rule "no-secrets": rules[0].when.stage[1]: "promt" is not one of prompt, tool_call, tool_result, model_request, model_response, session_start',
       'policies/p.yaml:9:14: rule "no-secrets": rules[0].when.types: "emial" is not a known value; did you mean "email"?',
       'policies/p.yaml:10:5: rule "rules[1]": rules[1].id: missing: this key is required',
       'policies/p.yaml:10:13: rule "rules[1]": rules[1].action: "dny" is not one of allow, warn, redact, ask, deny',

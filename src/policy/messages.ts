@@ -83,6 +83,8 @@ function subject(f: MessageFacts): string {
       return f.tool ? `the result of ${f.tool}` : 'this tool result';
     case 'model_request':
       return 'this request to the model';
+    case 'model_response':
+      return "the model's response";
     case 'session_start':
       return 'this session';
   }

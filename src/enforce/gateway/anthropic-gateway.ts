@@ -13,7 +13,7 @@ import { headerText, presentedKey } from './forward-headers.js';
 import { budgetDecision, budgetOutcome, budgetSubjectOf, settleOrRelease } from './gateway-budget.js';
 import { gatewayRequestEvent, type GatewayEventSink } from './gateway-events.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
-import { denyMessage, gatewayVerdict, type GatewayVerdict } from './gateway-policy.js';
+import { denyMessage, gatewayVerdict, responseVerdict, type GatewayVerdict } from './gateway-policy.js';
 import { readMessagesBody, type MessagesBody } from './messages-body.js';
 import type { PriceTable } from './price-table.js';
 import type { UpstreamClient } from './upstream-client.js';
@@ -142,6 +142,7 @@ export class AnthropicGateway {
         upstreamApiKey: this.deps.settings.upstreamApiKey,
         extraHeaders,
         meter,
+        responseTextChars: meter ? this.deps.settings.scanResponses : 0,
       },
       (outcome) => this.completed(outcome, body, ctx, reservation, meter),
     );
@@ -159,6 +160,7 @@ export class AnthropicGateway {
       upstreamApiKey: this.deps.settings.upstreamApiKey,
       extraHeaders: {},
       meter: false,
+      responseTextChars: 0,
     };
     forward(this.deps.upstream, req, res, plan, (o) => {
       this.deps.metrics.countRequest(String(o.status || 499), '');
@@ -265,7 +267,8 @@ export class AnthropicGateway {
       enforced: v.enforced,
       findings: v.findings,
       identity: ctx.who.identity,
-      dedupe: [ctx.principal.id, ctx.startedAt, v.decision.ruleId],
+      // The stage keeps a request's decision and its response's decision (same rule) apart.
+      dedupe: [ctx.principal.id, ctx.startedAt, v.request.stage, v.decision.ruleId],
       attrs: { gateway_key_id: ctx.principal.id, endpoint: ctx.endpoint },
     });
   }
@@ -329,6 +332,7 @@ export class AnthropicGateway {
     const model = o.model ?? body.model;
     m.countRequest(String(o.aborted && o.status === 0 ? 499 : o.status), this.modelLabel(model));
     m.observeUpstream(o.stream, (o.endedAt - o.sentAt) / 1000);
+    if (o.responseText) this.judgeResponse(o.responseText, body, ctx);
     if (!meter) return;
     const cost = o.usage ? this.deps.prices.cost(model, o.usage, body.fast) : null;
     if (o.usage && cost === null) m.unpriced.inc({ model: this.modelLabel(model) });
@@ -362,6 +366,27 @@ export class AnthropicGateway {
         endpoint: ctx.endpoint,
       }),
     ]);
+  }
+
+  /**
+   * Response scanning (`gateway.scanResponses`): the model's text is judged at stage `model_response` once it has
+   * been delivered. Anything found or matched is recorded (decision events, the audit trail) with what the policy
+   * would have done; nothing is enforced, because the bytes have already reached the client.
+   */
+  private judgeResponse(text: string, body: MessagesBody, ctx: RequestContext): void {
+    void this.deps.policies.get(ctx.time).then(
+      ({ engine }) => {
+        const verdict = responseVerdict(engine, text, {
+          subject: ctx.who.subject,
+          surface: ctx.surface,
+          sessionId: ctx.sessionId,
+          time: ctx.time,
+          model: body.model,
+        });
+        if (verdict.decision.matches.length > 0 || verdict.findings.length > 0) this.recordDecision(verdict, ctx);
+      },
+      (err: unknown) => this.deps.onError(err, 'response scanning'),
+    );
   }
 
   /** Metric labels stay bounded: priced models by their table entry, anything else as `other`. */

@@ -23,6 +23,8 @@ export interface ForwardPlan {
   extraHeaders: Record<string, string>;
   /** Read usage from the response. */
   meter: boolean;
+  /** > 0: keep up to this many characters of the response's text for response scanning (`gateway.scanResponses`). */
+  responseTextChars: number;
 }
 
 export interface ForwardOutcome {
@@ -39,6 +41,8 @@ export interface ForwardOutcome {
   /** performance.now() when the upstream request was sent, and when the response ended. */
   sentAt: number;
   endedAt: number;
+  /** The model's text (text blocks / text deltas), when the plan asked for it. */
+  responseText: string | null;
 }
 
 /** Larger JSON responses are passed through but not parsed for usage. */
@@ -68,6 +72,7 @@ export function forward(
     errorType: null,
     sentAt: performance.now(),
     endedAt: 0,
+    responseText: null,
   };
   let finished = false;
   let tap: SseUsageTap | null = null;
@@ -80,6 +85,7 @@ export function forward(
       outcome.model = tap.model;
       outcome.completed = tap.completed;
       outcome.errorType ??= tap.errorType;
+      if (plan.responseTextChars > 0) outcome.responseText = tap.responseText();
     }
     outcome.endedAt = performance.now();
     done(outcome);
@@ -129,8 +135,9 @@ export function forward(
     res.writeHead(outcome.status, out);
     const ok = outcome.status >= 200 && outcome.status < 300;
     outcome.stream = isEventStream(upRes.headers);
-    tap = plan.meter && ok && outcome.stream ? new SseUsageTap() : null;
-    const collect = plan.meter && ok && !outcome.stream && isJson(upRes.headers);
+    const read = plan.meter || plan.responseTextChars > 0;
+    tap = read && ok && outcome.stream ? new SseUsageTap(plan.responseTextChars) : null;
+    const collect = read && ok && !outcome.stream && isJson(upRes.headers);
     const chunks: Buffer[] = [];
     let collected = 0;
 
@@ -148,8 +155,9 @@ export function forward(
     });
     upRes.on('end', () => {
       if (tap === null) {
-        if (collect && collected <= MAX_METERED_JSON) readJsonUsage(Buffer.concat(chunks, collected), outcome);
-        else outcome.completed = true;
+        if (collect && collected <= MAX_METERED_JSON) {
+          readJsonUsage(Buffer.concat(chunks, collected), outcome, plan.responseTextChars);
+        } else outcome.completed = true;
       }
       res.end();
       finish();
@@ -168,7 +176,7 @@ export function forward(
   else up.end();
 }
 
-function readJsonUsage(body: Buffer, outcome: ForwardOutcome): void {
+function readJsonUsage(body: Buffer, outcome: ForwardOutcome, textChars: number): void {
   outcome.completed = true;
   let value: unknown;
   try {
@@ -183,5 +191,14 @@ function readJsonUsage(body: Buffer, outcome: ForwardOutcome): void {
     const usage = emptyUsage();
     foldUsage(usage, o.usage);
     outcome.usage = usage;
+  }
+  if (textChars > 0 && Array.isArray(o.content)) {
+    const text = o.content
+      .map((b: unknown) => {
+        const block = b as { type?: unknown; text?: unknown } | null;
+        return block?.type === 'text' && typeof block.text === 'string' ? block.text : '';
+      })
+      .join('');
+    outcome.responseText = text.slice(0, textChars);
   }
 }

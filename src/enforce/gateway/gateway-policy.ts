@@ -86,3 +86,26 @@ export function denyMessage(decision: Decision): string {
     decision.message?.trim() || "Steward stopped this request: it is not allowed by your organisation's AI policy."
   );
 }
+
+/**
+ * The model's answer, judged after delivery at stage `model_response` (`gateway.scanResponses`). The decision is
+ * what the policy would have done; `enforced` is always `allow` because the client already has the bytes.
+ */
+export function responseVerdict(
+  engine: PolicyEngine,
+  text: string,
+  ctx: { subject: DecisionSubject; surface: Surface; sessionId: string | null; time: number; model: string | null },
+): Pick<GatewayVerdict, 'request' | 'decision' | 'findings' | 'enforced'> {
+  const findings = engine.scan(text);
+  const request: DecisionRequest = {
+    point: 'gateway',
+    stage: 'model_response',
+    surface: ctx.surface,
+    subject: ctx.subject,
+    model: ctx.model,
+    findings,
+    time: ctx.time,
+    sessionId: ctx.sessionId,
+  };
+  return { request, decision: engine.evaluate(request), findings, enforced: 'allow' };
+}

@@ -33,10 +33,22 @@ export class SseUsageTap {
   /** The `error.type` of an `event: error` (e.g. overloaded_error), if one came. */
   errorType: string | null = null;
 
+  /** Text the model wrote (`text_delta`s), kept only when asked for (response scanning), up to `maxTextChars`. */
+  private readonly text: string[] = [];
+  private textChars = 0;
+
   private event = '';
   private partial: Buffer[] = [];
   private partialBytes = 0;
   private dropping = false;
+
+  /** `maxTextChars` > 0: also keep the response's text (`content_block_delta` text deltas) for `responseText()`. */
+  constructor(private readonly maxTextChars = 0) {}
+
+  /** The text the model wrote, in order (empty unless text was asked for). */
+  responseText(): string {
+    return this.text.join('');
+  }
 
   push(chunk: Buffer): void {
     let start = 0;
@@ -83,7 +95,8 @@ export class SseUsageTap {
       if (this.event === 'message_stop') this.completed = true;
       return;
     }
-    if (!WANTED.has(this.event) || !startsWith(buf, start, end, DATA)) return;
+    const wanted = WANTED.has(this.event) || (this.event === 'content_block_delta' && this.wantsText());
+    if (!wanted || !startsWith(buf, start, end, DATA)) return;
     let value: unknown;
     try {
       value = JSON.parse(buf.toString('utf8', start + DATA.length, end));
@@ -93,9 +106,19 @@ export class SseUsageTap {
     this.data(value as Record<string, unknown> | null);
   }
 
+  private wantsText(): boolean {
+    return this.textChars < this.maxTextChars;
+  }
+
   private data(d: Record<string, unknown> | null): void {
     if (d === null || typeof d !== 'object') return;
-    if (this.event === 'message_start') {
+    if (this.event === 'content_block_delta') {
+      const delta = d.delta as Record<string, unknown> | undefined;
+      if (delta?.type !== 'text_delta' || typeof delta.text !== 'string') return;
+      const piece = delta.text.slice(0, this.maxTextChars - this.textChars);
+      this.text.push(piece);
+      this.textChars += piece.length;
+    } else if (this.event === 'message_start') {
       const message = d.message as Record<string, unknown> | undefined;
       if (!message || typeof message !== 'object') return;
       if (typeof message.model === 'string') this.model = message.model;

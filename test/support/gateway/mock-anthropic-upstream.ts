@@ -33,7 +33,9 @@ export type Scripted =
   | { kind: 'hold' }
   /** Never answers (the gateway's idle timeout must end it). */
   | { kind: 'silent' }
-  | { kind: 'no-request-id' };
+  | { kind: 'no-request-id' }
+  /** A text answer with this text (streamed word by word, or as one JSON message). */
+  | { kind: 'text'; text: string };
 
 export interface MockUpstream {
   url: string;
@@ -128,7 +130,8 @@ export async function startMockUpstream(): Promise<MockUpstream> {
         return;
       }
       const model = typeof parsed.model === 'string' ? parsed.model : 'claude-sonnet-5';
-      const t = turn(parsed, n);
+      const t =
+        script?.kind === 'text' ? { stop: 'end_turn', block: { type: 'text', text: script.text } } : turn(parsed, n);
       const id = `msg_up_${n}`;
       if (parsed.stream === true) {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
