@@ -55,6 +55,10 @@ describe.each(['sqlite', 'postgres'] as const)('governance API on %s', (dialect)
     const bad = await send('PATCH', `/connectors/${id}`, { risk: 'extreme' });
     expect(bad.status).toBe(400);
     expect(bad.body.error?.message).toMatch(/^risk: /);
+    // PostgreSQL cannot store NUL characters: refused on both engines alike, naming the field.
+    const nul = await send('PATCH', `/connectors/${id}`, { publisher: 'Git\u0000Hub' });
+    expect(nul.status).toBe(400);
+    expect(nul.body.error?.message).toBe('publisher: must not contain NUL characters');
     const unknown = await send('PATCH', `/connectors/${id}`, { colour: 'red' });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error?.message).toContain('colour');

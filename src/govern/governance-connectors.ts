@@ -6,7 +6,7 @@ import { insertConnectorDecision } from '../store/governance.repo.js';
 import { DEFAULT_ORG } from '../store/policies.repo.js';
 import type { Store } from '../store/store.js';
 import { changeObject, getObject, parseGov, type GovObject } from './governance-objects.js';
-import { connectorTransitions, statuses } from './governance-schemas.js';
+import { connectorTransitions, statuses, text } from './governance-schemas.js';
 
 /**
  * Connector decisions: a connector's status moves requested → approved | denied → retired only by a decision that
@@ -15,8 +15,8 @@ import { connectorTransitions, statuses } from './governance-schemas.js';
  */
 export const decisionSchema = z.strictObject({
   status: z.enum(statuses.connector),
-  reason: z.string().trim().min(1).max(4000),
-  reference: z.string().trim().min(1).max(500).nullable().optional(),
+  reason: text(4000),
+  reference: text(500).nullable().optional(),
   decided_at: z.iso.datetime({ offset: true }).optional(),
 });
 export type DecisionInput = z.infer<typeof decisionSchema>;

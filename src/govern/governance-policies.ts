@@ -5,7 +5,7 @@ import { inGovernanceTransaction, insertPolicyAck, insertPolicyVersion } from '.
 import { DEFAULT_ORG } from '../store/policies.repo.js';
 import type { Store } from '../store/store.js';
 import { changeObject, getObject, parseGov, recordHistory } from './governance-objects.js';
-import { email } from './governance-schemas.js';
+import { email, freeText } from './governance-schemas.js';
 
 /**
  * Acceptable-use policy versions and acknowledgements. The current version is the newest one (the highest
@@ -14,10 +14,7 @@ import { email } from './governance-schemas.js';
  * not acknowledged the current version.
  */
 export const policyVersionSchema = z.strictObject({
-  body_md: z
-    .string()
-    .min(1)
-    .max(512 * 1024),
+  body_md: freeText(512 * 1024).min(1),
   effective_date: z.iso.date(),
   owner: email.nullable().optional(),
   approver: email.nullable().optional(),

@@ -53,7 +53,13 @@ export const email = z
   .max(320)
   .pipe(z.email({ message: 'must be a person’s email address' }))
   .transform((s) => s.toLowerCase());
-const text = (max: number) => z.string().trim().min(1).max(max);
+/** PostgreSQL text cannot hold NUL characters (SQLite can): refused here, so both engines store the same objects. */
+const noNul = (s: string): boolean => !s.includes('\u0000');
+const NUL = 'must not contain NUL characters';
+/** Free text (Markdown bodies), possibly empty. */
+export const freeText = (max: number) => z.string().max(max).refine(noNul, NUL);
+/** A trimmed, non-empty line of text. */
+export const text = (max: number) => z.string().trim().min(1).max(max).refine(noNul, NUL);
 const list = (max: number) => z.array(text(max)).max(500);
 /** Data classes and surfaces are lower-case words (`personal`, `financial`, `claude_code`). */
 const word = z
@@ -80,12 +86,7 @@ export const commonFields = {
  */
 export const machineRuleSchema = z.strictObject({
   groups: z
-    .array(
-      z
-        .string()
-        .trim()
-        .regex(/^(\*|(team|department|person):.+)$/, 'must be *, team:T, department:D or person:E'),
-    )
+    .array(text(300).regex(/^(\*|(team|department|person):.+)$/, 'must be *, team:T, department:D or person:E'))
     .min(1)
     .max(200),
   data_classes: z.array(word).min(1).max(100),
@@ -139,9 +140,7 @@ export const kindFields = {
     source: z.enum(['personal', 'project', 'plugin', 'organisation']),
     /** The plugin a `plugin` skill ships in: telemetry names plugins, not their skills. */
     plugin: text(200).nullable().optional(),
-    body: z
-      .string()
-      .max(256 * 1024)
+    body: freeText(256 * 1024)
       .nullable()
       .optional(),
   },
