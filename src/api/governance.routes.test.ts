@@ -59,6 +59,8 @@ describe.each(['sqlite', 'postgres'] as const)('governance API on %s', (dialect)
     const nul = await send('PATCH', `/connectors/${id}`, { publisher: 'Git\u0000Hub' });
     expect(nul.status).toBe(400);
     expect(nul.body.error?.message).toBe('publisher: must not contain NUL characters');
+    const nulUrl = await send('PATCH', `/connectors/${id}`, { url: 'https://example.com/\u0000' });
+    expect(nulUrl.body.error?.message).toBe('url: must not contain NUL characters');
     const unknown = await send('PATCH', `/connectors/${id}`, { colour: 'red' });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error?.message).toContain('colour');

@@ -114,7 +114,7 @@ export const kindFields = {
   connector: {
     publisher: text(200).nullable().optional(),
     transport: z.enum(['stdio', 'http', 'sse', 'app']),
-    url: z.url().max(2000).nullable().optional(),
+    url: z.url().max(2000).refine(noNul, NUL).nullable().optional(),
     command: text(2000).nullable().optional(),
     oauth_scopes: list(300).optional(),
     tools: z
