@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../../config/schema.js';
 import type { BudgetGate, Reservation } from '../../contracts/budget.js';
-import type { IdentityHints, Surface } from '../../contracts/canonical.js';
-import type { Decision, DecisionRequest, DecisionSubject } from '../../contracts/policy-decision.js';
+import type { Surface } from '../../contracts/canonical.js';
+import type { Decision, DecisionRequest } from '../../contracts/policy-decision.js';
 import type { GatewayKeyVerifier, GatewayPrincipal } from '../../identity/gateway-keys.js';
 import type { ActivePolicy } from '../active-policy.js';
 import type { DecisionRecorder } from '../decision-record.js';
@@ -13,6 +13,7 @@ import { headerText, presentedKey } from './forward-headers.js';
 import { budgetDecision, budgetOutcome, budgetSubjectOf, settleOrRelease } from './gateway-budget.js';
 import { gatewayRequestEvent, type GatewayEventSink } from './gateway-events.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
+import { gatewayWho, type ClaudeCodeOrigin, type Who } from './gateway-identity.js';
 import { denyMessage, gatewayVerdict, responseVerdict, type GatewayVerdict } from './gateway-policy.js';
 import { readMessagesBody, type MessagesBody } from './messages-body.js';
 import type { PriceTable } from './price-table.js';
@@ -42,11 +43,6 @@ export interface GatewayDeps {
 }
 
 export type MessagesEndpoint = 'messages' | 'count_tokens';
-
-interface Who {
-  subject: DecisionSubject;
-  identity: IdentityHints | null;
-}
 
 interface RequestContext {
   time: number;
@@ -94,13 +90,14 @@ export class AnthropicGateway {
     const parsed = readMessagesBody(raw);
     if (!parsed.ok) return this.answerRefusal(res, parsed.error, null);
     const body = parsed.body;
-    const sessionId = headerText(req.headers, 'x-claude-code-session-id');
+    // The header, or for a client that sends none, the session in Claude Code's metadata.user_id.
+    const sessionId = headerText(req.headers, 'x-claude-code-session-id') ?? body.claudeCode?.sessionId ?? null;
     const userAgent = headerText(req.headers, 'user-agent') ?? '';
     const ctx: RequestContext = {
       time,
       startedAt,
       principal,
-      who: await this.who(principal, time),
+      who: await this.who(principal, { sessionId, deviceId: body.claudeCode?.deviceId ?? null }, time),
       surface: sessionId !== null || userAgent.startsWith('claude-cli/') ? 'claude_code' : 'api',
       sessionId,
       agentId: headerText(req.headers, 'x-claude-code-agent-id'),
@@ -182,13 +179,14 @@ export class AnthropicGateway {
     this.deps.metrics.countRequest(String(reply.status), this.modelLabel(model));
   }
 
-  private async who(principal: GatewayPrincipal, time: number): Promise<Who> {
-    if (principal.kind !== 'person') return { subject: {}, identity: null };
+  private async who(principal: GatewayPrincipal, origin: ClaudeCodeOrigin, time: number): Promise<Who> {
     try {
-      return await this.deps.subjects.forEmail(principal.subject, time);
+      return await gatewayWho(this.deps.subjects, principal, origin, time);
     } catch (err) {
       this.deps.onError(err, 'gateway subject lookup');
-      return { subject: { email: principal.subject }, identity: null };
+      return principal.kind === 'person'
+        ? { subject: { email: principal.subject }, identity: null }
+        : { subject: {}, identity: null };
     }
   }
 

@@ -18,6 +18,12 @@ export interface MessagesBody {
   /** Fast mode: the request's `speed` is "fast" (OTel reports the same value as `speed`, claude-surfaces.md §1.6). */
   fast: boolean;
   messageCount: number;
+  /**
+   * Claude Code's `metadata.user_id`, a JSON string `{"device_id","account_uuid","session_id"}`
+   * (claude-code-observed.md §2): `device_id` is the install id OTel reports as `user.id`. Null when absent or not
+   * in that shape.
+   */
+  claudeCode: { deviceId: string | null; sessionId: string | null } | null;
   /** Index of the newest turn's first message, and its messages, parsed. */
   turnStart: number;
   turn: unknown[];
@@ -88,11 +94,32 @@ function read(b: Buffer): { ok: true; body: MessagesBody } | GatewayErrorReplyOn
       maxTokens: typeof max === 'number' ? max : 0,
       fast: value('speed') === 'fast',
       messageCount: elements.length,
+      claudeCode: claudeCodeUser(value('metadata')),
       turnStart,
       turn,
       withTurn: (replacement) => splice(b, turnSpans, replacement),
     },
   };
+}
+
+const DEVICE_ID = /^[0-9a-f]{64}$/;
+
+/** `metadata.user_id` as Claude Code writes it; any other shape (an SDK app's own user id) is not Claude Code's. */
+function claudeCodeUser(metadata: unknown): MessagesBody['claudeCode'] {
+  const userId = (metadata as { user_id?: unknown } | null)?.user_id;
+  if (typeof userId !== 'string' || !userId.startsWith('{') || userId.length > 1024) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(userId);
+  } catch {
+    return null;
+  }
+  const o = parsed as { device_id?: unknown; session_id?: unknown } | null;
+  if (typeof o !== 'object' || o === null) return null;
+  const deviceId = typeof o.device_id === 'string' && DEVICE_ID.test(o.device_id) ? o.device_id : null;
+  const sessionId =
+    typeof o.session_id === 'string' && o.session_id !== '' && o.session_id.length <= 200 ? o.session_id : null;
+  return deviceId || sessionId ? { deviceId, sessionId } : null;
 }
 
 /** The first message after the last `assistant` one; roles are read without parsing the messages. */
