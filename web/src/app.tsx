@@ -3,14 +3,20 @@ import { forgetToken, onSignedOut, storedToken } from './api/client';
 import { Loading } from './components/page';
 import { CostPage } from './pages/cost.page';
 import { DiscoveryPage } from './pages/discovery.page';
+import { CadencesPage } from './pages/cadences.page';
+import { FindingsPage } from './pages/findings.page';
+import { InventoryObjectPage } from './pages/inventory-object.page';
+import { InventoryPage } from './pages/inventory.page';
 import { LoginPage } from './pages/login.page';
 import { NotFoundPage } from './pages/not-found.page';
 import { OverviewPage } from './pages/overview.page';
 import { PeoplePage } from './pages/people.page';
 import { PersonPage } from './pages/person.page';
+import { RaciPage } from './pages/raci.page';
 import { SessionPage } from './pages/session.page';
 import { SessionsPage } from './pages/sessions.page';
 import { ToolsPage } from './pages/tools.page';
+import { kindFromPath } from './api/governance.types';
 import { Link, match, navigate, useLocation } from './router';
 import { setThemeChoice, useThemeChoice, type ThemeChoice } from './theme';
 
@@ -27,6 +33,14 @@ const NAV = [
   { href: '/cost', label: 'Cost', section: 'cost' },
 ];
 
+/** The governance pages (issue 6), a second group in the sidebar. */
+const GOVERNANCE_NAV = [
+  { href: '/inventory', label: 'Inventory', section: 'inventory' },
+  { href: '/cadences', label: 'Cadences', section: 'cadences' },
+  { href: '/raci', label: 'RACI', section: 'raci' },
+  { href: '/findings', label: 'Findings', section: 'findings' },
+];
+
 function route(path: string): ReactNode {
   if (path === '/' || path === '') return <OverviewPage />;
   if (path === '/people') return <PeoplePage />;
@@ -41,6 +55,13 @@ function route(path: string): ReactNode {
       </Suspense>
     );
   }
+  if (path === '/inventory') return <InventoryPage />;
+  if (path === '/cadences') return <CadencesPage />;
+  if (path === '/raci') return <RaciPage />;
+  if (path === '/findings') return <FindingsPage />;
+  const object = match('/inventory/:kind/:id', path);
+  const kind = object?.kind ? kindFromPath(object.kind) : undefined;
+  if (object?.id && kind) return <InventoryObjectPage key={`${kind}/${object.id}`} kind={kind} id={object.id} />;
   const person = match('/people/:id', path);
   if (person?.id) return <PersonPage key={person.id} id={person.id} />;
   const session = match('/sessions/:id', path);
@@ -108,15 +129,11 @@ export function App() {
           <img src="/favicon.svg" alt="" width={24} height={24} /> Steward
         </Link>
         <nav aria-label="Console">
-          <ul className="nav">
-            {NAV.map((n) => (
-              <li key={n.href}>
-                <Link href={n.href} aria-current={n.section === section ? 'page' : undefined}>
-                  {n.label}
-                </Link>
-              </li>
-            ))}
-          </ul>
+          <NavList items={NAV} section={section} />
+          <p className="nav-heading" id="nav-governance">
+            Governance
+          </p>
+          <NavList items={GOVERNANCE_NAV} section={section} labelledBy="nav-governance" />
         </nav>
         <div className="sidebar-footer">
           <ThemeSelect />
@@ -129,6 +146,28 @@ export function App() {
         {route(path)}
       </main>
     </div>
+  );
+}
+
+function NavList({
+  items,
+  section,
+  labelledBy,
+}: {
+  items: { href: string; label: string; section: string }[];
+  section: string;
+  labelledBy?: string;
+}) {
+  return (
+    <ul className="nav" aria-labelledby={labelledBy}>
+      {items.map((n) => (
+        <li key={n.href}>
+          <Link href={n.href} aria-current={n.section === section ? 'page' : undefined}>
+            {n.label}
+          </Link>
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -4,6 +4,7 @@ import { App } from './app';
 import { initTheme } from './theme';
 import './styles.css';
 import './dashboard.css';
+import './governance.css';
 
 initTheme();
 const root = document.getElementById('root');

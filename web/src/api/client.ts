@@ -23,6 +23,7 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -36,17 +37,48 @@ export function onSignedOut(listener: () => void): () => void {
 }
 
 export async function apiGet<T>(path: string, opts: { token?: string; signal?: AbortSignal } = {}): Promise<T> {
+  const res = await request(path, { method: 'GET', accept: 'application/json', ...opts });
+  return (await res.json()) as T;
+}
+
+/** POST, PUT, PATCH or DELETE a JSON body (admin changes); the answer's JSON, or the API's error as an ApiError. */
+export async function apiSend<T>(
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const res = await request(path, { method, accept: 'application/json', body });
+  return (await res.json()) as T;
+}
+
+/** An export (CSV, Markdown, iCalendar) fetched with the token: links cannot carry a Bearer header. */
+export async function apiBlob(path: string): Promise<Blob> {
+  return (await request(path, { method: 'GET', accept: '*/*' })).blob();
+}
+
+async function request(
+  path: string,
+  opts: { method: string; accept: string; token?: string; signal?: AbortSignal; body?: unknown },
+): Promise<Response> {
   const token = opts.token ?? storedToken();
+  const headers: Record<string, string> = {
+    accept: opts.accept,
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+    ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+  };
   const res = await fetch(path, {
-    headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    method: opts.method,
+    headers,
+    ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
-  if (res.ok) return (await res.json()) as T;
+  if (res.ok) return res;
   let code = 'http_error';
   let message = `${res.status} ${res.statusText}`;
+  let details: Record<string, unknown> | undefined;
   try {
     const body = (await res.json()) as Partial<ApiErrorBody>;
-    if (body.error) ({ code, message } = body.error);
+    if (body.error) ({ code, message, details } = body.error);
   } catch {
     // Not JSON (a proxy's error page, say): keep the status line.
   }
@@ -54,5 +86,5 @@ export async function apiGet<T>(path: string, opts: { token?: string; signal?: A
     forgetToken();
     for (const l of signedOutListeners) l();
   }
-  throw new ApiError(res.status, code, message);
+  throw new ApiError(res.status, code, message, details);
 }

@@ -1,0 +1,161 @@
+/**
+ * The governance API's JSON (src/api/governance-*.routes.ts, docs/governance.md, docs/governance-operations.md),
+ * mirrored by hand: the server builds these shapes in its presenters, not in src/contracts/, which is all the console
+ * may import.
+ */
+export type GovKind = 'policy' | 'workspace' | 'connector' | 'skill';
+export type GovCadence = 'weekly' | 'monthly' | 'quarterly' | 'annual';
+
+/** The URL segment of each kind, in the API and in the console (`/inventory/connectors/…`). */
+export const KIND_PATHS: Record<GovKind, string> = {
+  policy: 'policies',
+  workspace: 'workspaces',
+  connector: 'connectors',
+  skill: 'skills',
+};
+export const GOV_KINDS: GovKind[] = ['policy', 'workspace', 'connector', 'skill'];
+export const KIND_NAMES: Record<GovKind, { one: string; many: string }> = {
+  policy: { one: 'Acceptable-use policy', many: 'Acceptable-use policies' },
+  workspace: { one: 'Workspace', many: 'Workspaces' },
+  connector: { one: 'Connector', many: 'Connectors' },
+  skill: { one: 'Skill', many: 'Skills' },
+};
+export const CADENCES: GovCadence[] = ['weekly', 'monthly', 'quarterly', 'annual'];
+export const STATUSES: Record<GovKind, string[]> = {
+  policy: ['draft', 'active', 'retired'],
+  workspace: ['proposed', 'pilot', 'active', 'retired'],
+  connector: ['requested', 'approved', 'denied', 'retired'],
+  skill: ['proposed', 'approved', 'deprecated', 'retired'],
+};
+/** Connector decisions (requested → approved | denied, then → retired). */
+export const CONNECTOR_TRANSITIONS: Record<string, string[]> = {
+  requested: ['approved', 'denied'],
+  approved: ['retired'],
+  denied: ['retired'],
+  retired: [],
+};
+
+export function kindFromPath(segment: string): GovKind | undefined {
+  return GOV_KINDS.find((k) => KIND_PATHS[k] === segment);
+}
+
+/** An object as presented: the common fields, then the kind's own fields inline. */
+export interface GovObject {
+  id: string;
+  kind: GovKind;
+  name: string;
+  owner: string | null;
+  review_cadence: GovCadence;
+  last_reviewed_at: string | null;
+  next_review_due: string;
+  home: string | null;
+  status: string;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  updated_by: string;
+  /** Policies only: the newest version's number. */
+  current_version?: number | null;
+  [field: string]: unknown;
+}
+
+export interface GovHistoryEntry {
+  action: string;
+  actor: string;
+  at: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}
+
+export interface ConnectorDecision {
+  id: string;
+  from: string;
+  to: string;
+  decided_by: string;
+  decided_at: string;
+  reason: string;
+  reference: string | null;
+}
+
+export interface PolicyVersion {
+  version: number;
+  body_md: string;
+  effective_date: string;
+  owner: string | null;
+  approver: string | null;
+  created_at: string;
+  created_by: string;
+}
+
+export interface PolicyReminders {
+  policy_id: string;
+  version: number | null;
+  people: { person_id: string; email: string; display_name: string | null }[];
+}
+
+export type FindingKind = 'undeclared' | 'retirement_candidate' | 'ownerless' | 'review_overdue';
+export interface GovFinding {
+  kind: FindingKind;
+  object_kind: GovKind;
+  object_id: string | null;
+  subject: string;
+  detail: string;
+  since: string;
+  first_seen?: string;
+  last_seen?: string;
+  people?: number;
+  seen_by?: string[];
+}
+
+export interface RaciProblem {
+  activity: string | null;
+  field: string;
+  message: string;
+}
+export interface Raci {
+  roles: string[];
+  activities: { name: string; cells: Record<string, string> }[];
+  valid: boolean;
+  problems: RaciProblem[];
+  version: number;
+  updated_at: string | null;
+  updated_by: string | null;
+}
+
+export interface CadenceItem {
+  id: string;
+  name: string;
+  kind: string;
+  frequency: GovCadence;
+  owner_person: string | null;
+  owner_role: string | null;
+  attendees: { people: string[]; roles: string[] };
+  starts_at: string;
+  grace_days: number;
+  active: boolean;
+  last_review_at?: string | null;
+  next_due?: string;
+  overdue_after?: string;
+  overdue?: boolean;
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface CadenceList {
+  items: CadenceItem[];
+  forum_required: boolean;
+  active_seats: number;
+  forum_seat_threshold: number;
+  active_seat_window_days: number;
+}
+
+export interface CadenceReview {
+  id: string;
+  cadence_id: string;
+  held_at: string;
+  attendees: string[];
+  notes: string;
+  decisions: string[];
+  created_at: string;
+  created_by: string;
+}

@@ -1,0 +1,301 @@
+import { useState, type FormEvent } from 'react';
+import { apiSend } from '../api/client';
+import type { CadenceItem, CadenceList, CadenceReview } from '../api/governance.types';
+import { DownloadButton } from '../components/download-button';
+import { EmptyState } from '../components/empty-state';
+import { DueDate, fmtDate, FormError } from '../components/gov-parts';
+import { Badge, Page, Section, Stat } from '../components/page';
+import { Loaded } from '../components/status-gate';
+import { fmtDateTime, fmtInt } from '../format';
+import { useCanEdit } from '../role';
+import { useAction } from '../use-action';
+import { useApi } from '../use-api';
+
+/**
+ * Cadences and the calendar (issue 6): the review schedules with next due date, overdue flag, owner and last
+ * review; recording a review held; whether the forum is required (active seats); the iCalendar feed.
+ */
+export function CadencesPage() {
+  const list = useApi<CadenceList>('/api/v1/governance/cadences');
+  return (
+    <Page
+      title="Cadences"
+      subtitle="Review schedules, the reviews held, and the calendar feed that puts them on calendars."
+    >
+      <Loaded res={list} what="the cadences">
+        {(d) => <CadencesBody data={d} onChanged={list.state === 'ready' ? list.reload : () => {}} />}
+      </Loaded>
+      <CalendarFeed />
+    </Page>
+  );
+}
+
+function owner(c: CadenceItem): string {
+  return [c.owner_person, c.owner_role ? `role ${c.owner_role}` : null].filter(Boolean).join(', ') || '—';
+}
+
+function CadencesBody({ data, onChanged }: { data: CadenceList; onChanged: () => void }) {
+  const canEdit = useCanEdit();
+  const overdue = data.items.filter((c) => c.overdue).length;
+  return (
+    <>
+      <div className="stats stats-compact">
+        <Stat
+          label="Cadences"
+          value={fmtInt(data.items.length)}
+          detail={`${data.items.filter((c) => c.active).length} active`}
+        />
+        <Stat label="Overdue" value={fmtInt(overdue)} />
+        <Stat
+          label="Active seats"
+          value={fmtInt(data.active_seats)}
+          detail={`people active in the last ${data.active_seat_window_days} days`}
+        />
+        <Stat
+          label="Governance forum"
+          value={data.forum_required ? 'Required' : 'Not required'}
+          detail={`required above ${fmtInt(data.forum_seat_threshold)} active seats`}
+        />
+      </div>
+      {data.forum_required && !data.items.some((c) => c.kind === 'forum' && c.active) ? (
+        <p className="notice" role="status">
+          <Badge tone="warn">Forum required</Badge> More than {data.forum_seat_threshold} people are active: switch the
+          monthly governance forum on.
+        </p>
+      ) : null}
+      <Section title="Schedules" note={overdue ? `${overdue} overdue` : 'none overdue'}>
+        <div className="table-wrap">
+          <table className="table">
+            <caption className="visually-hidden">Review cadences</caption>
+            <thead>
+              <tr>
+                <th scope="col">Cadence</th>
+                <th scope="col">Frequency</th>
+                <th scope="col">Owner</th>
+                <th scope="col">Last review</th>
+                <th scope="col">Next due</th>
+                <th scope="col">Active</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.items.map((c) => (
+                <tr key={c.id} data-overdue={c.overdue ? 'true' : undefined}>
+                  <th scope="row">
+                    {c.name}
+                    <span className="cell-sub">
+                      attendees: {[...c.attendees.roles, ...c.attendees.people].join(', ') || 'none listed'}
+                    </span>
+                  </th>
+                  <td>{c.frequency}</td>
+                  <td>{owner(c)}</td>
+                  <td className="nowrap">
+                    {c.last_review_at ? fmtDate(c.last_review_at) : <span className="muted">none yet</span>}
+                  </td>
+                  <td className="nowrap">
+                    <DueDate due={c.next_due} overdue={c.overdue ?? false} />
+                    {c.overdue_after && !c.overdue && c.active ? (
+                      <span className="cell-sub">overdue after {fmtDate(c.overdue_after)}</span>
+                    ) : null}
+                  </td>
+                  <td>{c.active ? 'yes' : <span className="muted">no</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </Section>
+      {canEdit ? <RecordReview cadences={data.items} onRecorded={onChanged} /> : null}
+      <RecentReviews cadences={data.items} />
+    </>
+  );
+}
+
+const lines = (s: string): string[] =>
+  s
+    .split(/\n|,/)
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+function RecordReview({ cadences, onRecorded }: { cadences: CadenceItem[]; onRecorded: () => void }) {
+  const [cadence, setCadence] = useState(cadences.find((c) => c.overdue)?.id ?? cadences[0]?.id ?? '');
+  const [date, setDate] = useState(() => new Date().toISOString().slice(0, 10));
+  const [attendees, setAttendees] = useState('');
+  const [notes, setNotes] = useState('');
+  const [decisions, setDecisions] = useState('');
+  const [done, setDone] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
+
+  const submit = async (e: FormEvent): Promise<void> => {
+    e.preventDefault();
+    setDone(null);
+    const body = {
+      held_at: `${date}T12:00:00Z`,
+      attendees: lines(attendees),
+      notes,
+      decisions: decisions
+        .split('\n')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    };
+    const saved = await run(() =>
+      apiSend<CadenceReview>('POST', `/api/v1/governance/cadences/${encodeURIComponent(cadence)}/reviews`, body),
+    );
+    if (saved) {
+      setDone(`Review of ${cadences.find((c) => c.id === cadence)?.name ?? cadence} recorded.`);
+      setAttendees('');
+      setNotes('');
+      setDecisions('');
+      onRecorded();
+    }
+  };
+
+  return (
+    <Section title="Record a review">
+      <form className="gov-form" onSubmit={(e) => void submit(e)} aria-label="Record a review">
+        <div className="form-grid">
+          <div className="form-field">
+            <label htmlFor="review-cadence">Cadence</label>
+            <select id="review-cadence" value={cadence} onChange={(e) => setCadence(e.target.value)}>
+              {cadences.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                  {c.overdue ? ' (overdue)' : ''}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="form-field">
+            <label htmlFor="review-date">Held on</label>
+            <input id="review-date" type="date" required value={date} onChange={(e) => setDate(e.target.value)} />
+          </div>
+          <div className="form-field wide">
+            <label htmlFor="review-attendees">
+              Attendees <span className="muted">(emails or names, comma or line separated)</span>
+            </label>
+            <textarea
+              id="review-attendees"
+              rows={2}
+              required
+              value={attendees}
+              onChange={(e) => setAttendees(e.target.value)}
+            />
+          </div>
+          <div className="form-field wide">
+            <label htmlFor="review-notes">Notes</label>
+            <textarea id="review-notes" rows={3} value={notes} onChange={(e) => setNotes(e.target.value)} />
+          </div>
+          <div className="form-field wide">
+            <label htmlFor="review-decisions">
+              Decisions <span className="muted">(one per line)</span>
+            </label>
+            <textarea id="review-decisions" rows={3} value={decisions} onChange={(e) => setDecisions(e.target.value)} />
+          </div>
+        </div>
+        <FormError error={error} />
+        {done ? (
+          <p className="form-ok" role="status">
+            {done}
+          </p>
+        ) : null}
+        <div className="form-actions">
+          <button type="submit" className="button button-primary" disabled={busy || cadence === ''}>
+            {busy ? 'Recording…' : 'Record review'}
+          </button>
+        </div>
+      </form>
+    </Section>
+  );
+}
+
+function RecentReviews({ cadences }: { cadences: CadenceItem[] }) {
+  const [id, setId] = useState(cadences[0]?.id ?? '');
+  const key = cadences.find((c) => c.id === id)?.last_review_at ?? '';
+  return (
+    <Section
+      title="Reviews held"
+      note={
+        <label className="inline-field">
+          Cadence
+          <select value={id} onChange={(e) => setId(e.target.value)}>
+            {cadences.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      }
+    >
+      {id ? <ReviewList key={`${id}:${key}`} id={id} /> : null}
+    </Section>
+  );
+}
+
+function ReviewList({ id }: { id: string }) {
+  const reviews = useApi<{ items: CadenceReview[] }>(`/api/v1/governance/cadences/${encodeURIComponent(id)}/reviews`);
+  return (
+    <Loaded res={reviews} what="the reviews">
+      {(d) =>
+        d.items.length === 0 ? (
+          <EmptyState title="No review recorded for this cadence yet" />
+        ) : (
+          <ol className="history">
+            {d.items.map((r) => (
+              <li key={r.id} className="history-entry">
+                <div className="history-head">
+                  <strong>{fmtDate(r.held_at)}</strong>{' '}
+                  <span className="muted">
+                    recorded {fmtDateTime(r.created_at)} by {r.created_by}
+                  </span>
+                </div>
+                <p className="history-note">Attendees: {r.attendees.join(', ')}</p>
+                {r.notes ? <p className="history-note wrap">{r.notes}</p> : null}
+                {r.decisions.length ? (
+                  <ul className="plain-list">
+                    {r.decisions.map((x, i) => (
+                      <li key={i}>Decision: {x}</li>
+                    ))}
+                  </ul>
+                ) : null}
+              </li>
+            ))}
+          </ol>
+        )
+      }
+    </Loaded>
+  );
+}
+
+function CalendarFeed() {
+  const url = `${window.location.origin}/api/v1/governance/calendar.ics`;
+  return (
+    <Section title="Calendar feed" note="iCalendar (RFC 5545)">
+      <p className="card-lead">
+        Every active cadence as a repeating event from its next due date; a recorded review moves the next occurrence at
+        the calendar&apos;s next refresh.
+      </p>
+      <label htmlFor="ics-url">Feed URL</label>
+      <input id="ics-url" className="code-input" type="text" readOnly value={url} onFocus={(e) => e.target.select()} />
+      <ul className="plain-list help">
+        <li>
+          One person&apos;s reviews (those they own or attend): <code>{url}?person=ana@example.com</code>
+        </li>
+        <li>
+          One role&apos;s: <code>{url}?role=security</code>
+        </li>
+        <li>
+          The feed needs an <strong>analyst</strong> token (<code>steward keys create --role analyst</code>) in an{' '}
+          <code>Authorization: Bearer …</code> header. Calendar apps that cannot send one subscribe through a proxy that
+          adds it; or download the file and import it.
+        </li>
+      </ul>
+      <div className="form-actions">
+        <DownloadButton
+          path="/api/v1/governance/calendar.ics"
+          filename="steward-governance.ics"
+          label="Download .ics"
+        />
+      </div>
+    </Section>
+  );
+}
