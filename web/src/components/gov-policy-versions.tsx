@@ -35,7 +35,7 @@ export function PolicyVersions({ versions, reminders }: { versions: PolicyVersio
                   <tr key={v.version}>
                     <th scope="row">
                       {v.version}
-                      {i === 0 ? <span className="cell-sub">current</span> : null}
+                      {i === 0 ? <span className="cell-sub"> current</span> : null}
                     </th>
                     <td className="nowrap">{v.effective_date}</td>
                     <td>{v.owner ?? <span className="muted">not set</span>}</td>

@@ -83,6 +83,7 @@ function CadencesBody({ data, onChanged }: { data: CadenceList; onChanged: () =>
                   <th scope="row">
                     {c.name}
                     <span className="cell-sub">
+                      {' '}
                       attendees: {[...c.attendees.roles, ...c.attendees.people].join(', ') || 'none listed'}
                     </span>
                   </th>
@@ -94,7 +95,7 @@ function CadencesBody({ data, onChanged }: { data: CadenceList; onChanged: () =>
                   <td className="nowrap">
                     <DueDate due={c.next_due} overdue={c.overdue ?? false} />
                     {c.overdue_after && !c.overdue && c.active ? (
-                      <span className="cell-sub">overdue after {fmtDate(c.overdue_after)}</span>
+                      <span className="cell-sub"> overdue after {fmtDate(c.overdue_after)}</span>
                     ) : null}
                   </td>
                   <td>{c.active ? 'yes' : <span className="muted">no</span>}</td>

@@ -104,7 +104,7 @@ function FindingGroup({ title, lead, items }: { title: string; lead: string; ite
                   <td>{f.object_id ? KIND_NAMES[f.object_kind].one : <Badge tone="warn">{seenWhat(f)}</Badge>}</td>
                   <td className="wrap">
                     {f.detail}
-                    {f.seen_by?.length ? <span className="cell-sub">used most by {f.seen_by.join(', ')}</span> : null}
+                    {f.seen_by?.length ? <span className="cell-sub"> used most by {f.seen_by.join(', ')}</span> : null}
                   </td>
                   <td className="nowrap">{fmtDate(f.since)}</td>
                 </tr>

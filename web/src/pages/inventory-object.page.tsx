@@ -65,12 +65,14 @@ export function InventoryObjectPage({ kind, id }: { kind: GovKind; id: string })
       {object.state === 'loading' ? <Loading what={KIND_NAMES[kind].one.toLowerCase()} /> : null}
       {object.state === 'error' ? <ErrorPanel error={object.error} /> : null}
       {object.state === 'ready' ? (
-        <ObjectBody key={object.data.updated_at} object={object.data} onChanged={reloadAll} />
+        <ObjectBody key={`body:${object.data.updated_at}`} object={object.data} onChanged={reloadAll} />
       ) : null}
       {object.state === 'ready' && kind === 'connector' ? (
-        <Decisions key={object.data.updated_at} connector={object.data} onDecided={reloadAll} />
+        <Decisions key={`decisions:${object.data.updated_at}`} connector={object.data} onDecided={reloadAll} />
       ) : null}
-      {object.state === 'ready' && kind === 'policy' ? <PolicyExtras key={object.data.updated_at} base={base} /> : null}
+      {object.state === 'ready' && kind === 'policy' ? (
+        <PolicyExtras key={`policy:${object.data.updated_at}`} base={base} />
+      ) : null}
       <Section title="History" note="every change: who, when, before → after">
         <Loaded res={history} what="the history">
           {(d) => <GovHistory entries={d.items} />}

@@ -77,7 +77,7 @@ function InventoryTable({ kind, items }: { kind: GovKind; items: GovObject[] }) 
                 <th scope="row">
                   <Link href={`/inventory/${KIND_PATHS[kind]}/${encodeURIComponent(o.id)}`}>{o.name}</Link>
                   {kind === 'policy' && o.current_version ? (
-                    <span className="cell-sub">version {o.current_version}</span>
+                    <span className="cell-sub"> version {o.current_version}</span>
                   ) : null}
                 </th>
                 <td>{o.owner ?? <span className="text-bad">no owner</span>}</td>
