@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSteward, type TestSteward } from '../support/steward.js';
@@ -242,7 +243,6 @@ describeIf('governance pages in chromium', () => {
     ]);
     expect(download.suggestedFilename()).toBe('raci.csv');
     const path = await download.path();
-    const { readFileSync } = await import('node:fs');
     expect(readFileSync(path, 'utf8')).toContain('connector approval');
   });
 
@@ -296,7 +296,7 @@ describeIf('governance pages in chromium', () => {
   });
 
   it('An analyst sees the same pages without edit controls', async () => {
-    await page.evaluate(() => sessionStorage.clear());
+    await page.evaluate('sessionStorage.clear()');
     await b.signIn(t.url, t.tokens.analyst);
     await page.goto(`${t.url}/inventory/connectors/${connectorId}`);
     await region('History').locator('li').first().waitFor();

@@ -56,7 +56,7 @@ export function FieldValue({ value }: { value: unknown }): ReactNode {
       </ul>
     );
   }
-  if (typeof value === 'object') return describe(value);
+  if (typeof value === 'object' || (typeof value === 'string' && ISO_TIME.test(value))) return describe(value);
   const s = String(value);
   if (/^https?:\/\//.test(s)) {
     return (
@@ -68,10 +68,12 @@ export function FieldValue({ value }: { value: unknown }): ReactNode {
   return s;
 }
 
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
 /** A value in one line of text (history diffs, nested objects). */
 export function describe(value: unknown): string {
   if (value === null || value === undefined || value === '') return 'not set';
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return ISO_TIME.test(value) ? fmtDateTime(value) : value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map(describe).join(', ');
   return Object.entries(value as Record<string, unknown>)
