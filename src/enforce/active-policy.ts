@@ -1,3 +1,8 @@
+import { stringify } from 'yaml';
+import { compileAup, type AupSource } from '../govern/aup-rules.js';
+import type { MachineRule } from '../govern/governance-schemas.js';
+import { listObjects } from '../govern/governance-objects.js';
+import { loadPolicy } from '../policy/load.js';
 import { activePolicyVersion } from '../store/policies.repo.js';
 import type { Store } from '../store/store.js';
 import { engineFromText, type PolicyEngine } from './policy-engine.js';
@@ -7,6 +12,10 @@ import { engineFromText, type PolicyEngine } from './policy-engine.js';
  * while none is active. Re-read at most every `refreshMs`, in the background (a verdict never waits for the store once
  * a policy is loaded), and compiled only when the version changes. A store that cannot be read, or a stored text that
  * no longer compiles, leaves the last good policy in force: enforcement never drops to "no policy".
+ *
+ * The machine rules of the active acceptable-use policies (governance inventory, govern/aup-rules.ts) are appended
+ * to the policy's rules; the served text and the version (`v3+aup.<digest>`) include them, so command hooks' local
+ * copies and every recorded decision agree with what the server enforces.
  */
 export interface LoadedPolicy {
   engine: PolicyEngine;
@@ -52,6 +61,7 @@ export class ActivePolicy {
       source = row
         ? { text: row.yaml, version: `v${row.version}`, key: `${row.id}:${row.sha256}` }
         : { ...this.fallback(), key: 'default' };
+      source = withAup(source, await activeAup(this.store));
     } catch (err) {
       this.onError(err);
       if (this.loaded) return this.loaded;
@@ -71,4 +81,26 @@ export class ActivePolicy {
     }
     return this.loaded;
   }
+}
+
+async function activeAup(store: Store): Promise<AupSource[]> {
+  const policies = await listObjects(store, 'policy', 'active');
+  return policies
+    .map((p) => ({ id: p.id, name: p.name, rules: (p.fields.rules ?? []) as MachineRule[] }))
+    .filter((p) => p.rules.length > 0);
+}
+
+/** The policy text with the acceptable-use rules appended (unchanged when there are none or it does not load). */
+function withAup(source: PolicyText & { key: string }, aup: AupSource[]): PolicyText & { key: string } {
+  if (aup.length === 0) return source;
+  const compiled = compileAup(aup);
+  if (compiled.rules.length === 0) return source;
+  const loaded = loadPolicy(source.text, { version: source.version });
+  if (!loaded.ok) return source; // reported when the engine is built from the text itself
+  const document = { ...loaded.document, rules: [...(loaded.document.rules ?? []), ...compiled.rules] };
+  return {
+    text: stringify(document),
+    version: `${source.version}+aup.${compiled.digest}`,
+    key: `${source.key}|aup:${compiled.digest}`,
+  };
 }
