@@ -7,8 +7,11 @@ import { registerDemoCommand } from './demo/demo.command.js';
 import { registerDetectCommand } from './detect.command.js';
 import { registerGatewayKeyCommand } from './gateway-key.command.js';
 import { registerGovCommand } from './gov.command.js';
+import { registerGovExchangeCommand } from './gov-exchange.command.js';
+import { registerGovForumCommand } from './gov-forum.command.js';
 import { registerGovRaciCommand } from './gov-raci.command.js';
 import { registerHookCommand } from './hook.command.js';
+import { registerInitCommand } from './init.command.js';
 import { registerKeysCommand } from './keys.command.js';
 import { registerPolicyCommand } from './policy.command.js';
 import { registerRollupsCommand } from './rollups.command.js';
@@ -34,6 +37,9 @@ export async function runCli(argv: readonly string[]): Promise<void> {
   registerGovCommand(program);
   registerCheckCommand(program);
   registerGovRaciCommand(program);
+  registerGovForumCommand(program);
+  registerGovExchangeCommand(program);
+  registerInitCommand(program);
   try {
     await program.parseAsync(argv as string[]);
   } catch (err) {

@@ -28,6 +28,8 @@ export interface GovTransaction {
 }
 
 export function inGovernanceTransaction<T>(store: Store, fn: (t: GovTransaction) => Promise<T>): Promise<T> {
+  // Inside a caller's transaction (an import applies every row in one), the change joins it.
+  if (store.db.isTransaction) return fn({ trx: store.db as Transaction<Database>, dialect: store.dialect });
   return store.db.transaction().execute((trx) => fn({ trx, dialect: store.dialect }));
 }
 

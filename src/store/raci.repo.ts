@@ -53,7 +53,10 @@ export async function saveRaci(
     const matrix = next(current?.matrix ?? null);
     const text = JSON.stringify(matrix);
     const version = (current?.version ?? 0) + 1;
-    const saved = await db.transaction().execute(async (trx) => {
+    // Inside a caller's transaction (an import), the save joins it.
+    const inTransaction = <R>(fn: (trx: Kysely<Database>) => Promise<R>): Promise<R> =>
+      db.isTransaction ? fn(db) : db.transaction().execute(fn);
+    const saved = await inTransaction(async (trx) => {
       if (current) {
         const r = await trx
           .updateTable('gov_raci')
