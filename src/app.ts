@@ -9,6 +9,7 @@ import { registerEventRoutes } from './api/events.routes.js';
 import { registerGovernanceActionRoutes } from './api/governance-actions.routes.js';
 import { registerGovernanceObjectRoutes } from './api/governance-objects.routes.js';
 import { registerGovernanceCadenceRoutes } from './api/governance-cadences.routes.js';
+import { registerGovernanceForumRoutes } from './api/governance-forum.routes.js';
 import { registerGovernanceRaciRoutes } from './api/governance-raci.routes.js';
 import { registerHookRoutes } from './api/hooks.routes.js';
 import { registerKeyRoutes } from './api/keys.routes.js';
@@ -120,6 +121,7 @@ export function buildApp(
   registerGovernanceActionRoutes(http, specs, store);
   registerGovernanceRaciRoutes(http, specs, store);
   registerGovernanceCadenceRoutes(http, specs, store);
+  registerGovernanceForumRoutes(http, specs, store, { contentCapture: config.content.capture });
   if (deps.budgets) {
     registerBudgetRoutes(http, specs, store, deps.budgets);
     deps.budgets.onRejection((action) => metrics.budgetRejections.inc({ action }));

@@ -143,7 +143,8 @@ export function registerGovernanceActionRoutes(app: FastifyInstance, registry: R
     summary:
       'Declared vs observed: MCP servers, skills, plugins and workspace folders used in the last 90 days but not in ' +
       'the inventory (undeclared), declared items unused for 90 days (retirement_candidate), objects without an ' +
-      'owner (ownerless) or past their next review (review_overdue). `at` evaluates as of another time.',
+      'owner (ownerless) or past their next review (review_overdue); and the failure modes: cadence_overdue, ' +
+      'forum_lapsed, pilot_not_graduated, scope_drift, skill_regression. `at` evaluates as of another time.',
     query: z.strictObject({ at: timeParam.optional(), kind: z.enum(findingKinds).optional() }),
     handler: async ({ query }) => {
       const items = await governanceFindings(store, query.at ?? Date.now());

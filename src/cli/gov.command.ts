@@ -217,7 +217,9 @@ export function registerGovCommand(program: Command): void {
   addConfigOptions(
     gov
       .command('findings')
-      .description('declared vs observed: undeclared, retirement candidates, ownerless, overdue reviews')
+      .description(
+        'declared vs observed (undeclared, retirement candidates, ownerless, overdue reviews) and failure modes',
+      )
       .option('--json', 'print JSON')
       .option('--at <time>', 'evaluate as of this ISO 8601 time (default now)'),
   ).action(async (flags: FindingFlags) => {

@@ -1,6 +1,7 @@
 import { discoveryReport } from '../analytics/discovery.js';
 import { DAY_MS } from '../contracts/rollup-columns.js';
 import type { Store } from '../store/store.js';
+import { failureModeFindings, failureModeKinds } from './failure-modes.js';
 import { listObjects, type GovObject } from './governance-objects.js';
 import type { GovKind } from './governance-schemas.js';
 
@@ -15,15 +16,23 @@ import type { GovKind } from './governance-schemas.js';
  * Any inventory entry counts as declared whatever its status: a denied connector still in use is declared (and a
  * matter for enforcement), not unknown. Names compare case-insensitively; a folder is declared when a workspace
  * lists it or a folder above it. Plugins are declared by the skills that ship in them (`plugin`), or by a skill or
- * connector of the same name.
+ * connector of the same name. The failure-mode kinds (cadence_overdue, forum_lapsed, pilot_not_graduated,
+ * scope_drift, skill_regression) come from failure-modes.ts and are listed after these.
  */
 export const OBSERVATION_WINDOW_MS = 90 * DAY_MS;
-export const findingKinds = ['undeclared', 'retirement_candidate', 'ownerless', 'review_overdue'] as const;
+export const findingKinds = [
+  'undeclared',
+  'retirement_candidate',
+  'ownerless',
+  'review_overdue',
+  ...failureModeKinds,
+] as const;
 export type FindingKind = (typeof findingKinds)[number];
 
 export interface Finding {
   kind: FindingKind;
-  object_kind: GovKind;
+  /** `cadence` for the cadence and forum failure modes. */
+  object_kind: GovKind | 'cadence';
   /** The inventory object; null for an undeclared item. */
   object_id: string | null;
   /** What the finding is about: the object's name, or the name seen in telemetry. */
@@ -149,6 +158,7 @@ export async function governanceFindings(store: Store, at = Date.now()): Promise
       since: iso(windowStart),
     });
   }
+  findings.push(...(await failureModeFindings(store, at, objects)));
   const order = (f: Finding) => findingKinds.indexOf(f.kind);
   return findings.sort(
     (a, b) => order(a) - order(b) || a.object_kind.localeCompare(b.object_kind) || a.subject.localeCompare(b.subject),

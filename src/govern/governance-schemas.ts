@@ -110,6 +110,8 @@ export const kindFields = {
     claude_md_present: z.boolean().nullable().optional(),
     scheduled_tasks_md_present: z.boolean().nullable().optional(),
     scheduled_tasks: list(1000).optional(),
+    /** The planned last day of the pilot (YYYY-MM-DD): still `pilot` after it is a pilot_not_graduated finding. */
+    pilot_ends_on: z.iso.date().nullable().optional(),
   },
   connector: {
     publisher: text(200).nullable().optional(),

@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { RollupRow } from '../contracts/rollup-columns.js';
 import type { BudgetSpendTable, BudgetsTable, BudgetVersionsTable } from './budget-tables.js';
+import type { ForumTables } from './forum-tables.js';
 import type { GovernanceTables } from './governance-tables.js';
 import type { RaciCadenceTables } from './raci-cadence-tables.js';
 
@@ -319,7 +320,7 @@ export interface PolicyVersionsTable {
   activated_by: string | null;
 }
 
-export interface Database extends RaciCadenceTables {
+export interface Database extends RaciCadenceTables, ForumTables {
   people: PeopleTable;
   person_aliases: PersonAliasesTable;
   person_merges: PersonMergesTable;

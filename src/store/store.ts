@@ -13,6 +13,7 @@ import { gatewayMigration } from './migrations/0006-gateway.js';
 import { budgetsMigration } from './migrations/0007-budgets.js';
 import { governanceMigration } from './migrations/0008-governance.js';
 import { raciCadencesMigration } from './migrations/0009-raci-cadences.js';
+import { forumMigration } from './migrations/0010-forum.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
 import { ImmediateSqliteDialect } from './sqlite-dialect.js';
 
@@ -146,6 +147,7 @@ async function migrateToLatest(store: Store): Promise<void> {
     '0007-budgets': budgetsMigration(),
     '0008-governance': governanceMigration(store.dialect),
     '0009-raci-cadences': raciCadencesMigration(),
+    '0010-forum': forumMigration(),
   };
   const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
   // Name the schema explicitly: Kysely's existence check for its migration tables otherwise matches a table of the
