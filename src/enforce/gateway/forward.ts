@@ -141,8 +141,21 @@ export function forward(
     const chunks: Buffer[] = [];
     let collected = 0;
 
+    let corked = false;
+    const uncork = (): void => {
+      corked = false;
+      res.uncork();
+    };
     upRes.on('data', (chunk: Buffer) => {
-      // The client first; usage is read after the write (never delays a byte).
+      // The client first; usage is read after the write. Corked until the end of this event-loop turn (setImmediate,
+      // never a timer): when the upstream's last chunk and its end arrive together, the chunk and the chunked
+      // encoding's terminator leave in one write instead of two (one syscall per response fewer; profiled at ~5% of
+      // the gateway's CPU under load). Chunks arriving in later turns are not held back.
+      if (!corked) {
+        corked = true;
+        res.cork();
+        setImmediate(uncork);
+      }
       if (!res.write(chunk)) {
         upRes.pause();
         res.once('drain', () => upRes.resume());
