@@ -77,7 +77,12 @@ describeIf('governance pages in chromium', () => {
       approver: 'ciso@example.com',
     });
     await post('/api/v1/governance/workspaces', { name: 'Finance close', folders: ['/srv/finance'] });
-    await post('/api/v1/governance/skills', { name: 'pdf', source: 'project', owner: 'ops@example.com' });
+    await post('/api/v1/governance/skills', {
+      name: 'pdf',
+      source: 'project',
+      owner: 'ops@example.com',
+      last_reviewed_at: '2025-01-15T00:00:00Z',
+    });
     await post('/api/v1/governance/cadences', {
       id: 'security-spot-check',
       name: 'Security spot check',
@@ -134,7 +139,18 @@ describeIf('governance pages in chromium', () => {
     expect(await row.getByRole('link', { name: 'Open the home of github' }).getAttribute('href')).toBe(
       'https://wiki.example.com/connectors/github',
     );
+    // A skill last reviewed long ago: its next review is past, marked in words.
+    await page.getByRole('navigation', { name: 'Inventories' }).getByRole('link', { name: 'Skills' }).click();
+    const skill = region('Skills').locator('tbody tr').first();
+    await skill.waitFor();
+    expect(await skill.getAttribute('data-overdue')).toBe('true');
+    expect((await cells(skill)).slice(4, 6)).toEqual([
+      expect.stringContaining('2025'),
+      expect.stringMatching(/2025 Overdue$/),
+    ]);
     await b.shot('governance-inventory');
+    await page.getByRole('navigation', { name: 'Inventories' }).getByRole('link', { name: 'Connectors' }).click();
+    await region('Connectors').locator('tbody tr').first().waitFor();
   });
 
   it('Connector: approved through the UI, and the decision is in its history', async () => {
@@ -232,6 +248,7 @@ describeIf('governance pages in chromium', () => {
         return raci.activities.find((a) => a.name === 'connector approval')?.cells;
       })
       .toMatchObject({ IT: 'RA', security: 'C' });
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^Saved as version \d+\.$/);
     expect(await page.getByRole('button', { name: 'Export CSV' }).count()).toBe(1);
     expect(await page.getByRole('button', { name: 'Export Markdown' }).count()).toBe(1);
   });
@@ -271,6 +288,12 @@ describeIf('governance pages in chromium', () => {
     await form.getByRole('button', { name: 'Record review' }).click();
     await form.getByRole('status').waitFor();
     await expect.poll(() => late.getAttribute('data-overdue')).toBeNull();
+
+    // The forum is off until switched on.
+    const forum = schedules.locator('tr', { has: page.getByRole('rowheader', { name: /^Monthly governance forum/ }) });
+    expect((await cells(forum)).at(-1)).toBe('no switch on');
+    await page.getByRole('button', { name: 'Switch Monthly governance forum on' }).click();
+    await expect.poll(async () => (await cells(forum)).at(-1)).toBe('yes switch off');
   });
 
   it('Findings: the undeclared MCP server, linked to discovery; the ownerless workspace, linked to it', async () => {
@@ -310,6 +333,7 @@ describeIf('governance pages in chromium', () => {
     await page.goto(`${t.url}/cadences`);
     await region('Schedules').waitFor();
     expect(await page.getByRole('form', { name: 'Record a review' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^Switch / }).count()).toBe(0);
   });
 
   it('no console errors or failed requests on any page', () => {

@@ -93,10 +93,22 @@ export interface PolicyReminders {
   people: { person_id: string; email: string; display_name: string | null }[];
 }
 
-export type FindingKind = 'undeclared' | 'retirement_candidate' | 'ownerless' | 'review_overdue';
+/** The declared-vs-observed kinds, then the failure modes (a string: the server may add kinds). */
+export type FindingKind =
+  | 'undeclared'
+  | 'retirement_candidate'
+  | 'ownerless'
+  | 'review_overdue'
+  | 'cadence_overdue'
+  | 'forum_lapsed'
+  | 'pilot_not_graduated'
+  | 'scope_drift'
+  | 'skill_regression'
+  | (string & {});
 export interface GovFinding {
   kind: FindingKind;
-  object_kind: GovKind;
+  /** `cadence` for the cadence and forum failure modes. */
+  object_kind: GovKind | 'cadence';
   object_id: string | null;
   subject: string;
   detail: string;

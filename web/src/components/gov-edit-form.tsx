@@ -9,7 +9,7 @@ import { fieldLabel, FormError } from './gov-parts';
  * optional field is cleared (null), a list is one item per line. The server validates the object whole; its 400
  * names the field.
  */
-type FieldType = 'text' | 'email' | 'textarea' | 'lines' | { options: string[]; optional?: boolean };
+type FieldType = 'text' | 'email' | 'date' | 'textarea' | 'lines' | { options: string[]; optional?: boolean };
 interface FieldSpec {
   key: string;
   type: FieldType;
@@ -33,6 +33,7 @@ const OWN: Record<GovKind, FieldSpec[]> = {
     { key: 'purpose', type: 'textarea' },
     { key: 'data_scope', type: 'textarea' },
     { key: 'classification', type: { options: ['public', 'internal', 'confidential', 'restricted'], optional: true } },
+    { key: 'pilot_ends_on', type: 'date' },
     { key: 'folders', type: 'lines' },
   ],
   connector: [
@@ -131,7 +132,7 @@ export function GovEditForm({
               ) : (
                 <input
                   id={id}
-                  type={f.type === 'email' ? 'email' : 'text'}
+                  type={f.type === 'email' || f.type === 'date' ? f.type : 'text'}
                   value={value}
                   required={f.required}
                   onChange={(e) => set(e.target.value)}

@@ -89,6 +89,7 @@ export function fieldLabel(key: string): string {
     claude_md_present: 'CLAUDE.md present',
     scheduled_tasks_md_present: 'scheduled-tasks.md present',
     home: 'Home (where it lives)',
+    pilot_ends_on: 'Pilot ends on',
   };
   const s = special[key] ?? key.replace(/_/g, ' ');
   return s.charAt(0).toUpperCase() + s.slice(1);

@@ -98,7 +98,10 @@ function CadencesBody({ data, onChanged }: { data: CadenceList; onChanged: () =>
                       <span className="cell-sub"> overdue after {fmtDate(c.overdue_after)}</span>
                     ) : null}
                   </td>
-                  <td>{c.active ? 'yes' : <span className="muted">no</span>}</td>
+                  <td className="nowrap">
+                    {c.active ? 'yes' : <span className="muted">no</span>}
+                    {canEdit ? <ActiveToggle cadence={c} onChanged={onChanged} /> : null}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -107,6 +110,30 @@ function CadencesBody({ data, onChanged }: { data: CadenceList; onChanged: () =>
       </Section>
       {canEdit ? <RecordReview cadences={data.items} onRecorded={onChanged} /> : null}
       <RecentReviews cadences={data.items} />
+    </>
+  );
+}
+
+/** Switch a cadence on or off (the forum once it is required; the pilot check-in when the pilot graduates). */
+function ActiveToggle({ cadence, onChanged }: { cadence: CadenceItem; onChanged: () => void }) {
+  const { busy, error, run } = useAction();
+  const toggle = async (): Promise<void> => {
+    const path = `/api/v1/governance/cadences/${encodeURIComponent(cadence.id)}`;
+    if (await run(() => apiSend('PATCH', path, { active: !cadence.active }))) onChanged();
+  };
+  return (
+    <>
+      {' '}
+      <button
+        type="button"
+        className="link-button"
+        disabled={busy}
+        aria-label={`Switch ${cadence.name} ${cadence.active ? 'off' : 'on'}`}
+        onClick={() => void toggle()}
+      >
+        {cadence.active ? 'switch off' : 'switch on'}
+      </button>
+      <FormError error={error} />
     </>
   );
 }

@@ -44,6 +44,8 @@ export function rowProblems(roles: string[], activity: { name: string; cells: Re
 
 export function RaciPage() {
   const raci = useApi<Raci>('/api/v1/governance/raci');
+  // The version this page saved: the grid is rebuilt from the server's answer, the confirmation stays.
+  const [savedVersion, setSavedVersion] = useState<number | null>(null);
   return (
     <Page
       title="RACI"
@@ -56,23 +58,39 @@ export function RaciPage() {
       }
     >
       <Loaded res={raci} what="the RACI">
-        {(d) => <RaciGrid key={d.version} raci={d} onSaved={raci.state === 'ready' ? raci.reload : () => {}} />}
+        {(d) => (
+          <RaciGrid
+            key={d.version}
+            raci={d}
+            justSaved={savedVersion === d.version}
+            onSaved={(version) => {
+              setSavedVersion(version);
+              if (raci.state === 'ready') raci.reload();
+            }}
+          />
+        )}
       </Loaded>
     </Page>
   );
 }
 
-function RaciGrid({ raci, onSaved }: { raci: Raci; onSaved: () => void }) {
+function RaciGrid({
+  raci,
+  justSaved,
+  onSaved,
+}: {
+  raci: Raci;
+  justSaved: boolean;
+  onSaved: (version: number) => void;
+}) {
   const canEdit = useCanEdit();
   const [draft, setDraft] = useState<Matrix>({ roles: raci.roles, activities: raci.activities });
-  const [saved, setSaved] = useState(false);
   const { busy, error, run, clear } = useAction();
   const dirty = JSON.stringify(draft) !== JSON.stringify({ roles: raci.roles, activities: raci.activities });
   const serverProblems = problemsOf(error);
 
   const setCell = (activity: number, role: string, value: string): void => {
     clear();
-    setSaved(false);
     setDraft((m) => ({
       ...m,
       activities: m.activities.map((a, i) => (i === activity ? { ...a, cells: { ...a.cells, [role]: value } } : a)),
@@ -88,10 +106,8 @@ function RaciGrid({ raci, onSaved }: { raci: Raci; onSaved: () => void }) {
         cells: Object.fromEntries(Object.entries(a.cells).filter(([, v]) => v.trim() !== '')),
       })),
     };
-    if (await run(() => apiSend<Raci>('PUT', '/api/v1/governance/raci', body))) {
-      setSaved(true);
-      onSaved();
-    }
+    const saved = await run(() => apiSend<Raci>('PUT', '/api/v1/governance/raci', body));
+    if (saved) onSaved(saved.value.version);
   };
 
   const invalidRows = draft.activities.filter((a) => rowProblems(draft.roles, a).length > 0).length;
@@ -175,9 +191,9 @@ function RaciGrid({ raci, onSaved }: { raci: Raci; onSaved: () => void }) {
             <strong>Not saved.</strong> {error.message}
           </div>
         ) : null}
-        {saved && !dirty ? (
+        {justSaved && !dirty ? (
           <p className="form-ok" role="status">
-            Saved.
+            Saved as version {raci.version}.
           </p>
         ) : null}
         {canEdit ? (
