@@ -32,8 +32,8 @@ describe('version changes', () => {
     const e = (time: number, model: string | null, app: string | null) => ({
       skill: 's',
       time,
-      kind: 'api_request',
-      success: null,
+      calls: 0,
+      errors: 0,
       model,
       app_version: app,
     });
@@ -129,7 +129,7 @@ describe.each(engines)('failure-mode findings on %s', (dialect) => {
     expect(drift[1]?.detail).toContain('is blocked but was used');
   });
 
-  it(`reports a skill whose tool-error rate more than doubles in the ${REGRESSION.windowMs / DAY} days after a model change`, async () => {
+  it(`reports skills whose tool-error rate more than doubles in the ${REGRESSION.windowMs / DAY} days after a model or app-version change`, async () => {
     const change = T0 + 20 * DAY;
     const rows: unknown[][] = [];
     const calls = (start: number, model: string, n: number, errors: number, skill = 'close') => {
@@ -150,7 +150,26 @@ describe.each(engines)('failure-mode findings on %s', (dialect) => {
     calls(change, 'claude-b', 40, 8); // 20% after
     calls(change - 3 * DAY, 'claude-a', 40, 2, 'steady');
     calls(change, 'claude-b', 40, 3, 'steady'); // 7.5%: less than double
-    await storeBatch(t.store, { events: rows, sessions: [], metrics: [] });
+    // An app-version change, from the sessions the skill's events belong to.
+    const session = (id: string, app: string) => ({
+      ...{ id, org_id: 'default', person_id: null, surface: 'claude_code', app_version: app },
+      ...{ first_seen: T0, last_seen: T0, event_count: 0, prompt_count: 0, api_request_count: 0, tool_call_count: 0 },
+      ...{ input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, cost_micros: 0 },
+    });
+    for (let i = 0; i < 30; i++) {
+      const at = (d: number) => change + d * DAY + i * 60_000;
+      rows.push(
+        event({ kind: 'tool_result', time: at(-2), skill: 'deploy', session_id: 'old', success: i < 1 ? 0 : 1 }),
+      );
+      rows.push(
+        event({ kind: 'tool_result', time: at(2), skill: 'deploy', session_id: 'new', success: i < 6 ? 0 : 1 }),
+      );
+    }
+    await storeBatch(t.store, {
+      events: rows,
+      sessions: [session('old', '2.0.1'), session('new', '2.1.0')],
+      metrics: [],
+    });
     const skill = await createObject(t.store, 'skill', { name: 'Close', source: 'project' }, ADMIN, T0);
     const found = (await governanceFindings(t.store, change + 8 * DAY)).filter((f) => f.kind === 'skill_regression');
     expect(found).toEqual([
@@ -160,6 +179,14 @@ describe.each(engines)('failure-mode findings on %s', (dialect) => {
         since: new Date(change).toISOString(),
         detail: expect.stringContaining(
           '20.0% (8/40) in the 7 days after model claude-a → claude-b, against 5.0% (2/40)',
+        ),
+      }),
+      expect.objectContaining({
+        object_id: null,
+        subject: 'deploy',
+        since: new Date(change + 2 * DAY).toISOString(),
+        detail: expect.stringContaining(
+          '20.0% (6/30) in the 7 days after app version 2.0.1 → 2.1.0, against 3.3% (1/30)',
         ),
       }),
     ]);

@@ -30,7 +30,10 @@ export const failureModeKinds = [
 ] as const;
 
 export const FAILURE_WINDOW_MS = 90 * DAY_MS;
-/** skill_regression: 7-day windows either side of a change, each with at least 20 tool results, 5 errors after. */
+/**
+ * skill_regression: 7-day windows either side of a change, each with at least 20 tool results, 5 errors after.
+ * Events are read grouped by hour (with model and app version), so a window's edges are exact to the hour.
+ */
 export const REGRESSION = { windowMs: 7 * DAY_MS, minCalls: 20, minErrorsAfter: 5, factor: 2 } as const;
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -162,9 +165,9 @@ function errorRate(events: readonly SkillEvent[], from: number, to: number) {
   let calls = 0;
   let errors = 0;
   for (const e of events) {
-    if (e.kind !== 'tool_result' || e.success === null || e.time < from || e.time >= to) continue;
-    calls += 1;
-    if (e.success === 0) errors += 1;
+    if (e.time < from || e.time >= to) continue;
+    calls += e.calls;
+    errors += e.errors;
   }
   return { calls, errors, rate: calls === 0 ? 0 : errors / calls };
 }

@@ -47,43 +47,52 @@ export async function mcpToolUses(
 
 export interface SkillEvent {
   skill: string;
+  /** The first event of the group (groups are per skill, hour, model and app version). */
   time: number;
-  kind: string;
-  success: number | null;
+  /** Tool results with a success flag, and how many of them failed. */
+  calls: number;
+  errors: number;
   model: string | null;
   app_version: string | null;
 }
 
+const HOUR_MS = 3_600_000;
+
 /**
- * Events attributed to a skill in [from, to) that say something about its error rate or its versions: tool results
- * (success) and API requests (model), with the session's app version; oldest first, at most `limit`.
+ * What a skill's events in [from, to) say about its error rate and its versions — tool results (success) and API
+ * requests (model), with the session's app version — grouped by skill, hour, model and app version (so a busy
+ * organisation reads thousands of rows, not millions), oldest first.
  */
 export async function skillEvents(
   db: Kysely<Database>,
   orgId: string,
   from: number,
   to: number,
-  limit = 500_000,
 ): Promise<SkillEvent[]> {
   const rows = await db
     .selectFrom('events as e')
     .leftJoin('sessions as s', 's.id', 'e.session_id')
-    .select(['e.skill', 'e.time', 'e.kind', 'e.success', 'e.model', 's.app_version'])
+    .select(['e.skill', 'e.model', 's.app_version'])
+    .select([
+      sql<number>`min(e.time)`.as('first'),
+      sql<number>`sum(case when e.kind = 'tool_result' and e.success is not null then 1 else 0 end)`.as('calls'),
+      sql<number>`sum(case when e.kind = 'tool_result' and e.success = 0 then 1 else 0 end)`.as('errors'),
+    ])
     .where('e.org_id', '=', orgId)
     .where('e.time', '>=', from)
     .where('e.time', '<', to)
     .where('e.skill', 'is not', null)
     .where('e.kind', 'in', ['tool_result', 'api_request'])
-    .orderBy('e.time')
-    .orderBy('e.id')
-    .limit(limit)
+    .groupBy(['e.skill', sql`cast(e.time / ${sql.lit(HOUR_MS)} as bigint)`, 'e.model', 's.app_version'])
     .execute();
-  return rows.map((r) => ({
-    skill: r.skill as string,
-    time: Number(r.time),
-    kind: r.kind,
-    success: r.success === null ? null : Number(r.success),
-    model: r.model,
-    app_version: r.app_version,
-  }));
+  return rows
+    .map((r) => ({
+      skill: r.skill as string,
+      time: Number(r.first),
+      calls: Number(r.calls),
+      errors: Number(r.errors),
+      model: r.model,
+      app_version: r.app_version,
+    }))
+    .sort((a, b) => a.time - b.time);
 }
