@@ -21,7 +21,7 @@ const AUP_RULES = [
 
 function prompt(surface: 'claude_code' | 'api', department: string): DecisionRequest {
   return {
-    point: 'hook',
+    point: 'claude_code_hook',
     stage: 'prompt',
     surface,
     subject: { email: 'someone@example.com', department },
