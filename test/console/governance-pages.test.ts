@@ -76,6 +76,7 @@ describeIf('governance pages in chromium', () => {
       effective_date: '2026-11-01',
       approver: 'ciso@example.com',
     });
+    await post('/api/v1/governance/connectors', { name: 'slack', transport: 'app', owner: 'it@example.com' });
     await post('/api/v1/governance/workspaces', { name: 'Finance close', folders: ['/srv/finance'] });
     await post('/api/v1/governance/skills', {
       name: 'pdf',
@@ -318,6 +319,33 @@ describeIf('governance pages in chromium', () => {
     await b.shot('governance-findings-workspace');
   });
 
+  it('Forum: the standing agenda, and a meeting whose decision approves a connector', async () => {
+    await nav('Forum').click();
+    await page.waitForURL(/\/forum$/);
+    const agenda = page.getByLabel('Standing agenda (Markdown)');
+    await agenda.waitFor();
+    expect(await agenda.textContent()).toContain('slack');
+    await region('Meetings').getByText('No forum meeting recorded yet').waitFor();
+    const form = page.getByRole('form', { name: 'Record a meeting' });
+    await form.getByLabel(/^Attendees/).fill('ana@example.com, it@example.com');
+    await form.getByLabel('Notes').fill('Connector requests reviewed.');
+    await form
+      .getByLabel(/^Decisions/)
+      .fill('approve connector slack with scopes channels:read\nrevisit skills next month');
+    await form.getByRole('button', { name: 'Record meeting' }).click();
+    await form.getByRole('status').waitFor();
+    const decisions = region('Meetings').getByRole('list', { name: /^Decisions of / });
+    await decisions.waitFor();
+    expect(await decisions.getByRole('listitem').allTextContents()).toEqual([
+      'approve connector slack with scopes channels:read (slack: requested → approved)',
+      'revisit skills next month',
+    ]);
+    await b.shot('governance-forum');
+    await decisions.getByRole('link', { name: 'slack' }).click();
+    await expect.poll(() => heading().textContent()).toBe('slack');
+    await region('History').locator('li[data-action="decision"]').waitFor();
+  });
+
   it('An analyst sees the same pages without edit controls', async () => {
     await page.evaluate('sessionStorage.clear()');
     await b.signIn(t.url, t.tokens.analyst);
@@ -334,6 +362,9 @@ describeIf('governance pages in chromium', () => {
     await region('Schedules').waitFor();
     expect(await page.getByRole('form', { name: 'Record a review' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: /^Switch / }).count()).toBe(0);
+    await page.goto(`${t.url}/forum`);
+    await region('Meetings').locator('li').first().waitFor();
+    expect(await page.getByRole('form', { name: 'Record a meeting' }).count()).toBe(0);
   });
 
   it('no console errors or failed requests on any page', () => {

@@ -5,6 +5,7 @@ import { CostPage } from './pages/cost.page';
 import { DiscoveryPage } from './pages/discovery.page';
 import { CadencesPage } from './pages/cadences.page';
 import { FindingsPage } from './pages/findings.page';
+import { ForumPage } from './pages/forum.page';
 import { InventoryObjectPage } from './pages/inventory-object.page';
 import { InventoryPage } from './pages/inventory.page';
 import { LoginPage } from './pages/login.page';
@@ -37,6 +38,7 @@ const NAV = [
 const GOVERNANCE_NAV = [
   { href: '/inventory', label: 'Inventory', section: 'inventory' },
   { href: '/cadences', label: 'Cadences', section: 'cadences' },
+  { href: '/forum', label: 'Forum', section: 'forum' },
   { href: '/raci', label: 'RACI', section: 'raci' },
   { href: '/findings', label: 'Findings', section: 'findings' },
 ];
@@ -58,6 +60,7 @@ function route(path: string): ReactNode {
   if (path === '/inventory') return <InventoryPage />;
   if (path === '/cadences') return <CadencesPage />;
   if (path === '/raci') return <RaciPage />;
+  if (path === '/forum') return <ForumPage />;
   if (path === '/findings') return <FindingsPage />;
   const object = match('/inventory/:kind/:id', path);
   const kind = object?.kind ? kindFromPath(object.kind) : undefined;

@@ -56,6 +56,13 @@ export async function apiBlob(path: string): Promise<Blob> {
   return (await request(path, { method: 'GET', accept: '*/*' })).blob();
 }
 
+/** A text document from the API (a Markdown agenda), with the token. */
+export async function apiText(path: string, signal?: AbortSignal): Promise<string> {
+  return (
+    await request(path, { method: 'GET', accept: 'text/markdown, text/plain', ...(signal ? { signal } : {}) })
+  ).text();
+}
+
 async function request(
   path: string,
   opts: { method: string; accept: string; token?: string; signal?: AbortSignal; body?: unknown },

@@ -171,3 +171,27 @@ export interface CadenceReview {
   created_at: string;
   created_by: string;
 }
+
+/** A forum decision; a structured one (`approve connector X`) changed the inventory (`outcome`). */
+export interface MeetingDecision {
+  id: string;
+  seq: number;
+  text: string;
+  action: Record<string, unknown> | null;
+  outcome: { object_kind: GovKind; object_id: string; name: string; from: string; to: string } | null;
+  decided_at: string;
+  decided_by: string;
+}
+
+export interface Meeting {
+  id: string;
+  held_at: string;
+  title: string;
+  attendees: string[];
+  notes: string;
+  decisions: MeetingDecision[];
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  updated_by: string;
+}
