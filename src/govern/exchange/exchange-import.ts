@@ -89,9 +89,8 @@ export async function importSheets(store: Store, sheets: readonly Sheet[], opts:
     if (problems.list.length > 0 || opts.dryRun) throw ROLLBACK;
   };
   try {
-    if (problems.list.length === 0) {
-      await store.db.transaction().execute((trx) => run(inTransaction(store, trx)));
-    }
+    // Run even when the sheets already have problems, so the rows' problems are reported too (then rolled back).
+    await store.db.transaction().execute((trx) => run(inTransaction(store, trx)));
   } catch (err) {
     if (err !== ROLLBACK) throw err;
   }
@@ -164,7 +163,10 @@ async function applyObject(ctx: Ctx, kind: GovKind, rec: Rec, seen: Map<string, 
   }
   const other = seen.get(name.toLowerCase());
   if (other) {
-    const at = other.row ? `${other.sheet.name} ${other.sheet.rowWord ?? ''} ${other.row.number}` : other.sheet.name;
+    const at =
+      other.row && other.sheet.rowWord
+        ? `${other.sheet.name} ${other.sheet.rowWord} ${other.row.number}`
+        : other.sheet.name;
     ctx.problems.add(
       rec.sheet,
       rec.row,
