@@ -346,6 +346,33 @@ describeIf('governance pages in chromium', () => {
     await region('History').locator('li[data-action="decision"]').waitFor();
   });
 
+  it('Scorecard: completeness per inventory against last quarter, with Markdown and PDF exports', async () => {
+    await nav('Scorecard').click();
+    await page.waitForURL(/\/scorecard$/);
+    const completeness = region('Inventory completeness');
+    const workspaces = completeness.locator('tr', { has: page.getByRole('rowheader', { name: 'Workspaces' }) });
+    await workspaces.waitFor();
+    // Finance close has no owner; this quarter is its first.
+    expect((await cells(workspaces)).slice(0, 3)).toEqual([
+      'Workspaces',
+      '1 last quarter 0',
+      '0 of 1 last quarter 0 of 0',
+    ]);
+    const connectors = completeness.locator('tr', { has: page.getByRole('rowheader', { name: 'Connectors' }) });
+    expect((await cells(connectors)).slice(0, 3)).toEqual([
+      'Connectors',
+      '2 last quarter 0',
+      '2 of 2 last quarter 0 of 0',
+    ]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export PDF' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^steward-scorecard-\d{4}-Q[1-4]\.pdf$/);
+    expect(readFileSync(await download.path(), 'latin1').startsWith('%PDF')).toBe(true);
+    await b.shot('governance-scorecard');
+  });
+
   it('An analyst sees the same pages without edit controls', async () => {
     await page.evaluate('sessionStorage.clear()');
     await b.signIn(t.url, t.tokens.analyst);

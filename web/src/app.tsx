@@ -14,6 +14,7 @@ import { OverviewPage } from './pages/overview.page';
 import { PeoplePage } from './pages/people.page';
 import { PersonPage } from './pages/person.page';
 import { RaciPage } from './pages/raci.page';
+import { ScorecardPage } from './pages/scorecard.page';
 import { SessionPage } from './pages/session.page';
 import { SessionsPage } from './pages/sessions.page';
 import { ToolsPage } from './pages/tools.page';
@@ -41,6 +42,7 @@ const GOVERNANCE_NAV = [
   { href: '/forum', label: 'Forum', section: 'forum' },
   { href: '/raci', label: 'RACI', section: 'raci' },
   { href: '/findings', label: 'Findings', section: 'findings' },
+  { href: '/scorecard', label: 'Scorecard', section: 'scorecard' },
 ];
 
 function route(path: string): ReactNode {
@@ -61,6 +63,7 @@ function route(path: string): ReactNode {
   if (path === '/cadences') return <CadencesPage />;
   if (path === '/raci') return <RaciPage />;
   if (path === '/forum') return <ForumPage />;
+  if (path === '/scorecard') return <ScorecardPage />;
   if (path === '/findings') return <FindingsPage />;
   const object = match('/inventory/:kind/:id', path);
   const kind = object?.kind ? kindFromPath(object.kind) : undefined;

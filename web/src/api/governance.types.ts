@@ -195,3 +195,38 @@ export interface Meeting {
   updated_at: string;
   updated_by: string;
 }
+
+/** One quarter of the scorecard (src/govern/scorecard.ts). */
+export interface ScorecardQuarter {
+  quarter: string;
+  from: string;
+  to: string;
+  as_of: string;
+  objects: { kind: GovKind; objects: number; owner_set: number; fields_complete: number; reviewed_on_time: number }[];
+  cadences: {
+    items: { id: string; name: string; frequency: string; due: number; held: number; overdue_at_end: boolean }[];
+    due: number;
+    held: number;
+    adherence: number | null;
+    overdue: string[];
+  };
+  forum: {
+    meetings: number;
+    attendees_average: number | null;
+    distinct_attendees: number;
+    decisions: number;
+    applied: number;
+  };
+  findings: {
+    open: number;
+    by_age: { up_to_30_days: number; '31_to_90_days': number; over_90_days: number };
+    by_kind: Record<string, number>;
+  };
+}
+
+export interface Scorecard {
+  title: string;
+  generated_at: string;
+  current: ScorecardQuarter;
+  previous: ScorecardQuarter;
+}
