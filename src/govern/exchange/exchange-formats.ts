@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { AppError } from '../../errors/app-error.js';
 import { isBlank, sheetKindOf, type CellValue, type SheetKind } from './exchange-sheets.js';
 
 /**
@@ -35,6 +36,9 @@ export interface OutSheet {
 // XLSX
 // ---------------------------------------------------------------------------------------------------------------
 
+/** Excel refuses (repairs, cutting) cells longer than this. */
+const MAX_XLSX_CELL = 32_767;
+
 export async function toXlsx(sheets: readonly OutSheet[]): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Steward';
@@ -42,6 +46,17 @@ export async function toXlsx(sheets: readonly OutSheet[]): Promise<Buffer> {
   wb.created = new Date(0);
   wb.modified = new Date(0);
   for (const s of sheets) {
+    s.rows.forEach((r, i) =>
+      r.forEach((v, j) => {
+        if (typeof v === 'string' && v.length > MAX_XLSX_CELL) {
+          throw new AppError(
+            'bad_request',
+            `${s.title} row ${i + 2}, column "${s.headers[j] ?? j}": ${v.length} characters, more than an Excel cell ` +
+              `holds (${MAX_XLSX_CELL}); export as CSV or Markdown instead`,
+          );
+        }
+      }),
+    );
     const ws = wb.addWorksheet(s.title, { views: [{ state: 'frozen', ySplit: 1 }] });
     ws.addRow(s.headers).font = { bold: true };
     for (const r of s.rows) ws.addRow(r);

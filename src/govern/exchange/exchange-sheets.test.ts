@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { engines, openTestStore, type TestStore } from '../../../test/support/engines.js';
 import { isAppError } from '../../errors/app-error.js';
 import { listObjects } from '../governance-objects.js';
-import { fromCsv, parseCsv } from './exchange-formats.js';
+import { fromCsv, parseCsv, toXlsx } from './exchange-formats.js';
 import { importSheets, type ImportProblem } from './exchange-import.js';
 import { formatCell, readCell, sheetKindOf, sheetSpec, splitList } from './exchange-sheets.js';
 
@@ -54,6 +54,18 @@ describe('exchange cells', () => {
       { line: 5, fields: ['z', ''] },
     ]);
     expect(() => parseCsv('a\n"open')).toThrow('line 2: a quoted field is not closed');
+  });
+
+  it('refuses an XLSX cell longer than Excel holds, naming it', async () => {
+    const sheet = {
+      title: 'Policies',
+      file: 'policies',
+      headers: ['Name', 'Policy text'],
+      rows: [['AUP', 'x'.repeat(40_000)]],
+    };
+    await expect(toXlsx([sheet])).rejects.toThrow(
+      'Policies row 2, column "Policy text": 40000 characters, more than an Excel cell holds (32767); export as CSV',
+    );
   });
 });
 
