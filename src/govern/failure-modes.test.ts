@@ -153,6 +153,8 @@ describe.each(engines)('failure-mode findings on %s', (dialect) => {
     // An app-version change, from the sessions the skill's events belong to.
     const session = (id: string, app: string) => ({
       ...{ id, org_id: 'default', person_id: null, surface: 'claude_code', app_version: app },
+      ...{ service_name: null, entrypoint: null, terminal_type: null, os_type: null, host_arch: null },
+      ...{ department: null, team: null, workspace_paths: null },
       ...{ first_seen: T0, last_seen: T0, event_count: 0, prompt_count: 0, api_request_count: 0, tool_call_count: 0 },
       ...{ input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, cost_micros: 0 },
     });
