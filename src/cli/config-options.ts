@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
+import { openStore, type Store } from '../store/store.js';
 
 /** Flags shared by every command that opens the store or listens; flags beat STEWARD_* env, which beats the file. */
 export function addConfigOptions(cmd: Command): Command {
@@ -40,4 +41,15 @@ export function configFromFlags(flags: ConfigFlags): Config {
       grpcPort: int('grpc-port', flags.grpcPort),
     },
   });
+}
+
+/** Opens the configured store for one command and closes it afterwards, whatever happens. */
+export async function withStore<T>(flags: ConfigFlags, fn: (store: Store) => Promise<T>): Promise<T> {
+  const config = configFromFlags(flags);
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
 }

@@ -6,8 +6,7 @@ import { isAppError } from '../errors/app-error.js';
 import { exportCsv, exportMarkdown, exportXlsx } from '../govern/exchange/exchange-export.js';
 import { importSheets, type ImportProblem, type ImportReport } from '../govern/exchange/exchange-import.js';
 import { sheetsFromFiles, type ReadFile } from '../govern/exchange/init-files.js';
-import { openStore, type Store } from '../store/store.js';
-import { addConfigOptions, configFromFlags, type ConfigFlags } from './config-options.js';
+import { addConfigOptions, withStore, type ConfigFlags } from './config-options.js';
 
 /**
  * `steward gov export --format xlsx|csv|md [--out PATH]` and `steward gov import <file|folder> [--dry-run]`
@@ -16,16 +15,6 @@ import { addConfigOptions, configFromFlags, type ConfigFlags } from './config-op
  */
 const out = (s: string): void => void process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 const FORMATS = ['xlsx', 'csv', 'md'] as const;
-
-async function withStore<T>(flags: ConfigFlags, fn: (store: Store) => Promise<T>): Promise<T> {
-  const config = configFromFlags(flags);
-  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
 
 /** A file, or every file directly inside a folder (sorted by name). */
 export async function readImportFiles(path: string): Promise<ReadFile[]> {
