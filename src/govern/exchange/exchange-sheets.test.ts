@@ -4,6 +4,7 @@ import { isAppError } from '../../errors/app-error.js';
 import { listObjects } from '../governance-objects.js';
 import { fromCsv, parseCsv, toXlsx } from './exchange-formats.js';
 import { importSheets, type ImportProblem } from './exchange-import.js';
+import { initFiles, sheetsFromFiles } from './init-files.js';
 import { formatCell, readCell, sheetKindOf, sheetSpec, splitList } from './exchange-sheets.js';
 
 const col = (kind: Parameters<typeof sheetSpec>[0], key: string) => {
@@ -99,5 +100,26 @@ describe.each(engines)('policy rules import on %s', (dialect) => {
       'policy-rules.csv row 4, column "Policy": no policy "Other" in the Policies sheet',
     ]);
     expect(await listObjects(t.store)).toEqual([]);
+  });
+
+  it('reads back what steward init writes: the same objects, and nothing to change the second time', async () => {
+    const files = initFiles(Date.parse('2026-05-04T12:00:00Z'), 'pilot@example.com').map((f) => ({
+      name: f.path,
+      bytes: Buffer.from(f.text),
+    }));
+    const { sheets, ignored } = await sheetsFromFiles(files);
+    expect(ignored).toEqual(['README.md (no "kind: policy" frontmatter)']);
+    const first = await importSheets(t.store, sheets, { actor: 'cli:test' });
+    expect(first.counts).toEqual({ created: 3, updated: 5, unchanged: 1 });
+    expect((await listObjects(t.store)).map((o) => `${o.kind} ${o.name} ${o.owner} ${o.status}`).sort()).toEqual([
+      'connector github pilot@example.com requested',
+      'policy Acceptable use of Claude pilot@example.com draft',
+      'workspace Pilot pilot@example.com pilot',
+    ]);
+    expect((await importSheets(t.store, sheets, { actor: 'cli:test' })).counts).toEqual({
+      created: 0,
+      updated: 0,
+      unchanged: 9,
+    });
   });
 });
