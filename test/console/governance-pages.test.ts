@@ -216,6 +216,23 @@ describeIf('governance pages in chromium', () => {
     await region('Not yet acknowledged').waitFor();
   });
 
+  it('Inventory: an admin adds a skill through the form and lands on it', async () => {
+    await page.goto(`${t.url}/inventory?kind=skills`);
+    await page.getByRole('button', { name: 'Add skill' }).click();
+    const form = page.getByRole('form', { name: 'Add skill' });
+    await form.getByLabel('Name').fill('close-books');
+    await form.getByLabel('Owner').fill('Controller@Example.com');
+    await form.getByLabel('Intended use').fill('Month-end close checklist');
+    await form.getByLabel(/^Inputs/).fill('trial balance\nbank statements');
+    await form.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.waitForURL(/\/inventory\/skills\/[0-9a-f-]+$/);
+    await expect.poll(() => heading().textContent()).toBe('close-books');
+    const fields = await region('Fields').textContent();
+    expect(fields).toContain('controller@example.com');
+    expect(fields).toContain('trial balance, bank statements');
+    await region('History').locator('li[data-action="create"]').waitFor();
+  });
+
   it('RACI: two As in one row are flagged on the row, and the server refuses naming the activity', async () => {
     await nav('RACI').click();
     await page.waitForURL(/\/raci$/);
@@ -389,6 +406,9 @@ describeIf('governance pages in chromium', () => {
     await region('Schedules').waitFor();
     expect(await page.getByRole('form', { name: 'Record a review' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: /^Switch / }).count()).toBe(0);
+    await page.goto(`${t.url}/inventory?kind=connectors`);
+    await region('Connectors').locator('tbody tr').first().waitFor();
+    expect(await page.getByRole('button', { name: /^Add / }).count()).toBe(0);
     await page.goto(`${t.url}/forum`);
     await region('Meetings').locator('li').first().waitFor();
     expect(await page.getByRole('form', { name: 'Record a meeting' }).count()).toBe(0);

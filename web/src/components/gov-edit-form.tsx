@@ -72,12 +72,26 @@ function fromText(spec: FieldSpec, text: string): unknown {
   return t === '' && !spec.required ? null : t;
 }
 
+/** What a new object starts as in the Add form (the server's defaults per kind). */
+export function blankObject(kind: GovKind): GovObject {
+  const own: Record<GovKind, Record<string, string>> = {
+    policy: { status: 'draft', review_cadence: 'annual' },
+    workspace: { status: 'proposed' },
+    connector: { transport: 'http' },
+    skill: { status: 'proposed', source: 'project' },
+  };
+  return { kind, id: '', name: '', review_cadence: 'quarterly', ...own[kind] } as unknown as GovObject;
+}
+
+/** Edits an object (PATCH of the fields changed) or, with `create`, adds one (POST of the fields filled). */
 export function GovEditForm({
   object,
+  create = false,
   onSaved,
   onCancel,
 }: {
   object: GovObject;
+  create?: boolean;
   onSaved: (o: GovObject) => void;
   onCancel: () => void;
 }) {
@@ -89,6 +103,16 @@ export function GovEditForm({
 
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
+    if (create) {
+      const body: Record<string, unknown> = {};
+      for (const f of fields) {
+        const v = fromText(f, draft[f.key] ?? '');
+        if (v !== null && !(Array.isArray(v) && v.length === 0)) body[f.key] = v;
+      }
+      const added = await run(() => apiSend<GovObject>('POST', `/api/v1/governance/${KIND_PATHS[object.kind]}`, body));
+      if (added) onSaved(added.value);
+      return;
+    }
     const patch: Record<string, unknown> = {};
     for (const f of fields) {
       const before = fromText(f, toText(object[f.key]));
@@ -106,10 +130,14 @@ export function GovEditForm({
   };
 
   return (
-    <form className="gov-form" onSubmit={(e) => void submit(e)} aria-label={`Edit ${object.name}`}>
+    <form
+      className="gov-form"
+      onSubmit={(e) => void submit(e)}
+      aria-label={create ? `Add ${object.kind}` : `Edit ${object.name}`}
+    >
       <div className="form-grid">
         {fields.map((f) => {
-          const id = `edit-${f.key}`;
+          const id = `${create ? 'add' : 'edit'}-${f.key}`;
           const value = draft[f.key] ?? '';
           const set = (v: string) => setDraft((d) => ({ ...d, [f.key]: v }));
           return (
@@ -145,7 +173,7 @@ export function GovEditForm({
       <FormError error={error} />
       <div className="form-actions">
         <button type="submit" className="button button-primary" disabled={busy}>
-          {busy ? 'Saving…' : 'Save changes'}
+          {busy ? 'Saving…' : create ? 'Add' : 'Save changes'}
         </button>
         <button type="button" className="button" onClick={onCancel}>
           Cancel

@@ -1,9 +1,12 @@
+import { useState } from 'react';
 import { GOV_KINDS, KIND_NAMES, KIND_PATHS, kindFromPath, type GovKind, type GovObject } from '../api/governance.types';
 import { EmptyState } from '../components/empty-state';
 import { DueDate, isPast, fmtDate, StatusBadge } from '../components/gov-parts';
 import { Page, Section } from '../components/page';
 import { Loaded } from '../components/status-gate';
-import { Link, useLocation } from '../router';
+import { GovEditForm, blankObject } from '../components/gov-edit-form';
+import { useCanEdit } from '../role';
+import { Link, navigate, useLocation } from '../router';
 import { useApi } from '../use-api';
 
 /**
@@ -14,10 +17,19 @@ export function InventoryPage() {
   const { query } = useLocation();
   const kind: GovKind = kindFromPath(query.get('kind') ?? '') ?? 'policy';
   const list = useApi<{ items: GovObject[] }>(`/api/v1/governance/${KIND_PATHS[kind]}`);
+  const canEdit = useCanEdit();
+  const [adding, setAdding] = useState<GovKind | null>(null);
   return (
     <Page
       title="Inventory"
       subtitle="The four governance objects: each with an owner, a review cadence and a place where it lives."
+      actions={
+        canEdit && adding !== kind ? (
+          <button type="button" className="button" onClick={() => setAdding(kind)}>
+            Add {KIND_NAMES[kind].one.toLowerCase()}
+          </button>
+        ) : undefined
+      }
     >
       <nav aria-label="Inventories" className="tabs">
         {GOV_KINDS.map((k) => (
@@ -31,6 +43,17 @@ export function InventoryPage() {
           </Link>
         ))}
       </nav>
+      {canEdit && adding === kind ? (
+        <Section title={`Add ${KIND_NAMES[kind].one.toLowerCase()}`}>
+          <GovEditForm
+            key={kind}
+            object={blankObject(kind)}
+            create
+            onCancel={() => setAdding(null)}
+            onSaved={(o) => navigate(`/inventory/${KIND_PATHS[kind]}/${encodeURIComponent(o.id)}`)}
+          />
+        </Section>
+      ) : null}
       <Loaded res={list} what={KIND_NAMES[kind].many.toLowerCase()}>
         {(d) => (
           <Section title={KIND_NAMES[kind].many} note={`${d.items.length} in the inventory`}>
