@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createObject } from '../govern/governance-objects.js';
+import { createObject, findObjectByName } from '../govern/governance-objects.js';
 import { openStore } from '../store/store.js';
 
 /**
@@ -193,6 +193,34 @@ describe('steward check docs', () => {
       /^secret\/scheduled-tasks\.md:1: error: the inventory lists scheduled task 'Close pack' for workspace 'Finance close'; scheduled-tasks\.md does not \[scheduled-tasks-mismatch\]$/m,
     );
     expect(r.out).not.toMatch(/Ledger export/);
+  });
+
+  it("--record writes what it found into the store's matching workspace, with the change in its history", async () => {
+    const dataDir = join(dir, 'record-data');
+    let store = await openStore({ dataDir });
+    try {
+      await createObject(store, 'workspace', { name: 'Clean', folders: [join(dir, 'clean')] }, 'test');
+    } finally {
+      await store.close();
+    }
+    expect(run('clean', '--data-dir', dataDir, '--record').err).toBe('');
+    store = await openStore({ dataDir });
+    try {
+      const ws = await findObjectByName(store, 'workspace', 'Clean');
+      expect(ws?.fields).toMatchObject({
+        claude_md_present: true,
+        scheduled_tasks_md_present: true,
+        scheduled_tasks: ['Ledger export'],
+      });
+      const history = await store.db.selectFrom('gov_history').selectAll().where('object_id', '=', ws!.id).execute();
+      expect(history.map((h) => h.actor)).toContainEqual(expect.stringMatching(/^cli:/));
+    } finally {
+      await store.close();
+    }
+    expect(run('clean', '--inventory', 'inventory.json', '--record')).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--record needs the store/),
+    });
   });
 
   it('exits 2 on a bad option value or a path that is not a folder', () => {

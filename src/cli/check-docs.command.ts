@@ -1,12 +1,13 @@
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import path from 'node:path';
 import type { Command, CommanderError } from 'commander';
 import { z } from 'zod';
-import { checkDocs, isMemoryFile, type DocsFinding, type DocsTree } from '../govern/docs-check.js';
+import { checkDocs, isMemoryFile, matchWorkspace, type DocsFinding, type DocsTree } from '../govern/docs-check.js';
 import { docsFormats, renderDocsReport, type DocsFormat } from '../govern/docs-check-report.js';
-import type { InventoryWorkspace } from '../govern/docs-check-tasks.js';
-import { listObjects } from '../govern/governance-objects.js';
+import { parseScheduledTasks, type InventoryWorkspace } from '../govern/docs-check-tasks.js';
+import { findObjectByName, listObjects, updateObject } from '../govern/governance-objects.js';
 import { openStore } from '../store/store.js';
 import { version } from '../version.js';
 import { configFromFlags, type ConfigFlags } from './config-options.js';
@@ -27,6 +28,10 @@ export function registerCheckCommand(program: Command): void {
     .option('--data-dir <dir>', "compare with the workspace inventory of this Steward's SQLite store")
     .option('--database-url <url>', "compare with the workspace inventory of this Steward's PostgreSQL store")
     .option('--config <file>', 'Steward config file naming the store to read the inventory from')
+    .option(
+      '--record',
+      "write what was found (CLAUDE.md and scheduled-tasks.md present, the scheduled tasks) into each matching workspace of the store's inventory",
+    )
     .exitOverride(usageExit)
     .action(async (paths: string[], flags: CheckDocsFlags) => {
       const code = await runCheckDocs(paths, flags);
@@ -48,31 +53,41 @@ function usage(message: string): number {
 interface CheckDocsFlags extends Pick<ConfigFlags, 'config' | 'dataDir' | 'databaseUrl'> {
   format: string;
   inventory?: string;
+  record?: boolean;
 }
 
 async function runCheckDocs(paths: string[], flags: CheckDocsFlags): Promise<number> {
   if (!(docsFormats as readonly string[]).includes(flags.format)) {
     return usage(`--format must be one of ${docsFormats.join(', ')}, got "${flags.format}"`);
   }
+  const fromStore = flags.dataDir !== undefined || flags.databaseUrl !== undefined || flags.config !== undefined;
+  if (flags.record && (!fromStore || flags.inventory !== undefined)) {
+    return usage('--record needs the store (--data-dir, --database-url or --config), not --inventory');
+  }
   let inventory: InventoryWorkspace[] | undefined;
   if (flags.inventory !== undefined) {
     const read = await readInventory(flags.inventory);
     if (typeof read === 'string') return usage(read);
     inventory = read;
-  } else if (flags.dataDir !== undefined || flags.databaseUrl !== undefined || flags.config !== undefined) {
+  } else if (fromStore) {
     const read = await storeInventory(flags).catch((err: unknown) => `cannot read the inventory: ${String(err)}`);
     if (typeof read === 'string') return usage(read);
     inventory = read;
   }
   const findings: DocsFinding[] = [];
   const roots: string[] = [];
+  const observed: Observed[] = [];
   for (const p of paths) {
     const info = await stat(p).catch(() => null);
     if (!info?.isDirectory()) return usage(`${p} is not a folder`);
     const root = p.split(path.sep).join('/').replace(/\/+$/, '') || '/';
     roots.push(root);
-    findings.push(...checkDocs(await readTree(p, root), { inventory }));
+    const tree = await readTree(p, root);
+    findings.push(...checkDocs(tree, { inventory }));
+    const workspace = inventory && flags.record ? matchWorkspace(inventory, tree.absoluteRoot) : null;
+    if (workspace) observed.push({ workspace: workspace.name, ...observe(tree) });
   }
+  if (observed.length > 0) await recordObserved(flags, observed);
   process.stdout.write(renderDocsReport(flags.format as DocsFormat, findings, roots, version));
   return findings.some((f) => f.level === 'error') ? 1 : 0;
 }
@@ -112,6 +127,38 @@ async function readInventory(file: string): Promise<InventoryWorkspace[] | strin
     folders: [...(w.folders ?? []), ...(w.folder ? [w.folder] : [])].map((f) => path.resolve(path.dirname(file), f)),
     scheduledTasks: (w.scheduled_tasks ?? w.scheduledTasks ?? []).map((t) => (typeof t === 'string' ? { name: t } : t)),
   }));
+}
+
+interface Observed {
+  workspace: string;
+  claude_md_present: boolean;
+  scheduled_tasks_md_present: boolean;
+  scheduled_tasks: string[];
+}
+
+/** What the folder's root holds: CLAUDE.md, scheduled-tasks.md and the tasks it lists. */
+function observe(tree: DocsTree): Omit<Observed, 'workspace'> {
+  const at = (name: string) => tree.files.find((f) => f.path === name);
+  const tasks = at('scheduled-tasks.md');
+  return {
+    claude_md_present: at('CLAUDE.md') !== undefined,
+    scheduled_tasks_md_present: tasks !== undefined,
+    scheduled_tasks: tasks ? parseScheduledTasks(tasks.text).tasks.map((t) => t.name) : [],
+  };
+}
+
+/** `--record`: the inventory's workspaces get what was found, through the objects' write path (history, actor). */
+async function recordObserved(flags: CheckDocsFlags, observed: Observed[]): Promise<void> {
+  const config = configFromFlags(flags);
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  try {
+    for (const { workspace, ...facts } of observed) {
+      const object = await findObjectByName(store, 'workspace', workspace);
+      if (object) await updateObject(store, 'workspace', object.id, facts, `cli:${userInfo().username}`);
+    }
+  } finally {
+    await store.close();
+  }
 }
 
 /** The workspaces of the store's inventory (`steward gov`), retired ones left out. */
