@@ -101,6 +101,7 @@ export const SHEETS: readonly SheetSpec[] = [
       c('CLAUDE.md present', 'claude_md_present', 'bool'),
       c('scheduled-tasks.md present', 'scheduled_tasks_md_present', 'bool'),
       c('Scheduled tasks', 'scheduled_tasks', 'list'),
+      c('Pilot ends on', 'pilot_ends_on', 'date', { aliases: ['pilot end', 'planned end'] }),
       ...tail,
     ],
   },

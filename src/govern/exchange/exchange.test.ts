@@ -69,6 +69,7 @@ async function populate(store: Store): Promise<void> {
       claude_md_present: true,
       scheduled_tasks_md_present: false,
       scheduled_tasks: ['Ledger export', 'Weekly digest'],
+      pilot_ends_on: '2027-03-31',
       review_cadence: 'monthly',
     },
     ACTOR,
@@ -194,6 +195,7 @@ describe.each(engines)('governance import and export on %s', (dialect) => {
       folders: ['/srv/close', 'C:\\repos\\close', 'odd;name'],
       claude_md_present: true,
       scheduled_tasks_md_present: false,
+      pilot_ends_on: '2027-03-31',
     });
     const gh = (await findObjectByName(b.store, 'connector', 'github'))!;
     expect(gh.status).toBe('approved');
