@@ -9,6 +9,7 @@ import { registerEventRoutes } from './api/events.routes.js';
 import { registerGovernanceActionRoutes } from './api/governance-actions.routes.js';
 import { registerGovernanceObjectRoutes } from './api/governance-objects.routes.js';
 import { registerGovernanceCadenceRoutes } from './api/governance-cadences.routes.js';
+import { registerGovernanceCalendarFeedRoutes } from './api/governance-calendar-feed.routes.js';
 import { registerGovernanceExchangeRoutes } from './api/governance-exchange.routes.js';
 import { registerGovernanceForumRoutes } from './api/governance-forum.routes.js';
 import { registerGovernanceRaciRoutes } from './api/governance-raci.routes.js';
@@ -122,6 +123,7 @@ export function buildApp(
   registerGovernanceActionRoutes(http, specs, store);
   registerGovernanceRaciRoutes(http, specs, store);
   registerGovernanceCadenceRoutes(http, specs, store);
+  registerGovernanceCalendarFeedRoutes(http, specs, store, config.publicUrl);
   registerGovernanceExchangeRoutes(http, specs, store);
   registerGovernanceForumRoutes(http, specs, store, { contentCapture: config.content.capture });
   if (deps.budgets) {

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { buildCalendar } from '../govern/cadence-ics.js';
+import { calendarFeed } from '../govern/calendar-feed.js';
 import {
-  cadenceConcerns,
   cadenceCreateSchema,
   cadenceOverview,
   cadencePatchSchema,
@@ -181,26 +180,14 @@ export function registerGovernanceCadenceRoutes(app: FastifyInstance, registry: 
       role: z.string().min(1).max(100).optional(),
     }),
     handler: async ({ query }, reply) => {
-      const now = Date.now();
-      const { cadences } = await cadenceOverview(store, DEFAULT_ORG, now);
       const filter = {
         ...(query.person !== undefined ? { person: query.person } : {}),
         ...(query.role !== undefined ? { role: query.role } : {}),
       };
-      const entries = cadences
-        .filter((c) => c.cadence.active && cadenceConcerns(c.cadence, filter))
-        .map((c) => ({ cadence: c.cadence, nextDue: c.status.nextDue }));
-      const who = query.person ?? (query.role ? `role ${query.role}` : null);
       return reply
         .type('text/calendar; charset=utf-8')
         .header('content-disposition', 'inline; filename="steward-governance.ics"')
-        .send(
-          buildCalendar(entries, {
-            now,
-            orgId: DEFAULT_ORG,
-            name: who ? `Steward governance reviews (${who})` : 'Steward governance reviews',
-          }),
-        );
+        .send(await calendarFeed(store, DEFAULT_ORG, filter));
     },
   });
 }
