@@ -294,7 +294,14 @@ describeIf('governance pages in chromium', () => {
     });
     expect(await onTime.textContent()).not.toContain('Overdue');
     expect(await page.locator('.stat', { hasText: 'Governance forum' }).textContent()).toContain('Not required');
-    expect(await page.getByLabel('Feed URL').inputValue()).toBe(`${t.url}/api/v1/governance/calendar.ics`);
+    // A subscription URL for a role: issued from the page, fetched without a token as a calendar app would.
+    await page.getByLabel(/^Subscription URL for a person/).fill('security');
+    await page.getByRole('button', { name: 'Get subscription URL' }).click();
+    const subscription = await page.getByLabel(/^Subscribe to this URL/).inputValue();
+    expect(subscription).toMatch(new RegExp(`^${t.url}/api/v1/governance/calendar/[\\w-]+\\.[\\w-]+\\.ics$`));
+    const feed = await fetch(subscription);
+    expect(feed.status).toBe(200);
+    expect(await feed.text()).toContain('BEGIN:VCALENDAR');
     await b.shot('governance-cadences');
 
     // Recording a review brings it back on schedule.

@@ -296,25 +296,58 @@ function ReviewList({ id }: { id: string }) {
 
 function CalendarFeed() {
   const url = `${window.location.origin}/api/v1/governance/calendar.ics`;
+  const [who, setWho] = useState('');
+  const [issued, setIssued] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
+  const subscribe = async (): Promise<void> => {
+    const value = who.trim();
+    const body = value === '' ? {} : value.includes('@') ? { person: value } : { role: value };
+    await run(async () => {
+      const feed = await apiSend<{ url: string }>('POST', '/api/v1/governance/calendar-feeds', body);
+      setIssued(feed.url);
+    });
+  };
   return (
     <Section title="Calendar feed" note="iCalendar (RFC 5545)">
       <p className="card-lead">
         Every active cadence as a repeating event from its next due date; a recorded review moves the next occurrence at
         the calendar&apos;s next refresh.
       </p>
-      <label htmlFor="ics-url">Feed URL</label>
-      <input id="ics-url" className="code-input" type="text" readOnly value={url} onFocus={(e) => e.target.select()} />
+      <label htmlFor="feed-who">Subscription URL for a person (email) or a role; empty for every cadence</label>
+      <div className="form-actions">
+        <input
+          id="feed-who"
+          type="text"
+          value={who}
+          placeholder="ana@example.com or security"
+          onChange={(e) => setWho(e.target.value)}
+        />
+        <button type="button" disabled={busy} onClick={() => void subscribe()}>
+          Get subscription URL
+        </button>
+      </div>
+      <FormError error={error} />
+      {issued ? (
+        <>
+          <label htmlFor="ics-subscription">Subscribe to this URL in Outlook, Google Calendar or Apple Calendar</label>
+          <input
+            id="ics-subscription"
+            className="code-input"
+            type="text"
+            readOnly
+            value={issued}
+            onFocus={(e) => e.target.select()}
+          />
+        </>
+      ) : null}
       <ul className="plain-list help">
         <li>
-          One person&apos;s reviews (those they own or attend): <code>{url}?person=ana@example.com</code>
+          A subscription URL needs no token: it is signed for that one feed (the review schedule only). An admin can
+          revoke every URL issued with <code>POST /api/v1/governance/calendar-feeds/rotate</code>.
         </li>
         <li>
-          One role&apos;s: <code>{url}?role=security</code>
-        </li>
-        <li>
-          The feed needs an <strong>analyst</strong> token (<code>steward keys create --role analyst</code>) in an{' '}
-          <code>Authorization: Bearer …</code> header. Calendar apps that cannot send one subscribe through a proxy that
-          adds it; or download the file and import it.
+          With a token instead: <code>{url}?person=ana@example.com</code> or <code>{url}?role=security</code> and an{' '}
+          <code>Authorization: Bearer …</code> header.
         </li>
       </ul>
       <div className="form-actions">
