@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { subject, usd } from '../../test/support/budget-rig.js';
 import { openTestStore, type TestStore } from '../../test/support/engines.js';
 import { waitFor } from '../../test/support/steward.js';
 import { createBudgetGate } from '../budgets/budget-gate.js';
 import { addBudgetSpend, listBudgets } from '../store/budgets.repo.js';
-import { runCli } from './main.js';
+import { runCliCaptured } from '../../test/support/cli-capture.js';
 
 /**
  * `steward budgets …` through the real CLI entry against a real SQLite store (the repository and the gate are
@@ -20,21 +20,7 @@ afterEach(async () => {
 });
 
 async function cli(...args: string[]): Promise<{ out: string; err: string; code: number }> {
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  process.exitCode = 0;
-  try {
-    await runCli(['node', 'steward', 'budgets', ...args, '--data-dir', t.dataDir]);
-    return {
-      out: out.mock.calls.map((c) => String(c[0])).join(''),
-      err: err.mock.calls.map((c) => String(c[0])).join(''),
-      code: Number(process.exitCode ?? 0),
-    };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = 0;
-  }
+  return runCliCaptured(['budgets', ...args, '--data-dir', t.dataDir]);
 }
 
 describe('steward budgets', () => {

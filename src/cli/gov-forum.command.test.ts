@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestStore, type TestStore } from '../../test/support/engines.js';
 import { createObject, findObjectByName, objectHistory } from '../govern/governance-objects.js';
-import { runCli } from './main.js';
+import { runCliCaptured } from '../../test/support/cli-capture.js';
 
 /**
  * `steward gov forum …` and `steward gov scorecard` through the real CLI entry against a real SQLite store (the
@@ -23,21 +23,7 @@ afterEach(async () => {
 });
 
 async function cli(...args: string[]): Promise<{ out: string; err: string; code: number }> {
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  process.exitCode = 0;
-  try {
-    await runCli(['node', 'steward', 'gov', ...args, '--data-dir', t.dataDir]);
-    return {
-      out: out.mock.calls.map((c) => String(c[0])).join(''),
-      err: err.mock.calls.map((c) => String(c[0])).join(''),
-      code: Number(process.exitCode ?? 0),
-    };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = 0;
-  }
+  return runCliCaptured(['gov', ...args, '--data-dir', t.dataDir]);
 }
 
 describe('steward gov forum', () => {

@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestStore, type TestStore } from '../../test/support/engines.js';
 import { addPeople } from '../../test/support/people.js';
 import { findObjectByName } from '../govern/governance-objects.js';
 import { acknowledgePolicy, addPolicyVersion } from '../govern/governance-policies.js';
-import { runCli } from './main.js';
+import { runCliCaptured } from '../../test/support/cli-capture.js';
 
 /**
  * `steward gov …` through the real CLI entry against a real SQLite store (the domain and the store are tested on
@@ -25,21 +25,7 @@ afterEach(async () => {
 });
 
 async function cli(...args: string[]): Promise<{ out: string; err: string; code: number }> {
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  process.exitCode = 0;
-  try {
-    await runCli(['node', 'steward', 'gov', ...args, '--data-dir', t.dataDir]);
-    return {
-      out: out.mock.calls.map((c) => String(c[0])).join(''),
-      err: err.mock.calls.map((c) => String(c[0])).join(''),
-      code: Number(process.exitCode ?? 0),
-    };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = 0;
-  }
+  return runCliCaptured(['gov', ...args, '--data-dir', t.dataDir]);
 }
 
 function file(name: string, content: unknown): string {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestStore, type TestStore } from '../../test/support/engines.js';
 import { listCadences } from '../store/cadences.repo.js';
 import { DEFAULT_ORG } from '../store/policies.repo.js';
@@ -11,7 +11,7 @@ import { listObjects, presentObject } from '../govern/governance-objects.js';
 import { listPolicyVersions } from '../govern/governance-policies.js';
 import { getRaci } from '../govern/raci-admin.js';
 import { DEFAULT_RACI } from '../govern/raci.js';
-import { runCli } from './main.js';
+import { runCliCaptured } from '../../test/support/cli-capture.js';
 
 /**
  * `steward init`, `steward gov import` and `steward gov export` through the real CLI entry against a real SQLite
@@ -30,21 +30,7 @@ afterEach(async () => {
 });
 
 async function cli(...args: string[]): Promise<{ out: string; err: string; code: number }> {
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  process.exitCode = 0;
-  try {
-    await runCli(['node', 'steward', ...args]);
-    return {
-      out: out.mock.calls.map((c) => String(c[0])).join(''),
-      err: err.mock.calls.map((c) => String(c[0])).join(''),
-      code: Number(process.exitCode ?? 0),
-    };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = 0;
-  }
+  return runCliCaptured([...args]);
 }
 
 const store = (): string[] => ['--data-dir', t.dataDir];

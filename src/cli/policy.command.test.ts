@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestStore, type TestStore } from '../../test/support/engines.js';
 import { packageRoot } from '../version.js';
-import { runCli } from './main.js';
+import { runCliCaptured } from '../../test/support/cli-capture.js';
 import { parseSince } from './policy.command.js';
 
 /**
@@ -25,21 +25,7 @@ afterEach(async () => {
 });
 
 async function cli(...args: string[]): Promise<{ out: string; err: string; code: number }> {
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  process.exitCode = 0;
-  try {
-    await runCli(['node', 'steward', 'policy', ...args]);
-    return {
-      out: out.mock.calls.map((c) => String(c[0])).join(''),
-      err: err.mock.calls.map((c) => String(c[0])).join(''),
-      code: Number(process.exitCode ?? 0),
-    };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = 0;
-  }
+  return runCliCaptured(['policy', ...args]);
 }
 
 function file(name: string, text: string): string {
