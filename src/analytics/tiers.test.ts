@@ -82,8 +82,8 @@ describe('tier blocks', () => {
 
 describe('tier encodings', () => {
   it('buckets latency exactly below 100 ms and to two significant digits above', () => {
-    expect([0.4, 7, 99.4, 99.6, 100, 104, 105, 1_234, 45_678, 999_999].map(latencyBucket)).toEqual([
-      0, 7, 99, 100, 100, 100, 110, 1_200, 46_000, 1_000_000,
+    expect([0.4, 7, 99.4, 99.6, 100, 104, 104.5, 105, 1_234, 45_678, 999_999].map(latencyBucket)).toEqual([
+      0, 7, 99, 100, 100, 100, 100, 110, 1_200, 46_000, 1_000_000,
     ]);
     fc.assert(
       fc.property(fc.double({ min: 100, max: 1e7, noNaN: true }), (ms) => {
