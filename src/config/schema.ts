@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditSchema } from './audit.schema.js';
 import { gatewaySchema } from './gateway.schema.js';
 
 /**
@@ -210,6 +211,7 @@ export const configSchema = z.strictObject({
   enforce: enforceSchema,
   analytics: analyticsSchema,
   gateway: gatewaySchema,
+  audit: auditSchema,
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { AuditTables } from './audit-tables.js';
 import type { RollupRow } from '../contracts/rollup-columns.js';
 import type { BudgetSpendTable, BudgetsTable, BudgetVersionsTable } from './budget-tables.js';
 import type { ForumTables } from './forum-tables.js';
@@ -320,7 +321,7 @@ export interface PolicyVersionsTable {
   activated_by: string | null;
 }
 
-export interface Database extends RaciCadenceTables, ForumTables {
+export interface Database extends RaciCadenceTables, ForumTables, AuditTables {
   people: PeopleTable;
   person_aliases: PersonAliasesTable;
   person_merges: PersonMergesTable;

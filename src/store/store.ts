@@ -14,6 +14,7 @@ import { budgetsMigration } from './migrations/0007-budgets.js';
 import { governanceMigration } from './migrations/0008-governance.js';
 import { raciCadencesMigration } from './migrations/0009-raci-cadences.js';
 import { forumMigration } from './migrations/0010-forum.js';
+import { auditMigration } from './migrations/0011-audit.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
 import { ImmediateSqliteDialect } from './sqlite-dialect.js';
 
@@ -148,6 +149,7 @@ async function migrateToLatest(store: Store): Promise<void> {
     '0008-governance': governanceMigration(store.dialect),
     '0009-raci-cadences': raciCadencesMigration(),
     '0010-forum': forumMigration(),
+    '0011-audit': auditMigration(store.dialect),
   };
   const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
   // Name the schema explicitly: Kysely's existence check for its migration tables otherwise matches a table of the

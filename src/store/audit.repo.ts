@@ -1,0 +1,330 @@
+import type { Statement } from 'better-sqlite3';
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { AuditCheckpointsTable, AuditEntriesTable, AuditHoldsTable } from './audit-tables.js';
+import type { Database } from './database.js';
+import type { Store } from './store.js';
+
+/**
+ * The audit vault's store (migration 0011). Appends run inside the caller's transaction, after
+ * `lockAuditState` has serialised appenders (docs/audit.md "Appending"); everything else is a plain read.
+ */
+type Db = Kysely<Database> | Transaction<Database>;
+export type AuditEntryRow = Selectable<AuditEntriesTable>;
+export type AuditCheckpointRow = Selectable<AuditCheckpointsTable>;
+export type AuditHoldRow = Selectable<AuditHoldsTable>;
+
+const STATE_ID = 1;
+
+/** Columns of an appended row, in insert order. */
+export const AUDIT_COLUMNS = [
+  'idx',
+  'time',
+  'actor_kind',
+  'actor_id',
+  'actor_name',
+  'action',
+  'subject_kind',
+  'subject_id',
+  'outcome',
+  'source_ip',
+  'leaf',
+  'leaf_hash',
+  'hashes',
+  'appended_at',
+] as const;
+export type AuditRowValues = [
+  number,
+  number,
+  string,
+  string,
+  string | null,
+  string,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string,
+  Buffer,
+  Buffer | null,
+  number,
+];
+
+export interface AuditState {
+  size: number;
+  frontier: Buffer;
+}
+
+/**
+ * Reads the tree state for an append, locking it: on PostgreSQL `FOR UPDATE` makes appenders on other connections
+ * and replicas wait for this transaction; on SQLite the caller's transaction began IMMEDIATE and already holds the
+ * only write lock. Null before the first append.
+ */
+export async function lockAuditState(trx: Transaction<Database>, store: Store): Promise<AuditState | null> {
+  if (store.sqlite) {
+    const row = stateSelect(store).get(STATE_ID) as AuditState | undefined;
+    return row ?? null;
+  }
+  const row = await trx
+    .selectFrom('audit_state')
+    .select(['size', 'frontier'])
+    .where('id', '=', STATE_ID)
+    .forUpdate()
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+/** The current size and frontier, unlocked (checkpoints, proofs). */
+export async function readAuditState(db: Db): Promise<AuditState | null> {
+  const row = await db
+    .selectFrom('audit_state')
+    .select(['size', 'frontier'])
+    .where('id', '=', STATE_ID)
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+/**
+ * Takes the state row before the first append on PostgreSQL (inserted once, then only updated), so that even the
+ * very first appenders serialise on its lock.
+ */
+export async function ensureAuditState(db: Db, emptyFrontier: Buffer, now: number): Promise<void> {
+  await db
+    .insertInto('audit_state')
+    .values({ id: STATE_ID, size: 0, frontier: emptyFrontier, updated_at: now })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+}
+
+export async function writeAuditState(
+  trx: Transaction<Database>,
+  store: Store,
+  state: AuditState,
+  now: number,
+): Promise<void> {
+  if (store.sqlite) {
+    stateUpsert(store).run(STATE_ID, state.size, state.frontier, now);
+    return;
+  }
+  await trx
+    .insertInto('audit_state')
+    .values({ id: STATE_ID, size: state.size, frontier: state.frontier, updated_at: now })
+    .onConflict((oc) => oc.column('id').doUpdateSet({ size: state.size, frontier: state.frontier, updated_at: now }))
+    .execute();
+}
+
+const PG_CHUNK = 4000; // 14 columns × 4000 rows stays under Postgres' 65,535 bind-parameter limit
+
+export async function insertAuditRows(
+  trx: Transaction<Database>,
+  store: Store,
+  rows: readonly AuditRowValues[],
+): Promise<void> {
+  if (store.sqlite) {
+    const stmt = rowInsert(store);
+    for (const r of rows) stmt.run(r);
+    return;
+  }
+  for (let i = 0; i < rows.length; i += PG_CHUNK) {
+    const chunk = rows.slice(i, i + PG_CHUNK).map((r) => {
+      const o: Record<string, unknown> = {};
+      for (let c = 0; c < AUDIT_COLUMNS.length; c++) o[AUDIT_COLUMNS[c] as string] = r[c];
+      return o as unknown as AuditEntriesTable;
+    });
+    await trx.insertInto('audit_entries').values(chunk).execute();
+  }
+}
+
+/** The stored hashes of some rows (proof assembly): idx → leaf hash and the hashes its append completed. */
+export async function readAuditHashes(
+  db: Db,
+  idxs: readonly number[],
+): Promise<Map<number, { leafHash: Buffer; hashes: Buffer | null }>> {
+  const out = new Map<number, { leafHash: Buffer; hashes: Buffer | null }>();
+  if (idxs.length === 0) return out;
+  const rows = await db
+    .selectFrom('audit_entries')
+    .select(['idx', 'leaf_hash', 'hashes'])
+    .where('idx', 'in', [...new Set(idxs)])
+    .execute();
+  for (const r of rows) out.set(r.idx, { leafHash: r.leaf_hash, hashes: r.hashes });
+  return out;
+}
+
+/** Rows [from, to) in index order, in pages (verification and bundle export stream through this). */
+export async function* auditRowsInRange(
+  db: Db,
+  from: number,
+  to: number,
+  page = 5000,
+): AsyncGenerator<AuditEntryRow[]> {
+  for (let start = from; start < to;) {
+    const rows = await db
+      .selectFrom('audit_entries')
+      .selectAll()
+      .where('idx', '>=', start)
+      .where('idx', '<', to)
+      .orderBy('idx')
+      .limit(page)
+      .execute();
+    if (rows.length === 0) return;
+    yield rows;
+    start = (rows[rows.length - 1] as AuditEntryRow).idx + 1;
+  }
+}
+
+export interface AuditSearch {
+  actor?: string;
+  action?: string;
+  subject?: string;
+  from?: number;
+  to?: number;
+  /** Only entries with idx < before (paging newest first). */
+  before?: number;
+  limit: number;
+}
+
+/**
+ * Forensic search, newest first. `actor` matches the actor id or name, `subject` the subject id, `action` the
+ * action or, ending in `.*`, a dotted prefix.
+ */
+export async function searchAuditEntries(db: Db, s: AuditSearch): Promise<AuditEntryRow[]> {
+  let q = db.selectFrom('audit_entries').selectAll();
+  if (s.actor !== undefined) {
+    const actor = s.actor;
+    q = q.where((eb) => eb.or([eb('actor_id', '=', actor), eb('actor_name', '=', actor)]));
+  }
+  if (s.action !== undefined) {
+    q = s.action.endsWith('.*')
+      ? q.where('action', 'like', `${s.action.slice(0, -2).replace(/[%_\\]/g, '\\$&')}.%`)
+      : q.where('action', '=', s.action);
+  }
+  if (s.subject !== undefined) q = q.where('subject_id', '=', s.subject);
+  if (s.from !== undefined) q = q.where('time', '>=', s.from);
+  if (s.to !== undefined) q = q.where('time', '<', s.to);
+  if (s.before !== undefined) q = q.where('idx', '<', s.before);
+  return q.orderBy('idx', 'desc').limit(s.limit).execute();
+}
+
+/** The index range whose entries' times fall in [from, to) (bundle export by time). */
+export async function auditIndexRangeForTimes(
+  db: Db,
+  from: number,
+  to: number,
+): Promise<{ first: number; last: number } | null> {
+  const r = await db
+    .selectFrom('audit_entries')
+    .select((eb) => [eb.fn.min('idx').as('first'), eb.fn.max('idx').as('last')])
+    .where('time', '>=', from)
+    .where('time', '<', to)
+    .executeTakeFirst();
+  if (!r || r.first === null || r.last === null) return null;
+  return { first: Number(r.first), last: Number(r.last) };
+}
+
+export async function insertCheckpoint(db: Db, row: Omit<AuditCheckpointsTable, 'id'>): Promise<void> {
+  await db.insertInto('audit_checkpoints').values(row).execute();
+}
+
+export async function latestCheckpoint(db: Db): Promise<AuditCheckpointRow | undefined> {
+  return db
+    .selectFrom('audit_checkpoints')
+    .selectAll()
+    .orderBy('size', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** Every checkpoint, oldest first (store verification checks each against the log). */
+export async function listCheckpoints(db: Db): Promise<AuditCheckpointRow[]> {
+  return db.selectFrom('audit_checkpoints').selectAll().orderBy('size').orderBy('id').execute();
+}
+
+export async function insertHold(db: Db, row: AuditHoldsTable): Promise<void> {
+  await db.insertInto('audit_holds').values(row).execute();
+}
+
+export async function listHolds(db: Db, includeReleased: boolean): Promise<AuditHoldRow[]> {
+  let q = db.selectFrom('audit_holds').selectAll();
+  if (!includeReleased) q = q.where('released_at', 'is', null);
+  return q.orderBy('created_at').execute();
+}
+
+export async function releaseHold(db: Db, id: string, by: string, now: number): Promise<boolean> {
+  const r = await db
+    .updateTable('audit_holds')
+    .set({ released_at: now, released_by: by })
+    .where('id', '=', id)
+    .where('released_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/**
+ * Retention: clears the content of entries older than `cutoff` that no live hold matches. The leaf hash and the
+ * stored hashes stay, so every proof and the tree itself are unchanged. Returns the pruned index range and count.
+ */
+export async function pruneAuditEntries(
+  db: Db,
+  cutoff: number,
+  now: number,
+): Promise<{ count: number; first: number | null; last: number | null }> {
+  const holds = await listHolds(db, false);
+  let q = db
+    .updateTable('audit_entries')
+    .set({ leaf: null, pruned_at: now })
+    .where('time', '<', cutoff)
+    .where('pruned_at', 'is', null);
+  for (const h of holds) {
+    // An entry is kept when EVERY criterion of some hold matches it; so prune only rows that fail at least one.
+    q = q.where((eb) => {
+      const misses = [];
+      if (h.from_time !== null) misses.push(eb('time', '<', h.from_time));
+      if (h.to_time !== null) misses.push(eb('time', '>=', h.to_time));
+      if (h.actor_id !== null) misses.push(eb('actor_id', '!=', h.actor_id));
+      if (h.action !== null) misses.push(eb('action', '!=', h.action));
+      if (h.subject_id !== null)
+        misses.push(eb.or([eb('subject_id', 'is', null), eb('subject_id', '!=', h.subject_id)]));
+      // A hold with no criteria holds everything.
+      return misses.length ? eb.or(misses) : eb.val(false);
+    });
+  }
+  const r = await q.returning(['idx']).execute();
+  if (r.length === 0) return { count: 0, first: null, last: null };
+  const idxs = r.map((x) => x.idx);
+  return { count: idxs.length, first: Math.min(...idxs), last: Math.max(...idxs) };
+}
+
+const statements = new WeakMap<object, { insert?: Statement; stateGet?: Statement; stateSet?: Statement }>();
+
+function cached(store: Store): { insert?: Statement; stateGet?: Statement; stateSet?: Statement } {
+  const raw = store.sqlite as NonNullable<Store['sqlite']>;
+  let s = statements.get(raw);
+  if (!s) statements.set(raw, (s = {}));
+  return s;
+}
+
+function rowInsert(store: Store): Statement {
+  const s = cached(store);
+  s.insert ??= (store.sqlite as NonNullable<Store['sqlite']>).prepare(
+    `INSERT INTO audit_entries (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`,
+  );
+  return s.insert;
+}
+
+function stateSelect(store: Store): Statement {
+  const s = cached(store);
+  s.stateGet ??= (store.sqlite as NonNullable<Store['sqlite']>).prepare(
+    'SELECT size, frontier FROM audit_state WHERE id = ?',
+  );
+  return s.stateGet;
+}
+
+function stateUpsert(store: Store): Statement {
+  const s = cached(store);
+  s.stateSet ??= (store.sqlite as NonNullable<Store['sqlite']>).prepare(
+    'INSERT INTO audit_state (id, size, frontier, updated_at) VALUES (?, ?, ?, ?) ' +
+      'ON CONFLICT(id) DO UPDATE SET size = excluded.size, frontier = excluded.frontier, updated_at = excluded.updated_at',
+  );
+  return s.stateSet;
+}
