@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { registerAnalyticsRoutes } from './api/analytics.routes.js';
+import { registerAuditRoutes } from './api/audit.routes.js';
 import { registerAuth, type RouteRecord } from './api/auth-hook.js';
 import { registerBudgetRoutes } from './api/budgets.routes.js';
 import { registerConsoleRoutes } from './api/console.routes.js';
@@ -23,6 +24,7 @@ import type { RegisteredSpec } from './api/route-spec.js';
 import { registerSessionRoutes } from './api/sessions.routes.js';
 import { registerStatusRoutes } from './api/status.routes.js';
 import { registerThreadRoutes } from './api/threads.routes.js';
+import type { AuditService } from './audit/audit-service.js';
 import type { StewardBudgetGate } from './budgets/budget-gate.js';
 import type { Config } from './config/schema.js';
 import { createEnforcement, type Enforcement } from './enforce/enforcement.js';
@@ -68,6 +70,8 @@ export function buildApp(
     budgets?: StewardBudgetGate | undefined;
     /** SQLite's ingest writer thread (main.ts starts it); without it, commits run on this thread. */
     writer?: WriterClient | undefined;
+    /** The audit vault (main.ts opens it: it reads the signing-key file). */
+    audit: AuditService;
   },
 ): App {
   const { store, logger } = deps;
@@ -88,7 +92,9 @@ export function buildApp(
   const writer = deps.writer;
   const pool = new DecodePool(config.ingest.decodeWorkers, writer);
   queue = new GroupCommitQueue({
-    committer: writer ? new ThreadCommitter(writer) : new InlineCommitter(store, new PersonResolver()),
+    committer: writer
+      ? new ThreadCommitter(writer)
+      : new InlineCommitter(store, new PersonResolver(), { seal: config.audit.sealActivity }),
     maxQueueEvents: config.ingest.maxQueueEvents,
     maxBatchEvents: config.ingest.groupCommitMaxEvents,
     retryAfterSeconds: config.ingest.retryAfterSeconds,
@@ -115,6 +121,7 @@ export function buildApp(
   registerEventRoutes(http, specs, store);
   registerStatusRoutes(http, specs, store, version);
   registerKeyRoutes(http, specs, store, verifier);
+  registerAuditRoutes(http, specs, deps.audit);
   registerAnalyticsRoutes(http, specs, store);
   registerDiscoveryRoutes(http, specs, store);
   registerThreadRoutes(http, specs, store);

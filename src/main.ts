@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { openAuditService, type AuditService } from './audit/audit-service.js';
 import { startRefresher } from './analytics/refresher.js';
 import { buildApp, type App } from './app.js';
 import { createBudgetGate, type StewardBudgetGate } from './budgets/budget-gate.js';
@@ -28,6 +29,7 @@ export interface Steward {
   httpPort: number;
   grpcPort: number;
   bootstrap: BootstrapResult | null;
+  audit: AuditService;
   stop(): Promise<void>;
 }
 
@@ -59,10 +61,22 @@ export async function startSteward(
     await store.close();
     throw err;
   }
+  // The audit vault: signing keys from their file (never the database), the recorder API-side entries go through.
+  let audit: AuditService;
+  try {
+    audit = await openAuditService(store, config, (err) => logger.error({ err }, 'audit append failed'));
+  } catch (err) {
+    await budgets.close();
+    await redis?.close();
+    await store.close();
+    throw err;
+  }
   // SQLite: ingest commits on their own thread and connection, so no transaction blocks the event loop (the gateway's
   // p99 and ingest's decode/commit overlap both depend on it; ingest/writer/writer-thread.ts).
   const writer =
-    store.dialect === 'sqlite' && config.ingest.writerThread ? new WriterClient(config.dataDir) : undefined;
+    store.dialect === 'sqlite' && config.ingest.writerThread
+      ? new WriterClient(config.dataDir, { seal: config.audit.sealActivity })
+      : undefined;
   try {
     await writer?.ready();
   } catch (err) {
@@ -72,7 +86,7 @@ export async function startSteward(
     await store.close();
     throw err;
   }
-  const app = buildApp(config, { store, logger, redis, budgets, writer });
+  const app = buildApp(config, { store, logger, redis, budgets, writer, audit });
   let grpc: GrpcListener | undefined;
   try {
     await app.http.listen({ host: config.host, port: config.port });
@@ -118,6 +132,14 @@ export async function startSteward(
           onError: (err) => logger.error({ err }, 'analytics refresher failed'),
         })
       : null;
+  // Checkpoints are signed while the log grows (a quiet log keeps its latest one).
+  const checkpointer =
+    config.audit.checkpointIntervalMs > 0
+      ? setInterval(() => {
+          audit.checkpoint().catch((err: unknown) => logger.error({ err }, 'audit checkpoint failed'));
+        }, config.audit.checkpointIntervalMs)
+      : null;
+  checkpointer?.unref();
   const address = app.http.server.address();
   const httpPort = typeof address === 'object' && address ? address.port : config.port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -134,6 +156,7 @@ export async function startSteward(
     httpPort,
     grpcPort: grpc.port,
     bootstrap,
+    audit,
     stop() {
       stopped ??= (async () => {
         const drained = await app.drain();
@@ -141,6 +164,10 @@ export async function startSteward(
         await Promise.allSettled([listener.close(), app.http.close()]);
         clearInterval(sampler);
         await refresher?.stop();
+        if (checkpointer) clearInterval(checkpointer);
+        // What the API recorded reaches the vault, and the last checkpoint covers everything stored.
+        await audit.close();
+        await audit.checkpoint().catch((err: unknown) => logger.error({ err }, 'audit checkpoint failed'));
         // After the listeners close no request settles any more: the gate's last settled spend reaches the store.
         await budgets.close();
         await redis?.close();

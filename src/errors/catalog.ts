@@ -20,6 +20,14 @@ export const errorCatalog = {
   rate_limited: { status: 429, summary: 'Too many requests; retry after the Retry-After header.' },
   overloaded: { status: 503, summary: 'The ingest queue is full or the server is draining; retry after Retry-After.' },
   config_invalid: { status: 500, summary: 'The configuration is invalid; the message names the key.' },
+  audit_corrupt: {
+    status: 500,
+    summary: 'The audit vault is missing a row or hash a proof needs: the log was tampered with (run steward audit check).',
+  },
+  audit_key_unavailable: {
+    status: 503,
+    summary: 'The audit checkpoint signing key file cannot be read or created (config audit.keyFile).',
+  },
   store_unavailable: { status: 503, summary: 'The database could not be reached or failed to commit.' },
   internal: { status: 500, summary: 'An unexpected error; details are in the server log, never in the response.' },
 } as const satisfies Record<string, { status: number; summary: string }>;

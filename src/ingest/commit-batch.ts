@@ -2,6 +2,8 @@ import type { IdentityHints, NormalisedMetricPoint, PreparedBatch, SessionHints 
 import { COL, type EventValues } from '../contracts/event-columns.js';
 import { addEvent, addMetricPoint, newIncrements } from '../analytics/rollup-aggregate.js';
 import { writeIncrements } from '../analytics/rollup-writer.js';
+import { auditEntriesForCommit } from '../audit/commit-entries.js';
+import { appendEntries } from '../audit/vault-append.js';
 import type { PersonResolver } from '../identity/person-resolver.js';
 import type { MetricSeriesTable } from '../store/database.js';
 import { insertEvents } from '../store/events.repo.js';
@@ -26,11 +28,17 @@ export interface CommitResult {
  * totals and the hourly rollups (analytics/rollup-aggregate.ts).
  * Everything commits together or not at all, so an acknowledged export is fully stored.
  */
+export interface CommitOptions {
+  /** Append an `activity.seal` leaf over the inserted events (config `audit.sealActivity`). Default true. */
+  seal?: boolean;
+}
+
 export async function commitBatch(
   store: Store,
   resolver: PersonResolver,
   batch: PreparedBatch,
   now: number,
+  options: CommitOptions = {},
 ): Promise<CommitResult> {
   try {
     return await store.db.transaction().execute(async (trx) => {
@@ -84,6 +92,9 @@ export async function commitBatch(
       await upsertSessionDeltas(trx, store, sessions.values());
       await applyPersonUpdates(trx, personUpdates.values());
       await writeIncrements(trx, store, rollups);
+      // The vault: enforcement decisions as audit entries, and the seal over every row this commit inserted.
+      const audit = auditEntriesForCommit(rows, fresh, now, options.seal !== false);
+      if (audit.length) await appendEntries(trx, store, audit, now);
       return {
         eventsInserted: inserted,
         eventsDuplicate: rows.length - inserted,

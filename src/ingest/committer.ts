@@ -1,7 +1,7 @@
 import type { PreparedBatch } from '../contracts/canonical.js';
 import type { PersonResolver } from '../identity/person-resolver.js';
 import type { Store } from '../store/store.js';
-import { commitBatch, type CommitResult } from './commit-batch.js';
+import { commitBatch, type CommitOptions, type CommitResult } from './commit-batch.js';
 import { mergePrepared } from './prepare-batch.js';
 import type { WriterClient } from './writer/writer-client.js';
 
@@ -33,6 +33,7 @@ export class InlineCommitter implements GroupCommitter {
   constructor(
     private readonly store: Store,
     private readonly resolver: PersonResolver,
+    private readonly options: CommitOptions = {},
   ) {}
 
   async commit(items: readonly CommitItem[], now: number): Promise<Committed> {
@@ -41,7 +42,7 @@ export class InlineCommitter implements GroupCommitter {
       if (!i.batch) throw new Error('inline commit given a ticket: decode handoff needs the writer thread');
       return i.batch;
     });
-    const result = await commitBatch(this.store, this.resolver, mergePrepared(batches), now);
+    const result = await commitBatch(this.store, this.resolver, mergePrepared(batches), now, this.options);
     return { result, ms: performance.now() - started };
   }
 

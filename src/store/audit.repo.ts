@@ -64,13 +64,23 @@ export async function lockAuditState(trx: Transaction<Database>, store: Store): 
     const row = stateSelect(store).get(STATE_ID) as AuditState | undefined;
     return row ?? null;
   }
-  const row = await trx
-    .selectFrom('audit_state')
-    .select(['size', 'frontier'])
-    .where('id', '=', STATE_ID)
-    .forUpdate()
-    .executeTakeFirst();
-  return row ?? null;
+  const lock = () =>
+    trx
+      .selectFrom('audit_state')
+      .select(['size', 'frontier'])
+      .where('id', '=', STATE_ID)
+      .forUpdate()
+      .executeTakeFirst();
+  const row = await lock();
+  if (row) return row;
+  // Before the first append there is no row to lock. Inserting it (empty tree: an 8-byte zero size, no hashes; see
+  // Frontier.toBuffer) waits for any concurrent first inserter to commit, then the lock serialises as usual.
+  await trx
+    .insertInto('audit_state')
+    .values({ id: STATE_ID, size: 0, frontier: Buffer.alloc(8), updated_at: Date.now() })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+  return (await lock()) ?? null;
 }
 
 /** The current size and frontier, unlocked (checkpoints, proofs). */
@@ -120,6 +130,8 @@ export async function insertAuditRows(
   rows: readonly AuditRowValues[],
 ): Promise<void> {
   if (store.sqlite) {
+    // One cached statement per row: measured faster than multi-row statements, whose argument arrays cost more
+    // to build than better-sqlite3's per-call overhead saves.
     const stmt = rowInsert(store);
     for (const r of rows) stmt.run(r);
     return;
@@ -295,9 +307,14 @@ export async function pruneAuditEntries(
   return { count: idxs.length, first: Math.min(...idxs), last: Math.max(...idxs) };
 }
 
-const statements = new WeakMap<object, { insert?: Statement; stateGet?: Statement; stateSet?: Statement }>();
+interface Cached {
+  insert?: Statement;
+  stateGet?: Statement;
+  stateSet?: Statement;
+}
+const statements = new WeakMap<object, Cached>();
 
-function cached(store: Store): { insert?: Statement; stateGet?: Statement; stateSet?: Statement } {
+function cached(store: Store): Cached {
   const raw = store.sqlite as NonNullable<Store['sqlite']>;
   let s = statements.get(raw);
   if (!s) statements.set(raw, (s = {}));

@@ -3,6 +3,7 @@ import type { PreparedBatch } from '../../contracts/canonical.js';
 import type { CommitResult } from '../commit-batch.js';
 import { startThread } from '../thread-entry.js';
 import type { FromWriter, GroupEntry, ToWriter } from './writer-protocol.js';
+import type { CommitOptions } from '../commit-batch.js';
 
 /**
  * The main thread's handle on the SQLite writer thread (writer-thread.ts). `commit` sends a group (tickets of
@@ -28,7 +29,10 @@ export class WriterClient {
   private closing = false;
   private readyPromise: Promise<void>;
 
-  constructor(private readonly dataDir: string) {
+  constructor(
+    private readonly dataDir: string,
+    private readonly options: CommitOptions = {},
+  ) {
     [this.worker, this.readyPromise] = this.spawn();
   }
 
@@ -89,7 +93,9 @@ export class WriterClient {
   }
 
   private spawn(): [Worker, Promise<void>] {
-    const worker = startThread(import.meta.url, 'writer-thread', { workerData: { dataDir: this.dataDir } });
+    const worker = startThread(import.meta.url, 'writer-thread', {
+      workerData: { dataDir: this.dataDir, options: this.options },
+    });
     let markReady: () => void = () => undefined;
     let markFailed: (e: unknown) => void = () => undefined;
     const ready = new Promise<void>((resolve, reject) => {

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { PreparedBatch } from '../../contracts/canonical.js';
 import { PersonResolver } from '../../identity/person-resolver.js';
 import { openStore, type Store } from '../../store/store.js';
-import { commitBatch } from '../commit-batch.js';
+import { commitBatch, type CommitOptions } from '../commit-batch.js';
 import { mergePrepared } from '../prepare-batch.js';
 import type { CommitMessage, FromWriter, ToWriter } from './writer-protocol.js';
 
@@ -14,10 +14,11 @@ import type { CommitMessage, FromWriter, ToWriter } from './writer-protocol.js';
  */
 interface WriterData {
   dataDir: string;
+  options?: CommitOptions;
 }
 
 const port = parentPort as NonNullable<typeof parentPort>;
-const { dataDir } = workerData as WriterData;
+const { dataDir, options } = workerData as WriterData;
 const held = new Map<number, PreparedBatch>();
 const queue: CommitMessage[] = [];
 let store: Store | undefined;
@@ -67,7 +68,7 @@ async function pump(): Promise<void> {
       };
       const started = performance.now();
       try {
-        const result = await commitBatch(store, resolver, mergePrepared(batches), msg.now);
+        const result = await commitBatch(store, resolver, mergePrepared(batches), msg.now, options);
         release();
         send({ type: 'committed', id: msg.id, result, ms: performance.now() - started });
       } catch (err) {
