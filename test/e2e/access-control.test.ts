@@ -96,11 +96,13 @@ describe('the route table', () => {
     }
   });
 
-  it('only health probes, the OpenAPI document, the console (static files, no data), signed webhooks and signed calendar feeds are public', () => {
+  it('only health probes, the OpenAPI document, the console (static files, no data), signed webhooks, signed calendar feeds and the audit public keys are public', () => {
     const publicRoutes = routes.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`);
     expect(publicRoutes.sort()).toEqual([
       'GET /',
       'GET /*',
+      // The audit vault's verifier keys: public keys, published so that anyone can verify checkpoints and bundles.
+      'GET /api/v1/audit/pubkey',
       // A calendar subscription URL: its HMAC signature is the credential (calendar apps send no header).
       'GET /api/v1/governance/calendar/:feed',
       'GET /api/v1/openapi.json',
