@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { auditSchema } from './audit.schema.js';
+import { exportSchema } from './export.schema.js';
 import { gatewaySchema } from './gateway.schema.js';
 
 /**
@@ -212,6 +213,7 @@ export const configSchema = z.strictObject({
   analytics: analyticsSchema,
   gateway: gatewaySchema,
   audit: auditSchema,
+  export: exportSchema,
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;

@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { AuditTables } from './audit-tables.js';
 import type { RollupRow } from '../contracts/rollup-columns.js';
 import type { BudgetSpendTable, BudgetsTable, BudgetVersionsTable } from './budget-tables.js';
+import type { ExportTables } from './export-tables.js';
 import type { ForumTables } from './forum-tables.js';
 import type { GovernanceTables } from './governance-tables.js';
 import type { RaciCadenceTables } from './raci-cadence-tables.js';
@@ -321,7 +322,7 @@ export interface PolicyVersionsTable {
   activated_by: string | null;
 }
 
-export interface Database extends RaciCadenceTables, ForumTables, AuditTables {
+export interface Database extends RaciCadenceTables, ForumTables, AuditTables, ExportTables {
   people: PeopleTable;
   person_aliases: PersonAliasesTable;
   person_merges: PersonMergesTable;

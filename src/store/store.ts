@@ -15,6 +15,7 @@ import { governanceMigration } from './migrations/0008-governance.js';
 import { raciCadencesMigration } from './migrations/0009-raci-cadences.js';
 import { forumMigration } from './migrations/0010-forum.js';
 import { auditMigration } from './migrations/0011-audit.js';
+import { exportMigration } from './migrations/0012-export.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
 import { ImmediateSqliteDialect } from './sqlite-dialect.js';
 
@@ -150,6 +151,7 @@ async function migrateToLatest(store: Store): Promise<void> {
     '0009-raci-cadences': raciCadencesMigration(),
     '0010-forum': forumMigration(),
     '0011-audit': auditMigration(store.dialect),
+    '0012-export': exportMigration(store.dialect),
   };
   const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
   // Name the schema explicitly: Kysely's existence check for its migration tables otherwise matches a table of the
