@@ -111,3 +111,12 @@ export async function consistencyProof(store: Store, from: number, to: number): 
   const [fromRoot, toRoot] = await Promise.all([rootAt(store, from), rootAt(store, to)]);
   return { from, to, proof, fromRoot, toRoot };
 }
+
+/** The hashes of some complete subtrees, in the order given (bundle boundaries), from one query. */
+export async function subtreeHashes(store: Store, refs: readonly NodeRef[]): Promise<Buffer[]> {
+  const rows = await readAuditHashes(
+    store.db,
+    refs.map((r) => nodeOwner(r.level, r.index)),
+  );
+  return refs.map((r) => nodeHash(rows, r));
+}

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { isAppError } from '../errors/app-error.js';
 import { version } from '../version.js';
+import { registerAuditCommand } from './audit.command.js';
 import { registerBudgetsCommand } from './budgets.command.js';
 import { registerCheckCommand } from './check-docs.command.js';
 import { registerDemoCommand } from './demo/demo.command.js';
@@ -40,6 +41,7 @@ export async function runCli(argv: readonly string[]): Promise<void> {
   registerGovForumCommand(program);
   registerGovExchangeCommand(program);
   registerInitCommand(program);
+  registerAuditCommand(program);
   try {
     await program.parseAsync(argv as string[]);
   } catch (err) {
