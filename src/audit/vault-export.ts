@@ -71,7 +71,7 @@ export async function exportBundle(
     right,
   };
   async function* entries(): AsyncGenerator<BundleEntryInput> {
-    for await (const rows of auditRowsInRange(store.db, from, to)) {
+    for await (const rows of auditRowsInRange(store.db, from, to, 5000, store.sqlite)) {
       for (const r of rows) yield { index: r.idx, leafHash: r.leaf_hash, leaf: r.leaf };
     }
   }

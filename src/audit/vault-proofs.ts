@@ -49,11 +49,19 @@ export async function inclusionProof(store: Store, index: number, size?: number)
   if (!Number.isSafeInteger(index) || index < 0 || !Number.isSafeInteger(treeSize) || index >= treeSize) {
     throw new AppError('invalid_query', `index must satisfy 0 <= index < size (index ${index}, size ${treeSize})`);
   }
-  if (size !== undefined && size > (await currentSize(store))) {
-    throw new AppError('invalid_query', `size ${size} is larger than the log (${await currentSize(store)})`);
-  }
   const refs = inclusionProofNodes(index, treeSize);
-  const rows = await readAuditHashes(store.db, [index, ...refs.map((r) => nodeOwner(r.level, r.index))]);
+  // The proof always reads the tree's last leaf (its rightmost subtree ends there): if that row is absent, the size
+  // lies beyond the log (or the log was cut short, which the size check tells apart).
+  const last = treeSize - 1;
+  const rows = await readAuditHashes(
+    store.db,
+    [index, ...refs.map((r) => nodeOwner(r.level, r.index)), last],
+    store.sqlite,
+  );
+  if (!rows.has(last)) {
+    const logSize = await currentSize(store);
+    if (treeSize > logSize) throw new AppError('invalid_query', `size ${treeSize} is larger than the log (${logSize})`);
+  }
   const proof = buildInclusionProof(index, treeSize, (ref) => nodeHash(rows, ref));
   const leafHash = nodeHash(rows, { level: 0, index });
   return { index, size: treeSize, leafHash, proof, root: rootFromInclusionProof(index, treeSize, leafHash, proof) };
@@ -69,7 +77,7 @@ export async function inclusionProofs(
   const refsOf = new Map(wanted.map((i) => [i, inclusionProofNodes(i, size)]));
   const owners = new Set<number>(wanted);
   for (const refs of refsOf.values()) for (const r of refs) owners.add(nodeOwner(r.level, r.index));
-  const rows = await readAuditHashes(store.db, [...owners]);
+  const rows = await readAuditHashes(store.db, [...owners], store.sqlite);
   const out = new Map<number, InclusionProof>();
   for (const i of wanted) {
     const proof = buildInclusionProof(i, size, (ref) => nodeHash(rows, ref));
@@ -106,6 +114,7 @@ export async function consistencyProof(store: Store, from: number, to: number): 
   const rows = await readAuditHashes(
     store.db,
     refs.map((r) => nodeOwner(r.level, r.index)),
+    store.sqlite,
   );
   const proof = buildConsistencyProof(from, to, (ref) => nodeHash(rows, ref));
   const [fromRoot, toRoot] = await Promise.all([rootAt(store, from), rootAt(store, to)]);
@@ -117,6 +126,7 @@ export async function subtreeHashes(store: Store, refs: readonly NodeRef[]): Pro
   const rows = await readAuditHashes(
     store.db,
     refs.map((r) => nodeOwner(r.level, r.index)),
+    store.sqlite,
   );
   return refs.map((r) => nodeHash(rows, r));
 }

@@ -79,7 +79,7 @@ export async function checkStore(store: Store, verifierKeys: readonly string[]):
   let firstCheckpointMismatch: { size: number; root: Buffer } | null = null;
   const flag = (index: number, reason: string) => problems.push({ index, reason });
 
-  for await (const rows of auditRowsInRange(store.db, 0, Number.MAX_SAFE_INTEGER)) {
+  for await (const rows of auditRowsInRange(store.db, 0, Number.MAX_SAFE_INTEGER, 5000, store.sqlite)) {
     for (const row of rows) {
       if (row.idx !== expected) {
         flag(Math.min(row.idx, expected), `entry ${expected} is missing (next stored index is ${row.idx})`);
