@@ -1,23 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { engines, openTestStore, type TestStore } from '../../test/support/engines.js';
 import { appendAudit, auditEntry, eventRow, insertTestEvents } from '../../test/support/export-fixtures.js';
+import { auditForExport, eventsForExport, maxAuditIdx, settledMaxEventId } from './export-sources.repo.js';
 import {
-  auditForExport,
   claimDue,
   enqueueAndAdvance,
   ensureCursor,
-  eventsForExport,
   listDead,
   markDead,
   markDelivered,
   markFailed,
-  maxAuditIdx,
   outboxRows,
   purgeDelivered,
   readCursor,
   releaseClaims,
   requeueDead,
-  settledMaxEventId,
   sinkStats,
   type NewOutboxRow,
 } from './export-outbox.repo.js';

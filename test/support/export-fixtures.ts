@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { appendEntries } from '../../src/audit/vault-append.js';
 import type { AuditEntryInput } from '../../src/contracts/audit.js';
 import type { EventsTable } from '../../src/store/database.js';
+import type { ExportAuditRow, ExportEventRow } from '../../src/store/export-sources.repo.js';
 import type { Store } from '../../src/store/store.js';
 
 /**
@@ -133,5 +135,41 @@ export function auditEntry(action: string, o: Partial<AuditEntryInput> = {}): Au
     actor: { kind: 'token', id: 'tok_1', name: 'ops admin', role: 'admin' },
     action,
     ...o,
+  };
+}
+
+/** An event as the feeder reads it (eventsForExport), without a database: for format tests. */
+export function exportEventRow(
+  e: Omit<EventsTable, 'id'>,
+  o: { id?: number; email?: string | null; name?: string | null } = {},
+): ExportEventRow {
+  const rest: Partial<Omit<EventsTable, 'id'>> = { ...e };
+  delete rest.content;
+  delete rest.sequence;
+  delete rest.workflow;
+  return {
+    ...(rest as Omit<ExportEventRow, 'id' | 'person_email' | 'person_name'>),
+    id: o.id ?? 1,
+    person_email: o.email ?? null,
+    person_name: o.name ?? null,
+  };
+}
+
+/** An audit row as the feeder reads it (auditForExport), without a database. */
+export function exportAuditRow(entry: AuditEntryInput, idx = 0): ExportAuditRow {
+  const leaf = JSON.stringify({ v: 1, ...entry });
+  return {
+    idx,
+    time: entry.time,
+    actor_kind: entry.actor.kind,
+    actor_id: entry.actor.id,
+    actor_name: entry.actor.name ?? null,
+    action: entry.action,
+    subject_kind: entry.subject?.kind ?? null,
+    subject_id: entry.subject?.id ?? null,
+    outcome: entry.outcome ?? null,
+    source_ip: entry.source?.ip ?? null,
+    leaf,
+    leaf_hash: createHash('sha256').update(leaf).digest(),
   };
 }

@@ -1,0 +1,167 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from './database.js';
+import type { Store } from './store.js';
+
+/**
+ * What the export feeder reads (docs/exports.md): events past a cursor by id, never `content`, with the person's
+ * email and name; audit entries past a cursor by index; and how far each source may be read.
+ */
+type Db = Kysely<Database> | Transaction<Database>;
+
+export async function maxEventId(db: Db): Promise<number> {
+  const r = await db
+    .selectFrom('events')
+    .select((eb) => eb.fn.max('id').as('m'))
+    .executeTakeFirst();
+  return Number(r?.m ?? 0);
+}
+
+/**
+ * The highest event id below which every id is committed. PostgreSQL hands out ids before commit, so a lower id
+ * can become visible after a higher one: a SHARE lock waits for in-flight inserts and holds new ones for the
+ * instant it takes to read the maximum (as the analytics refresher does). SQLite commits one writer at a time.
+ */
+export async function settledMaxEventId(store: Store): Promise<number> {
+  if (store.dialect !== 'postgres') return maxEventId(store.db);
+  return store.db.transaction().execute(async (trx) => {
+    await sql`lock table events in share mode`.execute(trx);
+    return maxEventId(trx);
+  });
+}
+
+/** The highest audit index (-1 for an empty log). Appends are serialised on audit_state, so indexes commit in order. */
+export async function maxAuditIdx(db: Db): Promise<number> {
+  const r = await db
+    .selectFrom('audit_entries')
+    .select((eb) => eb.fn.max('idx').as('m'))
+    .executeTakeFirst();
+  return r?.m === null || r?.m === undefined ? -1 : Number(r.m);
+}
+
+/** Event columns an export renders (never `content`: exports carry what was decided, not what was said). */
+export interface ExportEventRow {
+  id: number;
+  dedupe_key: string;
+  time: number;
+  org_id: string;
+  source: string;
+  surface: string;
+  kind: string;
+  name: string;
+  person_id: string | null;
+  person_email: string | null;
+  person_name: string | null;
+  session_id: string | null;
+  prompt_id: string | null;
+  agent: string | null;
+  skill: string | null;
+  plugin: string | null;
+  model: string | null;
+  tool: string | null;
+  tool_use_id: string | null;
+  mcp_server: string | null;
+  mcp_tool: string | null;
+  decision: string | null;
+  decision_source: string | null;
+  success: number | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cache_read_tokens: number | null;
+  cache_write_tokens: number | null;
+  cost_micros: number | null;
+  duration_ms: number | null;
+  request_id: string | null;
+  department: string | null;
+  team: string | null;
+  attrs: string;
+}
+
+/** Events with id in (after, upto], oldest first, optionally of some kinds only. */
+export async function eventsForExport(
+  db: Db,
+  q: { after: number; upto: number; limit: number; kinds?: readonly string[] | undefined },
+): Promise<ExportEventRow[]> {
+  let query = db
+    .selectFrom('events as e')
+    .leftJoin('people as p', 'p.id', 'e.person_id')
+    .select([
+      'e.id',
+      'e.dedupe_key',
+      'e.time',
+      'e.org_id',
+      'e.source',
+      'e.surface',
+      'e.kind',
+      'e.name',
+      'e.person_id',
+      'p.email as person_email',
+      'p.display_name as person_name',
+      'e.session_id',
+      'e.prompt_id',
+      'e.agent',
+      'e.skill',
+      'e.plugin',
+      'e.model',
+      'e.tool',
+      'e.tool_use_id',
+      'e.mcp_server',
+      'e.mcp_tool',
+      'e.decision',
+      'e.decision_source',
+      'e.success',
+      'e.input_tokens',
+      'e.output_tokens',
+      'e.cache_read_tokens',
+      'e.cache_write_tokens',
+      'e.cost_micros',
+      'e.duration_ms',
+      'e.request_id',
+      'e.department',
+      'e.team',
+      'e.attrs',
+    ])
+    .where('e.id', '>', q.after)
+    .where('e.id', '<=', q.upto);
+  if (q.kinds !== undefined) query = query.where('e.kind', 'in', [...q.kinds]);
+  const rows = await query.orderBy('e.id').limit(q.limit).execute();
+  return rows.map((r) => ({ ...r, id: Number(r.id) }));
+}
+
+export interface ExportAuditRow {
+  idx: number;
+  time: number;
+  actor_kind: string;
+  actor_id: string;
+  actor_name: string | null;
+  action: string;
+  subject_kind: string | null;
+  subject_id: string | null;
+  outcome: string | null;
+  source_ip: string | null;
+  leaf: string | null;
+  leaf_hash: Buffer;
+}
+
+export async function auditForExport(db: Db, q: { after: number; limit: number }): Promise<ExportAuditRow[]> {
+  const rows = await db
+    .selectFrom('audit_entries')
+    .select([
+      'idx',
+      'time',
+      'actor_kind',
+      'actor_id',
+      'actor_name',
+      'action',
+      'subject_kind',
+      'subject_id',
+      'outcome',
+      'source_ip',
+      'leaf',
+      'leaf_hash',
+    ])
+    .where('idx', '>', q.after)
+    .orderBy('idx')
+    .limit(q.limit)
+    .execute();
+  return rows.map((r) => ({ ...r, idx: Number(r.idx), leaf_hash: Buffer.from(r.leaf_hash) }));
+}
