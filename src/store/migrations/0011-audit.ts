@@ -21,7 +21,9 @@ export function auditMigration(dialect: Dialect) {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema
         .createTable('audit_entries')
-        .addColumn('idx', 'bigint', (c) => c.primaryKey())
+        // SQLite: `integer primary key` makes idx the rowid itself, saving the separate key index (and its insert)
+        // that any other spelling (bigint) would get.
+        .addColumn('idx', dialect === 'postgres' ? 'bigint' : 'integer', (c) => c.primaryKey())
         .addColumn('time', 'bigint', (c) => c.notNull())
         .addColumn('actor_kind', 'text', (c) => c.notNull())
         .addColumn('actor_id', 'text', (c) => c.notNull())
