@@ -1,7 +1,11 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { registerAnalyticsRoutes } from './api/analytics.routes.js';
+import { registerAuditHoldRoutes } from './api/audit-holds.routes.js';
 import { registerAuditRoutes } from './api/audit.routes.js';
+import { registerAuditTrail } from './api/audit-trail.js';
+import { registerAuthAudit, type AuthAudit } from './api/auth-audit.js';
+import { registerAuthRoutes } from './api/auth.routes.js';
 import { registerAuth, type RouteRecord } from './api/auth-hook.js';
 import { registerBudgetRoutes } from './api/budgets.routes.js';
 import { registerConsoleRoutes } from './api/console.routes.js';
@@ -56,6 +60,8 @@ export interface App {
   /** The budget gate main.ts built (undefined when the caller gave none): the gateway admits through it. */
   budgets: StewardBudgetGate | undefined;
   routes: RouteRecord[];
+  /** Token use and refused authentication in the vault; main.ts reports OTLP/gRPC token use to it too. */
+  authAudit: AuthAudit;
   /** Refuse new ingest, commit what was accepted (bounded by shutdownGraceMs). */
   drain(): Promise<boolean>;
 }
@@ -113,7 +119,11 @@ export function buildApp(
   const specs: RegisteredSpec[] = [];
 
   registerErrorHandler(http);
-  registerAuth(http, verifier, routes);
+  // Admin actions, exports, logins, refused authentication and token use are recorded in the vault (docs/audit.md).
+  const authAudit = registerAuthAudit(http, deps.audit);
+  registerAuditTrail(http, deps.audit);
+  registerAuth(http, verifier, routes, authAudit);
+  registerAuthRoutes(http, specs, verifier, authAudit);
   registerOpsRoutes(http, { store, metrics, isDraining: () => draining, redis: deps.redis });
   registerOtlpHttpRoutes(http, config, ingest);
   registerPeopleRoutes(http, specs, store);
@@ -122,6 +132,7 @@ export function buildApp(
   registerStatusRoutes(http, specs, store, version);
   registerKeyRoutes(http, specs, store, verifier);
   registerAuditRoutes(http, specs, deps.audit);
+  registerAuditHoldRoutes(http, specs, deps.audit);
   registerAnalyticsRoutes(http, specs, store);
   registerDiscoveryRoutes(http, specs, store);
   registerThreadRoutes(http, specs, store);
@@ -168,6 +179,7 @@ export function buildApp(
     enforcement,
     budgets: deps.budgets,
     routes,
+    authAudit,
     async drain() {
       draining = true;
       enforcement.gatewayEvents.flush(); // gathered usage records join the last groups

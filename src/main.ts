@@ -101,6 +101,7 @@ export async function startSteward(
         if (!token) throw new AppError('unauthenticated', 'missing authorization: Bearer <token> metadata');
         const principal = await app.verifier.verify(token);
         if (!principal) throw new AppError('unauthenticated', 'invalid or revoked token');
+        app.authAudit.usedOutside(principal, `gRPC ${signal}`);
         if (principal.role !== 'ingest' && principal.role !== 'admin') {
           throw new AppError('forbidden', `role "${principal.role}" may not send telemetry`);
         }

@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { auditPolicyWrites } from '../audit/policy-audit.js';
+import type { AuditActor } from '../contracts/audit.js';
 import { surfaces } from '../contracts/canonical.js';
 import { detectorTypes, type Finding } from '../contracts/detection.js';
 import { decisionStages, enforcementPoints, type DecisionRequest } from '../contracts/policy-decision.js';
@@ -19,6 +21,7 @@ import {
   type PolicyVersionSummary,
 } from '../store/policies.repo.js';
 import type { Store } from '../store/store.js';
+import { tokenActor } from './audit-trail.js';
 import { timeParam } from './pagination.js';
 import { compileStored, policyInForce, scannerFor } from './policy-source.js';
 import { iso } from './presenters.js';
@@ -75,6 +78,11 @@ export function loadOrReject(text: string, file: string) {
 function who(request: FastifyRequest): string {
   const p = request.principal;
   return p ? `${p.name} (token ${p.id})` : 'unknown';
+}
+
+function principalActor(request: FastifyRequest): AuditActor {
+  const p = request.principal;
+  return p ? tokenActor(p) : { kind: 'anonymous', id: request.ip || 'unknown' };
 }
 
 const findingInput = z.strictObject({
@@ -205,6 +213,7 @@ export function registerPolicyRoutes(app: FastifyInstance, registry: RegisteredS
         author: who(request),
         comment: body.comment ?? null,
         activate: body.activate,
+        onWrite: auditPolicyWrites(store, principalActor(request)),
       });
       return reply.status(201).send({ ...presentSummary(row), warnings: loaded.warnings.map(presentProblem) });
     },
@@ -222,7 +231,9 @@ export function registerPolicyRoutes(app: FastifyInstance, registry: RegisteredS
     handler: async ({ params, request }) => {
       const row = await findVersion(store, params.id);
       loadOrReject(row.yaml, `policy v${row.version}`);
-      const active = await activatePolicyVersion(store, row.id, who(request));
+      const active = await activatePolicyVersion(store, row.id, who(request), {
+        onWrite: auditPolicyWrites(store, principalActor(request)),
+      });
       if (!active) throw new AppError('not_found', `no policy version ${params.id}`);
       return presentSummary(active);
     },

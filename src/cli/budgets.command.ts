@@ -8,6 +8,7 @@ import type { BudgetState } from '../contracts/budget.js';
 import { DEFAULT_ORG } from '../store/policies.repo.js';
 import { connectRedis } from '../store/redis.js';
 import { openStore, type Store } from '../store/store.js';
+import { withAuditedStore } from './cli-audit.js';
 import { addConfigOptions, configFromFlags, type ConfigFlags } from './config-options.js';
 
 /**
@@ -118,8 +119,11 @@ export function registerBudgetsCommand(program: Command): void {
       .option('--message <text>', 'shown to the person when the budget stops or slows them'),
   ).action(async (flags: SetFlags) => {
     const spec = specFromFlags(flags);
-    await withStore(flags, async (store) => {
+    await withAuditedStore(flags, { action: 'budgets.create', command: 'budgets set' }, async (store, note) => {
+      note.after = spec;
       const { record, created } = await setBudget(store, DEFAULT_ORG, spec, who());
+      note.subject = { kind: 'budgets', id: record.id };
+      note.details = { created };
       out(
         `${created ? 'created' : 'updated'} budget ${record.id}: ${formatScope(record.scope)} ${record.window} ` +
           `${formatLimit(record)} ${record.action}${record.paused ? ' (paused)' : ''}`,
@@ -157,8 +161,11 @@ export function registerBudgetsCommand(program: Command): void {
           'org | person:EMAIL | team:T | department:D | agent:A | workflow:W | key:ID',
         ),
     ).action(async (flags: ConfigFlags & { scope: string }) => {
-      await withStore(flags, async (store) => {
+      const verb = paused ? 'pause' : 'resume';
+      await withAuditedStore(flags, { action: `budgets.${verb}`, command: `budgets ${verb}` }, async (store, note) => {
+        note.after = { scope: flags.scope };
         const records = await pauseBudgetScope(store, DEFAULT_ORG, flags.scope, paused, who());
+        note.details = { budgets: records.map((r) => r.id) };
         out(
           `${paused ? 'paused' : 'resumed'} ${flags.scope} (${records.length} budget${records.length === 1 ? '' : 's'})`,
         );
@@ -169,7 +176,8 @@ export function registerBudgetsCommand(program: Command): void {
   addConfigOptions(
     budgets.command('delete').description('delete a budget and its recorded spend').argument('<id>'),
   ).action(async (id: string, flags: ConfigFlags) => {
-    await withStore(flags, async (store) => {
+    await withAuditedStore(flags, { action: 'budgets.delete', command: 'budgets delete' }, async (store, note) => {
+      note.subject = { kind: 'budgets', id };
       await removeBudget(store, DEFAULT_ORG, id);
       out(`deleted budget ${id}`);
     });

@@ -10,6 +10,7 @@ import { parseScheduledTasks, type InventoryWorkspace } from '../govern/docs-che
 import { findObjectByName, listObjects, updateObject } from '../govern/governance-objects.js';
 import { openStore } from '../store/store.js';
 import { version } from '../version.js';
+import { withAuditedStore } from './cli-audit.js';
 import { configFromFlags, type ConfigFlags } from './config-options.js';
 
 /**
@@ -149,16 +150,17 @@ function observe(tree: DocsTree): Omit<Observed, 'workspace'> {
 
 /** `--record`: the inventory's workspaces get what was found, through the objects' write path (history, actor). */
 async function recordObserved(flags: CheckDocsFlags, observed: Observed[]): Promise<void> {
-  const config = configFromFlags(flags);
-  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-  try {
+  const what = { action: 'governance.workspaces.docs_check', command: 'check docs --record' };
+  await withAuditedStore(flags, what, async (store, note) => {
+    const updated: string[] = [];
     for (const { workspace, ...facts } of observed) {
       const object = await findObjectByName(store, 'workspace', workspace);
-      if (object) await updateObject(store, 'workspace', object.id, facts, `cli:${userInfo().username}`);
+      if (!object) continue;
+      await updateObject(store, 'workspace', object.id, facts, `cli:${userInfo().username}`);
+      updated.push(object.id);
     }
-  } finally {
-    await store.close();
-  }
+    note.details = { workspaces: updated };
+  });
 }
 
 /** The workspaces of the store's inventory (`steward gov`), retired ones left out. */

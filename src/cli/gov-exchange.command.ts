@@ -6,7 +6,8 @@ import { isAppError } from '../errors/app-error.js';
 import { exportCsv, exportMarkdown, exportXlsx } from '../govern/exchange/exchange-export.js';
 import { importSheets, type ImportProblem, type ImportReport } from '../govern/exchange/exchange-import.js';
 import { sheetsFromFiles, type ReadFile } from '../govern/exchange/init-files.js';
-import { addConfigOptions, withStore, type ConfigFlags } from './config-options.js';
+import { withAuditedStore } from './cli-audit.js';
+import { addConfigOptions, type ConfigFlags } from './config-options.js';
 
 /**
  * `steward gov export --format xlsx|csv|md [--out PATH]` and `steward gov import <file|folder> [--dry-run]`
@@ -62,7 +63,8 @@ export function registerGovExchangeCommand(program: Command): void {
     }
     if (flags.out === undefined && flags.format !== 'md') throw new Error(`--format ${flags.format} needs --out`);
     const path = flags.out as string;
-    await withStore(flags, async (store) => {
+    await withAuditedStore(flags, { action: 'export.governance', command: 'gov export' }, async (store, note) => {
+      note.details = { format: flags.format, ...(flags.out !== undefined ? { out: flags.out } : {}) };
       if (flags.format === 'xlsx') {
         await writeFile(path, await exportXlsx(store));
         out(`wrote ${path}`);
@@ -91,7 +93,8 @@ export function registerGovExchangeCommand(program: Command): void {
   ).action(async (path: string, flags: ConfigFlags & { dryRun?: boolean; json?: boolean }) => {
     const files = await readImportFiles(path);
     const { sheets, ignored } = await sheetsFromFiles(files);
-    await withStore(flags, async (store) => {
+    await withAuditedStore(flags, { action: 'governance.import', command: 'gov import' }, async (store, note) => {
+      note.details = { source: basename(path), dry_run: flags.dryRun === true };
       try {
         const report = await importSheets(store, sheets, {
           actor: `cli:${userInfo().username}`,
@@ -99,6 +102,7 @@ export function registerGovExchangeCommand(program: Command): void {
           source: basename(path),
         });
         report.ignored.unshift(...ignored);
+        note.details = { ...note.details, ...report.counts };
         out(flags.json ? JSON.stringify(report, null, 2) : reportText(report));
       } catch (err) {
         const problems = isAppError(err) ? (err.details?.errors as ImportProblem[] | undefined) : undefined;
@@ -106,6 +110,7 @@ export function registerGovExchangeCommand(program: Command): void {
         if (flags.json) out(JSON.stringify({ errors: problems }, null, 2));
         for (const p of problems) process.stderr.write(`${p.text}\n`);
         const n = problems.length;
+        note.details = { ...note.details, problems: n };
         process.stderr.write(`steward: ${n} ${n === 1 ? 'problem' : 'problems'} in ${path}; nothing was written\n`);
         process.exitCode = 1;
       }

@@ -6,6 +6,7 @@ import { createMeeting, getForumMeeting, listForumMeetings, recordDecision, type
 import { scorecardMarkdown, scorecardPdf } from '../govern/scorecard-render.js';
 import { governanceScorecard } from '../govern/scorecard.js';
 import { openStore, type Store } from '../store/store.js';
+import { withAuditedStore } from './cli-audit.js';
 import { addConfigOptions, configFromFlags, type ConfigFlags } from './config-options.js';
 
 /**
@@ -88,7 +89,8 @@ export function registerGovForumCommand(program: Command): void {
         json?: boolean;
       },
     ) => {
-      await withStore(flags, async (store) => {
+      const what = { action: 'governance.meetings.create', command: 'gov forum add' };
+      await withAuditedStore(flags, what, async (store, note) => {
         const m = await createMeeting(
           store,
           {
@@ -100,6 +102,8 @@ export function registerGovForumCommand(program: Command): void {
           },
           who(),
         );
+        note.subject = { kind: 'governance.meetings', id: m.id };
+        note.details = { title: m.title, decisions: m.decisions.length };
         out(flags.json ? JSON.stringify(m, null, 2) : `recorded meeting ${m.id}\n${meetingText(m)}`);
       });
     },
@@ -117,8 +121,11 @@ export function registerGovForumCommand(program: Command): void {
   addConfigOptions(
     forum.command('decide <meeting-id> <text...>').description('record a decision taken in a meeting'),
   ).action(async (id: string, words: string[], flags: ConfigFlags) => {
-    await withStore(flags, async (store) => {
+    const what = { action: 'governance.meetings.decisions.create', command: 'gov forum decide' };
+    await withAuditedStore(flags, what, async (store, note) => {
+      note.subject = { kind: 'governance.meetings', id };
       const d = await recordDecision(store, id, { text: words.join(' ') }, who());
+      note.details = { decision: d.id, seq: d.seq };
       const o = d.outcome;
       out(
         `recorded decision ${d.seq}: ${d.text}${o ? `\n${o.object_kind} ${o.name}: ${o.from} → ${o.to}` : ' (free text)'}`,
@@ -136,7 +143,11 @@ export function registerGovForumCommand(program: Command): void {
   ).action(async (flags: ConfigFlags & { date?: string; meeting?: string; out?: string }) => {
     if (flags.date !== undefined && !DATE.test(flags.date))
       throw new Error(`--date must be YYYY-MM-DD, got "${flags.date}"`);
-    await withStore(flags, async (store, capture) => {
+    const what = { action: 'export.forum_agenda', command: 'gov forum agenda' };
+    await withAuditedStore(flags, what, async (store, note, config) => {
+      const capture = config.content.capture;
+      if (flags.meeting !== undefined) note.subject = { kind: 'forum_agenda', id: flags.meeting };
+      note.details = { ...(flags.out !== undefined ? { out: flags.out } : {}) };
       const meeting = flags.meeting === undefined ? null : await getForumMeeting(store, flags.meeting);
       const date = meeting
         ? Date.parse(meeting.held_at)
@@ -162,8 +173,9 @@ export function registerGovForumCommand(program: Command): void {
   ).action(async (flags: ConfigFlags & { quarter?: string; format: string; out?: string }) => {
     if (flags.format !== 'md' && flags.format !== 'pdf')
       throw new Error(`--format must be md or pdf, got "${flags.format}"`);
-    await withStore(flags, async (store) => {
+    await withAuditedStore(flags, { action: 'export.scorecard', command: 'gov scorecard' }, async (store, note) => {
       const sc = await governanceScorecard(store, flags.quarter);
+      note.details = { quarter: sc.current.quarter, format: flags.format, ...(flags.out ? { out: flags.out } : {}) };
       const body = flags.format === 'pdf' ? await scorecardPdf(sc) : scorecardMarkdown(sc);
       if (flags.out !== undefined) {
         await writeFile(flags.out, body);

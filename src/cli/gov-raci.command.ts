@@ -4,8 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { getRaci, putRaci } from '../govern/raci-admin.js';
 import { raciMatrixSchema, raciToCsv, raciToMarkdown } from '../govern/raci.js';
 import { DEFAULT_ORG } from '../store/policies.repo.js';
-import { openStore } from '../store/store.js';
-import { addConfigOptions, configFromFlags, type ConfigFlags } from './config-options.js';
+import type { Store } from '../store/store.js';
+import { withAuditedStore } from './cli-audit.js';
+import { addConfigOptions, withStore, type ConfigFlags } from './config-options.js';
 
 /**
  * `steward gov raci [--validate] [--export csv|md] [--set file.json]` (docs/governance-operations.md): prints the
@@ -35,19 +36,23 @@ export function registerGovRaciCommand(program: Command): void {
     if (flags.export !== undefined && flags.export !== 'csv' && flags.export !== 'md') {
       throw new Error(`--export must be csv or md, got "${flags.export}"`);
     }
-    const config = configFromFlags(flags);
-    const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-    try {
-      if (flags.set !== undefined) {
-        const parsed = raciMatrixSchema.safeParse(JSON.parse(await readFile(flags.set, 'utf8')));
+    if (flags.set !== undefined) {
+      const file = flags.set;
+      const what = { action: 'governance.raci.update', command: 'gov raci --set' };
+      await withAuditedStore(flags, what, async (store, note) => {
+        note.subject = { kind: 'governance.raci', id: DEFAULT_ORG };
+        const parsed = raciMatrixSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
         if (!parsed.success) {
           const issue = parsed.error.issues[0];
-          throw new Error(`${flags.set}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+          throw new Error(`${file}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
         }
         const saved = await putRaci(store, DEFAULT_ORG, parsed.data, `cli:${userInfo().username}`);
+        note.details = { version: saved.version };
         process.stdout.write(`saved RACI version ${saved.version}\n`);
-        return;
-      }
+      });
+      return;
+    }
+    const show = async (store: Store): Promise<void> => {
       const state = await getRaci(store, DEFAULT_ORG);
       if (flags.validate) {
         for (const p of state.problems) process.stderr.write(`${p.field}: ${p.message}\n`);
@@ -57,8 +62,15 @@ export function registerGovRaciCommand(program: Command): void {
         if (flags.export === undefined) return;
       }
       process.stdout.write(flags.export === 'csv' ? raciToCsv(state.matrix) : raciToMarkdown(state.matrix));
-    } finally {
-      await store.close();
+    };
+    // An export hands the matrix out: audited (export.raci); showing or validating it is not.
+    if (flags.export === undefined) await withStore(flags, show);
+    else {
+      const what = { action: 'export.raci', command: 'gov raci --export' };
+      await withAuditedStore(flags, what, async (store, note) => {
+        note.details = { format: flags.export };
+        await show(store);
+      });
     }
   });
 }

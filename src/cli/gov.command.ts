@@ -25,6 +25,7 @@ import { currentVersions, policyReminders } from '../govern/governance-policies.
 import { importSkillMd } from '../govern/governance-skills.js';
 import { isAppError } from '../errors/app-error.js';
 import { openStore, type Store } from '../store/store.js';
+import { withAuditedStore } from './cli-audit.js';
 import { addConfigOptions, configFromFlags, type ConfigFlags } from './config-options.js';
 
 /**
@@ -161,10 +162,16 @@ export function registerGovCommand(program: Command): void {
   ).action(async (word: string, flags: AddFlags) => {
     const kind = kindArg(word);
     if ((flags.file === undefined) === (flags.skillMd === undefined)) throw new Error('give --file or --skill-md');
-    await withStore(flags, async (store) => {
+    const what =
+      flags.skillMd !== undefined
+        ? { action: 'governance.skills.import', command: 'gov add --skill-md' }
+        : { action: `governance.${kindPaths[kind]}.create`, command: 'gov add' };
+    await withAuditedStore(flags, what, async (store, note) => {
       if (flags.skillMd !== undefined) {
         if (kind !== 'skill') throw new Error('--skill-md adds skills only');
         const { skill, created } = await importSkillMd(store, await readFile(flags.skillMd, 'utf8'), {}, who());
+        note.subject = { kind: 'governance.skills', id: skill.id };
+        note.details = { name: skill.name, created };
         out(`${created ? 'created' : 'updated'} skill ${skill.id}: ${skill.name}`);
         return;
       }
@@ -176,6 +183,8 @@ export function registerGovCommand(program: Command): void {
         throw new Error(`${flags.file}: not JSON (${(err as Error).message})`);
       }
       const o = await createObject(store, kind, parseGov(createSchemas[kind], json), who());
+      note.subject = { kind: `governance.${kindPaths[kind]}`, id: o.id };
+      note.details = { name: o.name };
       out(`created ${kind} ${o.id}: ${o.name} (next review ${day(o.next_review_due)})`);
     });
   });
@@ -183,8 +192,11 @@ export function registerGovCommand(program: Command): void {
   addConfigOptions(gov.command('review <kind> <id-or-name>').description('mark an object reviewed now')).action(
     async (word: string, ref: string, flags: ConfigFlags) => {
       const kind = kindArg(word);
-      await withStore(flags, async (store) => {
+      const what = { action: `governance.${kindPaths[kind]}.review`, command: 'gov review' };
+      await withAuditedStore(flags, what, async (store, note) => {
         const o = await reviewObject(store, kind, (await find(store, kind, ref)).id, who());
+        note.subject = { kind: `governance.${kindPaths[kind]}`, id: o.id };
+        note.details = { name: o.name };
         out(`reviewed ${kind} ${o.name}: next review due ${day(o.next_review_due)}`);
       });
     },

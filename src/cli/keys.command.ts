@@ -8,6 +8,7 @@ import {
 } from '../identity/gateway-keys.js';
 import { isRole, type Role } from '../identity/roles.js';
 import { openStore } from '../store/store.js';
+import { withAuditedStore } from './cli-audit.js';
 import { addConfigOptions, configFromFlags, type ConfigFlags } from './config-options.js';
 
 /**
@@ -54,20 +55,22 @@ export function registerKeysCommand(program: Command): void {
     if (!gateway && !isRole(flags.role)) {
       throw new Error(`--role must be admin, analyst or ingest, got "${flags.role ?? ''}" (or use --gateway)`);
     }
-    const config = configFromFlags(flags);
-    const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-    try {
+    const action = gateway ? 'gateway_keys.create' : 'keys.create';
+    await withAuditedStore(flags, { action, command: 'keys create' }, async (store, note) => {
+      // The entry names what was made by id; the token or key itself is printed once and never recorded.
       if (gateway) {
         const created = await createGatewayKey(store, gateway.kind, gateway.subject, flags.name);
+        note.subject = { kind: 'gateway_keys', id: created.id };
+        note.after = { kind: gateway.kind, subject: gateway.subject, name: flags.name ?? null };
         process.stdout.write(created.key + '\n');
       } else {
         const role = flags.role as Role;
         const created = await createApiToken(store, role, flags.name ?? `${role} token`);
+        note.subject = { kind: 'keys', id: created.id };
+        note.after = { role, name: created.name };
         process.stdout.write(created.token + '\n');
       }
-    } finally {
-      await store.close();
-    }
+    });
   });
 
   addConfigOptions(keys.command('list').description('list tokens (prefix, role, last use; never the token)')).action(
@@ -97,15 +100,16 @@ export function registerKeysCommand(program: Command): void {
 
   addConfigOptions(keys.command('revoke').description('revoke a token by id').argument('<id>')).action(
     async (id: string, flags: ConfigFlags) => {
-      const config = configFromFlags(flags);
-      const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-      try {
-        const revoked = (await revokeToken(store, id)) || (await revokeGatewayKeyById(store, id));
-        if (!revoked) throw new Error(`no active token or gateway key with id ${id}`);
+      await withAuditedStore(flags, { action: 'keys.delete', command: 'keys revoke' }, async (store, note) => {
+        note.subject = { kind: 'keys', id };
+        const revoked = await revokeToken(store, id);
+        if (!revoked) {
+          if (!(await revokeGatewayKeyById(store, id))) throw new Error(`no active token or gateway key with id ${id}`);
+          note.action = 'gateway_keys.delete';
+          note.subject = { kind: 'gateway_keys', id };
+        }
         process.stdout.write(`revoked ${id}\n`);
-      } finally {
-        await store.close();
-      }
+      });
     },
   );
 }

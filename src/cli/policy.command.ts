@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { findVersion } from '../api/policy.routes.js';
+import { auditPolicyWrites } from '../audit/policy-audit.js';
 import { compileStored, defaultPolicy, policyInForce, scannerFor, storedVersionLabel } from '../api/policy-source.js';
 import { BacktestTally, type BacktestSummary, type ReplayEvent } from '../policy/backtest.js';
 import type { CompiledPolicy } from '../policy/compile.js';
@@ -18,6 +19,7 @@ import {
   type BacktestEventRow,
 } from '../store/policies.repo.js';
 import { openStore, type Store } from '../store/store.js';
+import { cliActor, withAuditedStore } from './cli-audit.js';
 import { addConfigOptions, configFromFlags, type ConfigFlags } from './config-options.js';
 import { registerPolicyCompileCommand } from './policy-compile.command.js';
 
@@ -187,7 +189,7 @@ export function registerPolicyCommand(program: Command): void {
   ).action(async (file: string, flags: ConfigFlags & { activate?: boolean; comment?: string; author?: string }) => {
     const r = loadFile(file);
     if (!r) return;
-    await withStore(flags, async (store) => {
+    await withAuditedStore(flags, { action: 'policy.versions.create', command: 'policy push' }, async (store, note) => {
       const row = await insertPolicyVersion(store, {
         name: r.document.name,
         yaml: readText(file),
@@ -195,7 +197,10 @@ export function registerPolicyCommand(program: Command): void {
         author: flags.author ?? `${userInfo().username} (cli)`,
         comment: flags.comment ?? null,
         activate: flags.activate === true,
+        onWrite: auditPolicyWrites(store, cliActor()),
       });
+      note.subject = { kind: 'policy.versions', id: row.id };
+      note.after = { version: row.version, name: row.name, sha256: row.sha256, status: row.status };
       out(`pushed ${storedVersionLabel(row)} (${row.id}) "${row.name}": ${row.status}`);
     });
   });
@@ -206,10 +211,15 @@ export function registerPolicyCommand(program: Command): void {
       .description('make a stored version the active policy')
       .argument('<version>', 'number, vN or id'),
   ).action(async (ref: string, flags: ConfigFlags) => {
-    await withStore(flags, async (store) => {
+    const what = { action: 'policy.versions.activate', command: 'policy activate' };
+    await withAuditedStore(flags, what, async (store, note) => {
+      note.subject = { kind: 'policy.versions', id: ref };
       const row = await findVersion(store, ref);
+      note.subject = { kind: 'policy.versions', id: row.id };
       compileStored(row);
-      await activatePolicyVersion(store, row.id, `${userInfo().username} (cli)`);
+      await activatePolicyVersion(store, row.id, `${userInfo().username} (cli)`, {
+        onWrite: auditPolicyWrites(store, cliActor()),
+      });
       out(`activated ${storedVersionLabel(row)} "${row.name}"`);
     });
   });

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { rebuildTiers } from '../analytics/refresher.js';
 import { rebuildRollups } from '../analytics/rollup-rebuild.js';
-import { openStore } from '../store/store.js';
-import { addConfigOptions, configFromFlags, type ConfigFlags } from './config-options.js';
+import { withAuditedStore } from './cli-audit.js';
+import { addConfigOptions, type ConfigFlags } from './config-options.js';
 
 /**
  * `steward rollups rebuild --since <ISO time>`: recompute the hourly rollups from raw events and metric points —
@@ -20,9 +20,8 @@ export function registerRollupsCommand(program: Command): void {
   ).action(async (flags: ConfigFlags & { since: string }) => {
     const since = Date.parse(flags.since);
     if (!Number.isFinite(since)) throw new Error(`--since must be an ISO 8601 time, got "${flags.since}"`);
-    const config = configFromFlags(flags);
-    const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-    try {
+    await withAuditedStore(flags, { action: 'rollups.rebuild', command: 'rollups rebuild' }, async (store, note) => {
+      note.details = { since: new Date(since).toISOString() };
       const started = performance.now();
       const r = await rebuildRollups(store, since);
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -35,8 +34,6 @@ export function registerRollupsCommand(program: Command): void {
         `rebuilt the analytics tiers (all time): ${t.events} events, ${t.metricPoints} metric points in ` +
           `${((performance.now() - tiersStarted) / 1000).toFixed(1)} s\n`,
       );
-    } finally {
-      await store.close();
-    }
+    });
   });
 }

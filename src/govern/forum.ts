@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import { AppError } from '../errors/app-error.js';
 import {
@@ -12,6 +13,7 @@ import {
   type MeetingDecisionRow,
   type MeetingRow,
 } from '../store/forum.repo.js';
+import type { Database } from '../store/database.js';
 import { DEFAULT_ORG } from '../store/policies.repo.js';
 import type { Store } from '../store/store.js';
 import { ensureCadences, recordReview } from './cadence.js';
@@ -23,6 +25,7 @@ import {
   type DecisionOutcome,
   type MeetingRef,
 } from './forum-decisions.js';
+import { appendGovernanceEntries } from './governance-audit.js';
 import { parseGov } from './governance-objects.js';
 import { freeText, text } from './governance-schemas.js';
 
@@ -238,6 +241,16 @@ export async function recordDecision(
       decided_by: actor,
     };
     await insertMeetingDecision(s.db, decision);
+    await appendGovernanceEntries(s.db as Transaction<Database>, s, [
+      {
+        action: 'forum.decision',
+        actor,
+        at: now,
+        subject: { kind: 'meeting', id: meetingId },
+        after: { id: decision.id, seq: decision.seq, text: input.text, action, outcome },
+        details: { meeting: ref.label },
+      },
+    ]);
     return decision;
   };
   const saved = store.db.isTransaction

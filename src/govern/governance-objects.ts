@@ -24,6 +24,7 @@ import {
   type GovKind,
   type PatchInput,
 } from './governance-schemas.js';
+import { appendGovernanceEntries, governanceAction } from './governance-audit.js';
 import { nextReviewDue } from './review-due.js';
 
 /**
@@ -158,7 +159,10 @@ export interface HistoryEntry {
   after: unknown;
 }
 
-/** Appends one history entry in the caller's transaction. */
+/**
+ * Appends one history entry, then its audit entry (governance-audit.ts), in the caller's transaction: the vault's
+ * lock is taken last, so it is held only until the commit.
+ */
 export async function recordHistory(t: GovTransaction, e: HistoryEntry): Promise<void> {
   const { kind, id, action, actor, at, before, after } = e;
   await appendGovHistory(t, {
@@ -171,6 +175,18 @@ export async function recordHistory(t: GovTransaction, e: HistoryEntry): Promise
     before: before === null ? null : JSON.stringify(before),
     after: after === null ? null : JSON.stringify(after),
   });
+  const named = (after ?? before) as { name?: unknown } | null;
+  await appendGovernanceEntries(t.trx, t.store, [
+    {
+      action: governanceAction(kind, action),
+      actor,
+      at,
+      subject: { kind, id },
+      before,
+      after,
+      details: typeof named?.name === 'string' ? { name: named.name } : {},
+    },
+  ]);
 }
 
 export async function listObjects(store: Store, kind?: GovKind, status?: string): Promise<GovObject[]> {

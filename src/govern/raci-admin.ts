@@ -1,6 +1,9 @@
 import { AppError } from '../errors/app-error.js';
-import { readRaci, saveRaci } from '../store/raci.repo.js';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../store/database.js';
+import { readRaci, saveRaci, type RaciChange } from '../store/raci.repo.js';
 import type { Store } from '../store/store.js';
+import { appendGovernanceEntries } from './governance-audit.js';
 import { applyCells, DEFAULT_RACI, normaliseMatrix, validateRaci, type RaciMatrix, type RaciProblem } from './raci.js';
 
 /**
@@ -28,6 +31,22 @@ export async function getRaci(store: Store, orgId: string): Promise<RaciState> {
   };
 }
 
+/** The save's audit entry, appended in its transaction (governance-audit.ts). */
+function auditRaci(store: Store, orgId: string) {
+  return (trx: Kysely<Database>, c: RaciChange): Promise<void> =>
+    appendGovernanceEntries(trx as Transaction<Database>, store, [
+      {
+        action: 'governance.raci.update',
+        actor: c.actor,
+        at: c.at,
+        subject: { kind: 'raci', id: orgId },
+        before: c.before,
+        after: c.after,
+        details: { version: c.version },
+      },
+    ]);
+}
+
 function refuse(problems: RaciProblem[]): never {
   throw new AppError('bad_request', problems.map((p) => p.message).join('; '), {
     problems: problems.map((p) => ({ activity: p.activity, field: p.field, message: p.message })),
@@ -45,7 +64,7 @@ export async function putRaci(
   const matrix = normaliseMatrix(input);
   const problems = validateRaci(matrix);
   if (problems.length > 0) refuse(problems);
-  const saved = await saveRaci(store.db, orgId, () => matrix, actor, now);
+  const saved = await saveRaci(store.db, orgId, () => matrix, actor, now, auditRaci(store, orgId));
   return { matrix, version: saved.version, updatedAt: now, updatedBy: actor, problems: [] };
 }
 
@@ -70,6 +89,7 @@ export async function patchRaci(
     },
     actor,
     now,
+    auditRaci(store, orgId),
   );
   return { matrix: result, version: saved.version, updatedAt: now, updatedBy: actor, problems: [] };
 }

@@ -21,16 +21,17 @@ export type GovPolicyAckRow = Selectable<GovPolicyAcksTable>;
 export type GovConnectorDecisionRow = Selectable<GovConnectorDecisionsTable>;
 export type GovDb = Kysely<Database> | Transaction<Database>;
 
-/** A transaction handle that also knows its engine (row locks differ). */
+/** A transaction handle that also knows its engine (row locks differ) and its store (audit appends join it). */
 export interface GovTransaction {
   trx: Transaction<Database>;
   dialect: Dialect;
+  store: Store;
 }
 
 export function inGovernanceTransaction<T>(store: Store, fn: (t: GovTransaction) => Promise<T>): Promise<T> {
   // Inside a caller's transaction (an import applies every row in one), the change joins it.
-  if (store.db.isTransaction) return fn({ trx: store.db as Transaction<Database>, dialect: store.dialect });
-  return store.db.transaction().execute((trx) => fn({ trx, dialect: store.dialect }));
+  if (store.db.isTransaction) return fn({ trx: store.db as Transaction<Database>, dialect: store.dialect, store });
+  return store.db.transaction().execute((trx) => fn({ trx, dialect: store.dialect, store: { ...store, db: trx } }));
 }
 
 /** The object, locked for the rest of the transaction on PostgreSQL (SQLite has one writer at a time anyway). */

@@ -15,6 +15,15 @@ export type PolicyStatus = (typeof policyStatuses)[number];
 export type PolicyVersionRow = Selectable<PolicyVersionsTable>;
 export type PolicyVersionSummary = Omit<PolicyVersionRow, 'yaml'>;
 
+/** What a push or an activation wrote, handed to the caller inside the transaction (its audit entries join it). */
+export interface PolicyVersionWrite {
+  /** The version pushed (push only). */
+  pushed?: PolicyVersionRow;
+  /** The version made active, and the one it replaced (activation only; null when none was active). */
+  activated?: { row: PolicyVersionRow; previous: PolicyVersionRow | null };
+}
+export type OnPolicyWrite = (trx: Transaction<Database>, write: PolicyVersionWrite) => Promise<void>;
+
 export interface NewPolicyVersion {
   name: string;
   yaml: string;
@@ -24,6 +33,7 @@ export interface NewPolicyVersion {
   activate?: boolean;
   orgId?: string;
   now?: number;
+  onWrite?: OnPolicyWrite;
 }
 
 /** Serialises version numbering and activation per organisation (PostgreSQL; SQLite has one writer anyway). */
@@ -57,7 +67,8 @@ export async function insertPolicyVersion(store: Store, v: NewPolicyVersion): Pr
       activated_by: null,
     };
     await trx.insertInto('policy_versions').values(row).execute();
-    return v.activate ? ((await activateIn(trx, orgId, row.id, v.author, now)) ?? row) : row;
+    await v.onWrite?.(trx, { pushed: row });
+    return v.activate ? ((await activateIn(trx, orgId, row.id, v.author, now, v.onWrite)) ?? row) : row;
   });
 }
 
@@ -66,12 +77,12 @@ export async function activatePolicyVersion(
   store: Store,
   id: string,
   by: string,
-  opts: { orgId?: string; now?: number } = {},
+  opts: { orgId?: string; now?: number; onWrite?: OnPolicyWrite } = {},
 ): Promise<PolicyVersionRow | undefined> {
   const orgId = opts.orgId ?? DEFAULT_ORG;
   return store.db.transaction().execute(async (trx) => {
     await lockOrg(trx, store, orgId);
-    return activateIn(trx, orgId, id, by, opts.now ?? Date.now());
+    return activateIn(trx, orgId, id, by, opts.now ?? Date.now(), opts.onWrite);
   });
 }
 
@@ -81,6 +92,7 @@ async function activateIn(
   id: string,
   by: string,
   now: number,
+  onWrite?: OnPolicyWrite,
 ): Promise<PolicyVersionRow | undefined> {
   const target = await trx
     .selectFrom('policy_versions')
@@ -90,6 +102,14 @@ async function activateIn(
     .executeTakeFirst();
   if (!target) return undefined;
   if (target.status === 'active') return target;
+  const previous = onWrite
+    ? ((await trx
+        .selectFrom('policy_versions')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .where('status', '=', 'active')
+        .executeTakeFirst()) ?? null)
+    : null;
   await trx
     .updateTable('policy_versions')
     .set({ status: 'retired' })
@@ -101,7 +121,9 @@ async function activateIn(
     .set({ status: 'active', activated_at: now, activated_by: by })
     .where('id', '=', id)
     .execute();
-  return { ...target, status: 'active', activated_at: now, activated_by: by };
+  const activated: PolicyVersionRow = { ...target, status: 'active', activated_at: now, activated_by: by };
+  await onWrite?.(trx, { activated: { row: activated, previous } });
+  return activated;
 }
 
 const SUMMARY_COLUMNS = [

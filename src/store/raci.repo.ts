@@ -39,7 +39,8 @@ const MAX_ATTEMPTS = 5;
 
 /**
  * Replaces the matrix with `next(current)` (current is null before the first save). `next` may throw to refuse the
- * change (validation); it is called again with the newer matrix when another save won the race.
+ * change (validation); it is called again with the newer matrix when another save won the race. `also` runs in the
+ * save's transaction after the history row (govern/ appends the change's audit entry there).
  */
 export async function saveRaci(
   db: Kysely<Database>,
@@ -47,6 +48,7 @@ export async function saveRaci(
   next: (current: unknown) => unknown,
   actor: string,
   now: number,
+  also?: (trx: Kysely<Database>, change: RaciChange) => Promise<void>,
 ): Promise<StoredRaci> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const current = await readRaci(db, orgId);
@@ -85,6 +87,7 @@ export async function saveRaci(
           after: text,
         })
         .execute();
+      await also?.(trx, { version, at: now, actor, before: current?.matrix ?? null, after: matrix });
       return true;
     });
     if (saved) return { matrix, version, updatedAt: now, updatedBy: actor };

@@ -45,6 +45,11 @@ const KNOWN_ROUTES = [
   'GET /api/v1/governance/connectors',
   'POST /api/v1/governance/connectors/:id/decision',
   'GET /api/v1/governance/findings',
+  'POST /api/v1/auth/login',
+  'GET /api/v1/audit/holds',
+  'POST /api/v1/audit/holds',
+  'DELETE /api/v1/audit/holds/:id',
+  'GET /api/v1/audit/verify',
 ];
 
 let t: TestSteward;
@@ -96,7 +101,7 @@ describe('the route table', () => {
     }
   });
 
-  it('only health probes, the OpenAPI document, the console (static files, no data), signed webhooks, signed calendar feeds and the audit public keys are public', () => {
+  it('only health probes, the OpenAPI document, the console (static files, no data), signed webhooks, signed calendar feeds, the audit public keys and sign-in are public', () => {
     const publicRoutes = routes.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`);
     expect(publicRoutes.sort()).toEqual([
       'GET /',
@@ -108,6 +113,8 @@ describe('the route table', () => {
       'GET /api/v1/openapi.json',
       'GET /healthz',
       'GET /readyz',
+      // Sign-in: the token is presented in the body, checked, and the answer is 200 or 401 (api/auth.routes.ts).
+      'POST /api/v1/auth/login',
       // Anthropic signs inference-hook requests (Standard Webhooks) instead of sending a bearer token.
       'POST /hooks/inference',
     ]);
