@@ -11,6 +11,7 @@ import { registerBudgetRoutes } from './api/budgets.routes.js';
 import { registerConsoleRoutes } from './api/console.routes.js';
 import { registerDiscoveryRoutes } from './api/discovery.routes.js';
 import { registerEventRoutes } from './api/events.routes.js';
+import { registerExportRoutes } from './api/exports.routes.js';
 import { registerGovernanceActionRoutes } from './api/governance-actions.routes.js';
 import { registerGovernanceObjectRoutes } from './api/governance-objects.routes.js';
 import { registerGovernanceCadenceRoutes } from './api/governance-cadences.routes.js';
@@ -144,6 +145,7 @@ export function buildApp(
   registerGovernanceCalendarFeedRoutes(http, specs, store, config.publicUrl);
   registerGovernanceExchangeRoutes(http, specs, store);
   registerGovernanceForumRoutes(http, specs, store, { contentCapture: config.content.capture });
+  registerExportRoutes(http, specs, store, config.export);
   if (deps.budgets) {
     registerBudgetRoutes(http, specs, store, deps.budgets);
     deps.budgets.onRejection((action) => metrics.budgetRejections.inc({ action }));

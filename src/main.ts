@@ -9,6 +9,7 @@ import { startOtlpGrpcServer, type GrpcListener } from './ingest/otlp/grpc-serve
 import { WriterClient } from './ingest/writer/writer-client.js';
 import { bearer } from './api/auth-hook.js';
 import { AppError } from './errors/app-error.js';
+import { prepareExporter } from './export/exporter.js';
 import { connectRedis, type RedisHandle } from './store/redis.js';
 import { DEFAULT_ORG } from './store/policies.repo.js';
 import { openStore, type Store } from './store/store.js';
@@ -38,6 +39,8 @@ export async function startSteward(
   opts: { logger?: Logger; pgSchema?: string } = {},
 ): Promise<Steward> {
   const logger = opts.logger ?? pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
+  // Export sinks are checked (destinations, CA files) before anything starts: a bad one names itself and stops here.
+  const exports = await prepareExporter(config.export, logger);
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, pgSchema: opts.pgSchema });
   let redis: RedisHandle | undefined;
   try {
@@ -141,6 +144,8 @@ export async function startSteward(
         }, config.audit.checkpointIntervalMs)
       : null;
   checkpointer?.unref();
+  // SIEM / incident-response exports: the outbox is fed from events and the vault, and drained to each sink.
+  const exporter = exports.start(store, { registry: app.metrics.registry });
   const address = app.http.server.address();
   const httpPort = typeof address === 'object' && address ? address.port : config.port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -165,6 +170,7 @@ export async function startSteward(
         await Promise.allSettled([listener.close(), app.http.close()]);
         clearInterval(sampler);
         await refresher?.stop();
+        await exporter.stop();
         if (checkpointer) clearInterval(checkpointer);
         // What the API recorded reaches the vault, and the last checkpoint covers everything stored.
         await audit.close();

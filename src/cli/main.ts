@@ -6,6 +6,7 @@ import { registerBudgetsCommand } from './budgets.command.js';
 import { registerCheckCommand } from './check-docs.command.js';
 import { registerDemoCommand } from './demo/demo.command.js';
 import { registerDetectCommand } from './detect.command.js';
+import { registerExportCommand } from './export.command.js';
 import { registerGatewayKeyCommand } from './gateway-key.command.js';
 import { registerGovCommand } from './gov.command.js';
 import { registerGovExchangeCommand } from './gov-exchange.command.js';
@@ -41,6 +42,7 @@ export async function runCli(argv: readonly string[]): Promise<void> {
   registerGovForumCommand(program);
   registerGovExchangeCommand(program);
   registerInitCommand(program);
+  registerExportCommand(program);
   registerAuditCommand(program);
   try {
     await program.parseAsync(argv as string[]);

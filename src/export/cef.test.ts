@@ -50,15 +50,15 @@ describe('CEF', () => {
   it('keeps hostile names intact through the escapes (pipes, equals, backslashes, newlines)', () => {
     const nasty = 'Eve | x=1 \\ y\nCEF:0|fake|';
     const row = exportAuditRow(
-      auditEntry('token.create', {
+      auditEntry('keys.create', {
         actor: { kind: 'token', id: 'tok|=\\', name: nasty },
         subject: { kind: 'token', id: 'a=b c=d' },
       }),
       7,
     );
     const cef = parseCef(toCef(recordFromAudit(row)));
-    expect(cef.signatureId).toBe('token.create');
-    expect(cef.name).toBe(`token.create token a=b c=d by ${nasty.replace('\n', ' ')}`);
+    expect(cef.signatureId).toBe('keys.create');
+    expect(cef.name).toBe(`keys.create token a=b c=d by ${nasty.replace('\n', ' ')}`);
     expect(cef.extension.suid).toBe('tok|=\\');
     expect(cef.extension.suser).toBe(nasty);
     expect(cef.extension.cs2).toBe('a=b c=d');

@@ -110,8 +110,11 @@ export function recordFromEvent(e: ExportEventRow): ExportRecord {
   };
 }
 
-/** Actions that change who may do what or what is enforced: worth a security team's attention (medium). */
-const SENSITIVE_ACTION = /^(token|key|gateway_key|policy|budget|audit|role|export|connector)\./;
+/**
+ * Actions that change who may do what or what is enforced, or that hand data out: worth a security team's attention
+ * (medium). Action names follow docs/audit.md (`keys.create`, `policy.versions.activate`, `export.governance`…).
+ */
+const SENSITIVE_ACTION = /^(keys|gateway_keys|policy|budgets|audit|exports?)\./;
 
 export function auditSeverity(action: string, outcome: string | null): ExportSeverity {
   if (action === 'decision.deny') return 'high';

@@ -81,7 +81,7 @@ describe.each(engines)('exporter on %s', (dialect) => {
       eventRow({ kind: 'tool_result', tool: 'Bash' }),
     ]);
     await appendAudit(t.store, [
-      auditEntry('token.create', { subject: { kind: 'token', id: 't2' } }),
+      auditEntry('keys.create', { subject: { kind: 'token', id: 't2' } }),
       auditEntry('auth.failure', { outcome: 'failure', actor: { kind: 'anonymous', id: 'unknown' } }),
       auditEntry('activity.seal', { actor: { kind: 'system', id: 'steward' } }),
       auditEntry('decision.deny', { actor: { kind: 'person', id: 'p1' } }),
@@ -176,7 +176,7 @@ describe.each(engines)('exporter on %s', (dialect) => {
     // Slack at medium: the deny, the token creation and the failed login.
     expect(slack.received.map((m) => m.text)).toEqual([
       expect.stringContaining('[HIGH] Policy deny by rule no-secrets'),
-      expect.stringContaining('[MEDIUM] token.create token t2'),
+      expect.stringContaining('[MEDIUM] keys.create token t2'),
       expect.stringContaining('[MEDIUM] auth.failure'),
     ]);
 
@@ -312,7 +312,7 @@ describe.each(engines)('exporter on %s', (dialect) => {
     const a = await startOcsfReceiver();
     cleanups.push(() => a.stop());
     await insertTestEvents(t.store, [eventRow(), eventRow()]);
-    await appendAudit(t.store, [auditEntry('token.create')]);
+    await appendAudit(t.store, [auditEntry('keys.create')]);
     exporter = await startExporter(
       t.store,
       exportConfig([

@@ -108,34 +108,52 @@ class Loop {
   }
 }
 
-export async function startExporter(
-  store: Store,
-  config: ExportConfig,
-  opts: {
-    logger: Logger;
-    registry?: Registry | undefined;
-    now?: () => number;
-    /** false: no background loops (tests drive it with flush()). */
-    background?: boolean;
-  },
-): Promise<Exporter> {
+export interface ExporterOptions {
+  logger: Logger;
+  registry?: Registry | undefined;
+  now?: () => number;
+  /** false: no background loops (tests drive it with flush()). */
+  background?: boolean;
+}
+
+/** Sinks checked and built, not yet running: what `steward serve` does before it opens the store. */
+export interface PreparedExporter {
+  start(store: Store, opts: Omit<ExporterOptions, 'logger'>): Exporter;
+}
+
+/**
+ * Checks every sink's destination (outbound-url.ts) and builds the sinks (a TLS CA file is read here), so a bad
+ * export configuration stops `steward serve` before anything else starts, with the sink named.
+ */
+export async function prepareExporter(config: ExportConfig, logger: Logger): Promise<PreparedExporter> {
+  await checkSinkDestinations(config.sinks, logger);
+  const sinks: Sink[] = [];
+  for (const [i, s] of config.sinks.entries()) {
+    if (!s.enabled) continue;
+    try {
+      sinks.push(createSink(s, config.batchSize));
+    } catch (err) {
+      throw new AppError('config_invalid', `export.sinks.${i} ("${s.name}"): ${(err as Error).message}`);
+    }
+  }
+  return { start: (store, opts) => runExporter(store, config, sinks, { ...opts, logger }) };
+}
+
+export async function startExporter(store: Store, config: ExportConfig, opts: ExporterOptions): Promise<Exporter> {
+  return (await prepareExporter(config, opts.logger)).start(store, opts);
+}
+
+function runExporter(store: Store, config: ExportConfig, sinks: readonly Sink[], opts: ExporterOptions): Exporter {
   const { logger } = opts;
   const now = opts.now ?? Date.now;
-  const enabled = config.sinks.filter((s) => s.enabled);
-  await checkSinkDestinations(config.sinks, logger);
-  const sinks: Sink[] = enabled.map((s, i) => {
-    try {
-      return createSink(s, config.batchSize);
-    } catch (err) {
-      throw new AppError('config_invalid', `export sink "${s.name}" (export.sinks.${i}): ${(err as Error).message}`);
-    }
-  });
   // SQLite is one process: no other dispatcher can hold a lease, so leases left by a crash are void at once.
-  if (store.dialect === 'sqlite')
-    await releaseClaims(
-      store.db,
-      sinks.map((s) => s.config.name),
-    );
+  const ready =
+    store.dialect === 'sqlite'
+      ? releaseClaims(
+          store.db,
+          sinks.map((s) => s.config.name),
+        ).catch((err: unknown) => logger.error({ err }, 'export: could not release leases left by the last run'))
+      : Promise.resolve();
   const metrics: ExportMetrics | null = opts.registry
     ? registerExportMetrics(
         opts.registry,
@@ -167,6 +185,7 @@ export async function startExporter(
       name,
       new Loop(async () => {
         try {
+          await ready;
           const r = await d.runOnce(now(), abort.signal);
           if (r.more) return 0;
         } catch (err) {
@@ -220,6 +239,7 @@ export async function startExporter(
   return {
     dispatchers,
     async flush() {
+      await ready;
       while (!(await feedAll()));
       for (const d of dispatchers.values()) {
         for (;;) {

@@ -119,18 +119,18 @@ describe('OCSF 1.8.0', () => {
       src_endpoint: { ip: '10.0.0.9' },
     });
     const create = toOcsf(
-      recordFromAudit(exportAuditRow(auditEntry('token.create', { subject: { kind: 'token', id: 't2' } }), 3)),
+      recordFromAudit(exportAuditRow(auditEntry('keys.create', { subject: { kind: 'token', id: 't2' } }), 3)),
     );
     expectBase(create);
     expect(create).toMatchObject({
       class_uid: 6003,
       activity_id: 1,
-      api: { operation: 'token.create' },
+      api: { operation: 'keys.create' },
       actor: { user: { uid: 'tok_1', name: 'ops admin' } },
       resources: [{ type: 'token', uid: 't2' }],
       unmapped: { steward: { audit_index: 3 } },
     });
-    const revoke = toOcsf(recordFromAudit(exportAuditRow(auditEntry('token.revoke'))));
+    const revoke = toOcsf(recordFromAudit(exportAuditRow(auditEntry('keys.delete'))));
     expect(revoke).toMatchObject({ activity_id: 4, type_uid: 600304 });
   });
 });

@@ -154,7 +154,7 @@ describe.each(engines)('export outbox repository on %s', (dialect) => {
     expect(decisions.map((e) => e.id)).toEqual([ids[2]]);
 
     expect(await maxAuditIdx(t.store.db)).toBe(-1);
-    await appendAudit(t.store, [auditEntry('token.create'), auditEntry('auth.failure', { outcome: 'failure' })]);
+    await appendAudit(t.store, [auditEntry('keys.create'), auditEntry('auth.failure', { outcome: 'failure' })]);
     expect(await maxAuditIdx(t.store.db)).toBe(1);
     const audit = await auditForExport(t.store.db, { after: 0, limit: 10 });
     expect(audit).toHaveLength(1);

@@ -259,6 +259,26 @@ export async function sinkStats(db: Db): Promise<SinkStats[]> {
   return [...bySink.values()];
 }
 
+/**
+ * The sink's oldest pending row that has failed at least once (the retry in progress): its error, attempts and
+ * next attempt time. Failed rows are the oldest pending ones (retried first), so the (sink, state, id) index finds
+ * it at once.
+ */
+export async function oldestFailing(
+  db: Db,
+  sink: string,
+): Promise<{ last_error: string | null; attempts: number; next_attempt_at: number } | undefined> {
+  return db
+    .selectFrom('export_outbox')
+    .select(['last_error', 'attempts', 'next_attempt_at'])
+    .where('sink', '=', sink)
+    .where('state', '=', 'pending')
+    .where('attempts', '>', 0)
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+}
+
 /** Deletes delivered rows older than `before`, a chunk at a time; returns how many. */
 export async function purgeDelivered(db: Db, before: number, chunk = 5_000): Promise<number> {
   let total = 0;
