@@ -61,6 +61,7 @@ describe('routeAction', () => {
     ['POST', '/api/v1/audit/checkpoint', 'audit.checkpoint', 'audit', null],
     ['POST', '/api/v1/audit/holds', 'audit.holds.create', 'audit.holds', null],
     ['DELETE', '/api/v1/audit/holds/{id}', 'audit.holds.delete', 'audit.holds', 'id'],
+    ['POST', '/api/v1/exports/sinks/{name}/requeue', 'exports.sinks.requeue', 'exports.sinks', 'name'],
   ];
   it.each(cases)('%s %s → %s', (method, template, action, resource, idParam) => {
     expect(routeAction(method, template)).toEqual({ action, resource, idParam });

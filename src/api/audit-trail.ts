@@ -36,6 +36,7 @@ export const OPERATION_WORDS: ReadonlySet<string> = new Set([
   'login',
   'pause',
   'replay',
+  'requeue',
   'resume',
   'retry',
   'review',

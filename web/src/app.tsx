@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useSyncExternalStore, type ReactNode } from 'react';
 import { forgetToken, onSignedOut, storedToken } from './api/client';
 import { Loading } from './components/page';
+import { AuditPage } from './pages/audit.page';
 import { CostPage } from './pages/cost.page';
 import { DiscoveryPage } from './pages/discovery.page';
 import { CadencesPage } from './pages/cadences.page';
@@ -33,6 +34,7 @@ const NAV = [
   { href: '/discovery', label: 'Discovery', section: 'discovery' },
   { href: '/graph', label: 'Access graph', section: 'graph' },
   { href: '/cost', label: 'Cost', section: 'cost' },
+  { href: '/audit', label: 'Audit log', section: 'audit' },
 ];
 
 /** The governance pages (issue 6), a second group in the sidebar. */
@@ -65,6 +67,7 @@ function route(path: string): ReactNode {
   if (path === '/forum') return <ForumPage />;
   if (path === '/scorecard') return <ScorecardPage />;
   if (path === '/findings') return <FindingsPage />;
+  if (path === '/audit') return <AuditPage />;
   const object = match('/inventory/:kind/:id', path);
   const kind = object?.kind ? kindFromPath(object.kind) : undefined;
   if (object?.id && kind) return <InventoryObjectPage key={`${kind}/${object.id}`} kind={kind} id={object.id} />;

@@ -5,6 +5,7 @@ import { initTheme } from './theme';
 import './styles.css';
 import './dashboard.css';
 import './governance.css';
+import './audit.css';
 
 initTheme();
 const root = document.getElementById('root');

@@ -41,6 +41,27 @@ export async function apiGet<T>(path: string, opts: { token?: string; signal?: A
   return (await res.json()) as T;
 }
 
+/** What POST /api/v1/auth/login answers for an accepted token. */
+export interface LoginAnswer {
+  role: 'admin' | 'analyst' | 'ingest';
+  name: string;
+  token_id: string;
+}
+
+/**
+ * Signs in: the token is checked by POST /api/v1/auth/login (recorded in the audit vault as a login) in the body,
+ * with no Authorization header; a refusal is an ApiError (401) and does not count as being signed out.
+ */
+export async function apiLogin(token: string): Promise<LoginAnswer> {
+  const res = await request('/api/v1/auth/login', {
+    method: 'POST',
+    accept: 'application/json',
+    token: '',
+    body: { token },
+  });
+  return (await res.json()) as LoginAnswer;
+}
+
 /** POST, PUT, PATCH or DELETE a JSON body (admin changes); the answer's JSON, or the API's error as an ApiError. */
 export async function apiSend<T>(
   method: 'POST' | 'PUT' | 'PATCH' | 'DELETE',

@@ -1,12 +1,11 @@
 import { useState, type FormEvent } from 'react';
-import { apiGet, ApiError, storeToken } from '../api/client';
-import type { Status } from '../api/types';
+import { apiLogin, ApiError, storeToken } from '../api/client';
 import { Page } from '../components/page';
 import { navigate } from '../router';
 
 /**
  * Sign in with an API token (admin or analyst). Steward prints the admin token once at first start; the token is
- * checked against GET /api/v1/status before it is kept.
+ * checked by POST /api/v1/auth/login (which records the sign-in in the audit vault) before it is kept.
  */
 export function LoginPage({ next, reason }: { next: string; reason: string | null }) {
   const [token, setToken] = useState('');
@@ -23,7 +22,11 @@ export function LoginPage({ next, reason }: { next: string; reason: string | nul
     setBusy(true);
     setError(null);
     try {
-      await apiGet<Status>('/api/v1/status', { token: value });
+      const who = await apiLogin(value);
+      if (who.role === 'ingest') {
+        setError('This token cannot read the console (role "ingest" sends telemetry). Use an admin or analyst token.');
+        return;
+      }
       storeToken(value);
       navigate(next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
     } catch (err) {
