@@ -168,50 +168,37 @@ function queryDetails(query: unknown): Record<string, unknown> {
   return { query: redactSecrets(query) };
 }
 
+/** Appends a route-level hook to whatever the route already declares (a function, a list, or nothing). */
+function withHook<T>(existing: T | T[] | undefined, hook: T): T[] {
+  return existing === undefined ? [hook] : Array.isArray(existing) ? [...existing, hook] : [existing, hook];
+}
+
+/**
+ * Attaches the trail as route-level hooks, only to the routes it records (mutating routes under /api/v1/ and the
+ * export table's GETs): ingest, hooks and the gateway pay nothing for it.
+ */
 export function registerAuditTrail(app: FastifyInstance, audit: AuditService): void {
-  const audited = (request: FastifyRequest): RouteAction | null => {
-    if (!request.principal || !MUTATING.has(request.method)) return null;
-    return routeAction(request.method, request.routeOptions.url ?? '');
+  const exportEntry = (request: FastifyRequest, reply: FastifyReply, key: string, principal: VerifiedToken) => {
+    const exp = EXPORTS[key];
+    if (!exp || (exp.when && !exp.when((request.query ?? {}) as Record<string, unknown>))) return;
+    const params = (request.params ?? {}) as Record<string, string>;
+    const status = reply.statusCode;
+    audit.record({
+      time: Date.now(),
+      actor: tokenActor(principal),
+      action: exp.action,
+      subject: params.id
+        ? { kind: exp.action.slice('export.'.length), id: wellFormed(params.id.slice(0, 1024)) }
+        : { kind: 'route', id: key },
+      source: requestSource(request),
+      outcome: status >= 400 ? 'failure' : 'success',
+      details: { status, route: key, ...queryDetails(request.query) },
+    });
   };
 
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (request.principal === null || request.method === 'GET') return payload;
-    const route = audited(request);
-    if (!route) return payload;
-    if (reply.statusCode >= 400 || (route.idParam === null && request.method === 'POST')) {
-      const answer = readAnswer(payload, reply);
-      if (answer) kept.set(request, answer);
-    }
-    return payload;
-  });
-
-  app.addHook('onResponse', async (request, reply) => {
-    const principal = request.principal;
-    if (principal === null) return;
-    const template = request.routeOptions.url;
-    if (template === undefined) return;
+  const changeEntry = (request: FastifyRequest, reply: FastifyReply, route: RouteAction, key: string) => {
+    const principal = request.principal as VerifiedToken;
     const status = reply.statusCode;
-    if (request.method === 'GET') {
-      const key = `GET ${openApiPath(template)}`;
-      const exp = EXPORTS[key];
-      if (!exp || (exp.when && !exp.when((request.query ?? {}) as Record<string, unknown>))) return;
-      const params = (request.params ?? {}) as Record<string, string>;
-      audit.record({
-        time: Date.now(),
-        actor: tokenActor(principal),
-        action: exp.action,
-        subject: params.id
-          ? { kind: exp.action.slice('export.'.length), id: wellFormed(params.id.slice(0, 1024)) }
-          : { kind: 'route', id: key },
-        source: requestSource(request),
-        outcome: status >= 400 ? 'failure' : 'success',
-        details: { status, route: key, ...queryDetails(request.query) },
-      });
-      return;
-    }
-    const route = audited(request);
-    if (!route) return;
-    const key = `${request.method} ${openApiPath(template)}`;
     const params = (request.params ?? {}) as Record<string, string | undefined>;
     const answer = kept.get(request);
     const id = route.idParam === null ? answer?.id : params[route.idParam];
@@ -237,5 +224,32 @@ export function registerAuditTrail(app: FastifyInstance, audit: AuditService): v
       },
     };
     audit.record(entry);
+  };
+
+  app.addHook('onRoute', (options) => {
+    if (!options.url.startsWith(PREFIX)) return;
+    const methods = Array.isArray(options.method) ? options.method : [options.method];
+    for (const method of methods) {
+      const key = `${method} ${openApiPath(options.url)}`;
+      if (method === 'GET' && EXPORTS[key]) {
+        options.onResponse = withHook(options.onResponse, async (request: FastifyRequest, reply: FastifyReply) => {
+          if (request.principal && request.method === 'GET') exportEntry(request, reply, key, request.principal);
+        });
+      }
+      const route = MUTATING.has(method) ? routeAction(method, options.url) : null;
+      if (!route) continue;
+      options.onSend = withHook(options.onSend, async (request: FastifyRequest, reply: FastifyReply, payload) => {
+        if (request.principal && request.method === method) {
+          if (reply.statusCode >= 400 || (route.idParam === null && method === 'POST')) {
+            const answer = readAnswer(payload, reply);
+            if (answer) kept.set(request, answer);
+          }
+        }
+        return payload;
+      });
+      options.onResponse = withHook(options.onResponse, async (request: FastifyRequest, reply: FastifyReply) => {
+        if (request.principal && request.method === method) changeEntry(request, reply, route, key);
+      });
+    }
   });
 }

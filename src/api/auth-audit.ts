@@ -39,7 +39,7 @@ interface Bucket {
 }
 
 const routeOf = (request: FastifyRequest): string =>
-  `${request.method} ${openApiPath(request.routeOptions.url ?? request.url.split('?')[0] ?? '')}`;
+  `${request.method} ${openApiPath(request.routeOptions.url ?? request.url.split('?')[0] ?? '')}`.slice(0, 512);
 
 export class AuthAudit implements AuthObserver {
   private readonly hourOfToken = new Map<string, number>();

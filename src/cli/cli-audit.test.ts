@@ -87,7 +87,7 @@ describe('audited commands', () => {
     ]);
   });
 
-  it('governance, RACI, budgets and exports from the command line', async () => {
+  it('governance, RACI, budgets, exports and re-queued dead letters from the command line', async () => {
     const c = file('c.json', { name: 'github', transport: 'stdio', command: 'github-mcp' });
     expect((await cli('gov', 'add', 'connectors', '--file', c)).code).toBe(0);
     expect((await cli('gov', 'review', 'connector', 'github')).code).toBe(0);
@@ -100,12 +100,14 @@ describe('audited commands', () => {
       (await cli('budgets', 'set', '--scope', 'org', '--window', 'daily', '--limit-usd', '5', '--action', 'warn')).code,
     ).toBe(0);
     expect((await cli('gov', 'export', '--format', 'md')).code).toBe(0);
+    expect((await cli('export', 'dead-letters', '--requeue')).code).toBe(0);
     const { entries } = await vault();
     const byAction = new Map(entries.map((e) => [e.action, e]));
     expect([...byAction.keys()].sort()).toEqual(
       [
         'budgets.create',
         'export.governance',
+        'exports.sinks.requeue',
         'governance.connectors.create',
         'governance.connectors.review',
         'governance.object.create',

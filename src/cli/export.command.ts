@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { presentDeadLetter, sinkStatuses, type SinkStatus } from '../export/sink-status.js';
 import { listDead, requeueDead } from '../store/export-outbox.repo.js';
+import { withAuditedStore } from './cli-audit.js';
 import { addConfigOptions, configFromFlags, withStore, type ConfigFlags } from './config-options.js';
 
 /**
@@ -59,12 +60,18 @@ export function registerExportCommand(program: Command): void {
     if (flags.sink !== undefined && !config.export.sinks.some((s) => s.name === flags.sink)) {
       throw new Error(`no export sink named "${flags.sink}" in export.sinks`);
     }
-    await withStore(flags, async (store) => {
-      if (flags.requeue) {
+    if (flags.requeue) {
+      // A change to the store from the command line: audited like POST /api/v1/exports/sinks/{name}/requeue.
+      const what = { action: 'exports.sinks.requeue', command: 'export dead-letters --requeue' };
+      await withAuditedStore(flags, what, async (store, note) => {
+        if (flags.sink !== undefined) note.subject = { kind: 'exports.sinks', id: flags.sink };
         const n = await requeueDead(store.db, { sink: flags.sink, now: Date.now() });
+        note.details = { requeued: n };
         process.stdout.write(flags.json ? JSON.stringify({ requeued: n }) + '\n' : `re-queued ${n} dead letter(s)\n`);
-        return;
-      }
+      });
+      return;
+    }
+    await withStore(flags, async (store) => {
       const items = (await listDead(store.db, { sink: flags.sink, limit })).map(presentDeadLetter);
       if (flags.json) {
         process.stdout.write(JSON.stringify({ items }, null, 2) + '\n');
