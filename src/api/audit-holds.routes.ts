@@ -5,7 +5,7 @@ import { createHold, listAuditHolds, releaseAuditHold } from '../audit/vault-ret
 import { checkStore } from '../audit/vault-verify.js';
 import { AppError } from '../errors/app-error.js';
 import { ADMIN } from '../identity/roles.js';
-import type { AuditHoldRow } from '../store/audit.repo.js';
+import type { AuditHoldRow } from '../store/audit-holds.repo.js';
 import { tokenActor } from './audit-trail.js';
 import { timeParam } from './pagination.js';
 import { iso } from './presenters.js';

@@ -125,6 +125,7 @@ export function registerAuditRoutes(app: FastifyInstance, registry: RegisteredSp
     tag: 'audit',
     summary:
       'The published checkpoint verifier keys (C2SP signed-note verifier key strings, active first), one per line, text/plain. Public: anyone may verify.',
-    handler: async (_input, reply) => reply.type('text/plain; charset=utf-8').send(audit.verifierKeys().join('\n') + '\n'),
+    handler: async (_input, reply) =>
+      reply.type('text/plain; charset=utf-8').send(audit.verifierKeys().join('\n') + '\n'),
   });
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditActor } from '../contracts/audit.js';
-import { insertHold, listHolds, pruneAuditEntries, releaseHold, type AuditHoldRow } from '../store/audit.repo.js';
+import { insertHold, listHolds, pruneAuditEntries, releaseHold, type AuditHoldRow } from '../store/audit-holds.repo.js';
 import type { Store } from '../store/store.js';
 import type { AuditService } from './audit-service.js';
 

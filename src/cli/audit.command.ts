@@ -80,9 +80,7 @@ export function registerAuditCommand(program: Command): void {
       .option('--from-index <n>', 'first entry index (instead of --from)')
       .option('--to-index <n>', 'end index, exclusive (instead of --to)'),
   ).action(
-    async (
-      flags: ConfigFlags & { out: string; from?: string; to?: string; fromIndex?: string; toIndex?: string },
-    ) => {
+    async (flags: ConfigFlags & { out: string; from?: string; to?: string; fromIndex?: string; toIndex?: string }) => {
       await withAudit(flags, async (a) => {
         const written = await exportBundle(a, createWriteStream(flags.out), {
           from: time('from', flags.from),

@@ -22,7 +22,8 @@ export const errorCatalog = {
   config_invalid: { status: 500, summary: 'The configuration is invalid; the message names the key.' },
   audit_corrupt: {
     status: 500,
-    summary: 'The audit vault is missing a row or hash a proof needs: the log was tampered with (run steward audit check).',
+    summary:
+      'The audit vault is missing a row or hash a proof needs: the log was tampered with (run steward audit check).',
   },
   audit_key_unavailable: {
     status: 503,

@@ -10,7 +10,7 @@ export async function* eventsByIdRange(
   last: number,
   page = 5000,
 ): AsyncGenerator<Selectable<EventsTable>[]> {
-  for (let start = first; start <= last; ) {
+  for (let start = first; start <= last;) {
     const rows = await db
       .selectFrom('events')
       .selectAll()
@@ -27,7 +27,7 @@ export async function* eventsByIdRange(
 
 /** Every stored event id in [first, last], ascending, in pages. */
 export async function* eventIdsBetween(db: Db, first: number, last: number, page = 50_000): AsyncGenerator<number[]> {
-  for (let start = first; start <= last; ) {
+  for (let start = first; start <= last;) {
     const rows = await db
       .selectFrom('events')
       .select('id')
