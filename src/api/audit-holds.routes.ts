@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AuditService } from '../audit/audit-service.js';
+import { wellFormed } from '../audit/redact-secrets.js';
 import { createHold, listAuditHolds, releaseAuditHold } from '../audit/vault-retention.js';
 import { checkStore } from '../audit/vault-verify.js';
 import { AppError } from '../errors/app-error.js';
@@ -75,13 +76,14 @@ export function registerAuditHoldRoutes(app: FastifyInstance, registry: Register
       const principal = request.principal;
       if (!principal) throw new AppError('unauthenticated', 'missing Authorization: Bearer <token>');
       const id = await createHold(audit, tokenActor(principal), {
-        name: body.name,
-        reason: body.reason,
+        // The hold is an audit entry too: strings are made well-formed, or canonical JSON would refuse the entry.
+        name: wellFormed(body.name),
+        reason: wellFormed(body.reason),
         fromTime: body.from ?? null,
         toTime: body.to ?? null,
-        actorId: body.actor ?? null,
-        action: body.action ?? null,
-        subjectId: body.subject ?? null,
+        actorId: body.actor === undefined ? null : wellFormed(body.actor),
+        action: body.action === undefined ? null : wellFormed(body.action),
+        subjectId: body.subject === undefined ? null : wellFormed(body.subject),
       });
       const hold = (await listAuditHolds(store, false)).find((h) => h.id === id);
       if (!hold) throw new AppError('internal', `hold ${id} was not stored`);

@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { ExportConfig, SinkConfig } from '../config/export.schema.js';
 import { AppError } from '../errors/app-error.js';
 import { purgeDelivered, releaseClaims } from '../store/export-outbox.repo.js';
+import { settledMaxEventId } from '../store/export-sources.repo.js';
 import type { Store } from '../store/store.js';
 import { registerExportMetrics, type ExportMetrics } from './export-metrics.js';
 import { SinkDispatcher } from './outbox-dispatcher.js';
@@ -200,10 +201,12 @@ function runExporter(store: Store, config: ExportConfig, sinks: readonly Sink[],
   /** One feeding pass; true when every sink and source is caught up. */
   const feedAll = async (): Promise<boolean> => {
     let caughtUp = true;
+    let settled: Promise<number> | undefined;
+    const eventsUpto = (): Promise<number> => (settled ??= settledMaxEventId(store));
     for (const sink of sinks) {
       for (const source of sinkSources(sink.config)) {
         for (let i = 0; i < FEED_CHUNKS_PER_PASS && !abort.signal.aborted; i++) {
-          const r = await feedOnce(store, sink, source, { chunk: FEED_CHUNK, now: now() });
+          const r = await feedOnce(store, sink, source, { chunk: FEED_CHUNK, now: now(), eventsUpto });
           if (r.enqueued > 0) loops.get(sink.config.name)?.wake();
           if (r.caughtUp) break;
           if (i === FEED_CHUNKS_PER_PASS - 1) caughtUp = false;

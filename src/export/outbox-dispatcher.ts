@@ -83,22 +83,27 @@ export class SinkDispatcher {
     });
     const chunks: OutboxRow[][] = [];
     for (let i = 0; i < rows.length; i += this.sink.maxBatch) chunks.push(rows.slice(i, i + this.sink.maxBatch));
-    for (let i = 0; i < chunks.length; i++) {
-      const chunk = chunks[i] ?? [];
-      const ok = await this.deliverChunk(chunk, signal, result);
-      if (!ok) {
+    // Deliveries of one claim are marked together (one UPDATE, not one per webhook); a crash before the mark only
+    // means they are delivered again (at-least-once).
+    const delivered: number[] = [];
+    try {
+      for (let i = 0; i < chunks.length; i++) {
+        if (await this.deliverChunk(chunks[i] ?? [], signal, result, delivered)) continue;
+        const rest = chunks.slice(i + 1).flat();
         await releaseRows(
           this.store.db,
-          chunks
-            .slice(i + 1)
-            .flat()
-            .map((r) => r.id),
+          rest.map((r) => r.id),
         );
         return result;
       }
+      result.more = rows.length === this.claimSize;
+      return result;
+    } finally {
+      if (delivered.length > 0) {
+        await markDelivered(this.store.db, delivered, Date.now());
+        this.events.delivered(delivered.length);
+      }
     }
-    result.more = rows.length === this.claimSize;
-    return result;
   }
 
   /** False when the sink must stop for now (transient failure, or the exporter is stopping). */
@@ -106,6 +111,7 @@ export class SinkDispatcher {
     chunk: readonly OutboxRow[],
     signal: AbortSignal,
     result: DispatchResult,
+    delivered: number[],
   ): Promise<boolean> {
     const outcome = await this.attempt(chunk, signal);
     const ids = chunk.map((r) => r.id);
@@ -115,15 +121,14 @@ export class SinkDispatcher {
     }
     switch (outcome.status) {
       case 'delivered':
-        await markDelivered(this.store.db, ids, Date.now());
+        delivered.push(...ids);
         result.delivered += ids.length;
         this.lastError = null;
-        this.events.delivered(ids.length);
         return true;
       case 'rejected':
         if (chunk.length > 1) {
           for (let i = 0; i < chunk.length; i++) {
-            if (await this.deliverChunk(chunk.slice(i, i + 1), signal, result)) continue;
+            if (await this.deliverChunk(chunk.slice(i, i + 1), signal, result, delivered)) continue;
             await releaseRows(
               this.store.db,
               chunk.slice(i + 1).map((r) => r.id),

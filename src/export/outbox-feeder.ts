@@ -35,7 +35,12 @@ export async function feedOnce(
   store: Store,
   sink: Sink,
   source: ExportSource,
-  opts: { chunk: number; now: number },
+  opts: {
+    chunk: number;
+    now: number;
+    /** The settled maximum event id, shared by the sinks of one pass (on PostgreSQL it takes a brief lock). */
+    eventsUpto?: () => Promise<number>;
+  },
 ): Promise<FeedResult> {
   const name = sink.config.name;
   const stored = await readCursor(store.db, name, source);
@@ -47,7 +52,8 @@ export async function feedOnce(
   if (source === 'events') {
     // An unlocked look first: the settled read takes a lock on PostgreSQL, so take it only when there is news.
     if ((await maxEventId(store.db)) <= from) return { read: 0, enqueued: 0, caughtUp: true };
-    const upto = await settledMaxEventId(store);
+    const upto = await (opts.eventsUpto ?? (() => settledMaxEventId(store)))();
+    if (upto <= from) return { read: 0, enqueued: 0, caughtUp: true };
     const rows = await eventsForExport(store.db, {
       after: from,
       upto,
