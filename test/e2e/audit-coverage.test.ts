@@ -241,6 +241,16 @@ describe.each(engines)('what is audited, on %s', (dialect) => {
       expect.arrayContaining(['audit.hold.create', 'audit.hold.release', 'audit.holds.create', 'audit.holds.delete']),
     );
     expect((await send('POST', '/api/v1/audit/holds', { name: 'x', reason: 'y', from: 2, to: 1 })).status).toBe(400);
+    // A lone surrogate (valid JSON, not I-JSON) must not make an entry the vault cannot hash and so block the rest.
+    const odd = await s.api('/api/v1/audit/holds', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name": "case \\ud800", "reason": "r\\udfff", "subject": "x\\ud800"}',
+    });
+    expect(odd.status).toBe(201);
+    const oddId = ((await odd.json()) as Json).id;
+    const [oddEntry] = await entries('action=audit.hold.create', (e) => e.subject?.id === oddId);
+    expect(oddEntry?.after).toMatchObject({ name: 'case \ufffd', reason: 'r\ufffd', subjectId: 'x\ufffd' });
 
     await s.steward.audit.recorder.flush();
     expect((await send('POST', '/api/v1/audit/checkpoint')).status).toBe(201);
