@@ -31,7 +31,10 @@ export class AuditRecorder {
     this.maxPending = options.maxPending ?? 100_000;
   }
 
-  record(entry: AuditEntryInput): void {
+  record(input: AuditEntryInput): void {
+    // One entry canonical JSON cannot represent would fail its whole batch on every retry and block the vault:
+    // values JSON has no form for are made representable here, before they can reach a batch.
+    const entry = representable(input);
     if (this.pending.length >= this.maxPending) {
       this.options.onError(new Error(`audit recorder full (${this.maxPending} entries waiting); entry dropped`));
       return;
@@ -76,4 +79,22 @@ export class AuditRecorder {
     await this.flush();
     this.closed = true;
   }
+}
+
+// `String.prototype.toWellFormed` (ES2024, in Node ≥ 20) is not in the ES2023 lib this project compiles against.
+const toWellFormed = (String.prototype as unknown as { toWellFormed: (this: string) => string }).toWellFormed;
+
+/**
+ * The entry as RFC 8785 can encode it (I-JSON, RFC 7493): lone surrogates become U+FFFD, bigints their decimal
+ * text, non-finite numbers null (as JSON.stringify writes them), functions and symbols are dropped. An entry that is
+ * already representable — every entry Steward builds — comes back unchanged.
+ */
+export function representable(entry: AuditEntryInput): AuditEntryInput {
+  return JSON.parse(
+    JSON.stringify(entry, (_key, value: unknown) => {
+      if (typeof value === 'string') return toWellFormed.call(value);
+      if (typeof value === 'bigint') return value.toString();
+      return value;
+    }),
+  ) as AuditEntryInput;
 }
