@@ -27,6 +27,8 @@ export interface Exporter {
 }
 
 const PURGE_EVERY_MS = 60 * 60 * 1000;
+/** Longest a start-up DNS check of a sink's destination may take. */
+const DNS_CHECK_MS = 2_000;
 const FEED_CHUNK = 1_000;
 /** Chunks one sink and source may feed in one pass before the others get a turn. */
 const FEED_CHUNKS_PER_PASS = 20;
@@ -43,14 +45,19 @@ function destinationHost(s: SinkConfig): string | undefined {
  * not resolve now is only logged: DNS may come back, and every connection is checked again.
  */
 export async function checkSinkDestinations(sinks: readonly SinkConfig[], logger: Pick<Logger, 'warn'>): Promise<void> {
-  for (const [i, s] of sinks.entries()) {
-    if (!s.enabled) continue;
-    const host = destinationHost(s);
-    if (host === undefined) continue;
-    const { problem, unresolved } = await checkDestination(host, s);
-    if (problem) throw new AppError('config_invalid', `export.sinks.${i} ("${s.name}"): destination ${problem}`);
-    if (unresolved) logger.warn({ sink: s.name, host }, `export sink destination does not resolve now: ${unresolved}`);
-  }
+  const checks = sinks.map(async (s, i) => {
+    const host = s.enabled ? destinationHost(s) : undefined;
+    if (host === undefined) return;
+    // A slow resolver must not hold up the start: an answer not in within the limit counts as unresolved.
+    const timeout = new Promise<{ unresolved: string }>((resolve) =>
+      setTimeout(() => resolve({ unresolved: `no DNS answer within ${DNS_CHECK_MS} ms` }), DNS_CHECK_MS).unref(),
+    );
+    const r: { problem?: string; unresolved?: string } = await Promise.race([checkDestination(host, s), timeout]);
+    if (r.problem) throw new AppError('config_invalid', `export.sinks.${i} ("${s.name}"): destination ${r.problem}`);
+    if (r.unresolved)
+      logger.warn({ sink: s.name, host }, `export sink destination does not resolve now: ${r.unresolved}`);
+  });
+  await Promise.all(checks);
 }
 
 /** Leases long enough for a claim's deliveries to finish (only a crashed replica's claims ever expire). */

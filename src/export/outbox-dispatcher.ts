@@ -53,7 +53,6 @@ export function backoffMs(attempt: number, base: number, max: number, random: ()
 export class SinkDispatcher {
   /** The sink waits until then after a transient failure. */
   pausedUntil = 0;
-  lastError: string | null = null;
 
   constructor(
     private readonly store: Store,
@@ -65,11 +64,6 @@ export class SinkDispatcher {
   /** Rows claimed at a time: a whole batch, or for one-request-per-record sinks a few at a time. */
   private get claimSize(): number {
     return this.sink.maxBatch === 1 ? Math.min(this.settings.batchSize, 25) : this.settings.batchSize;
-  }
-
-  /** Ends a backoff early (dead letters re-queued through the API: deliver them now). */
-  resume(): void {
-    this.pausedUntil = 0;
   }
 
   async runOnce(now: number, signal: AbortSignal): Promise<DispatchResult> {
@@ -123,7 +117,6 @@ export class SinkDispatcher {
       case 'delivered':
         delivered.push(...ids);
         result.delivered += ids.length;
-        this.lastError = null;
         return true;
       case 'rejected':
         if (chunk.length > 1) {
@@ -139,7 +132,6 @@ export class SinkDispatcher {
         }
         await markDead(this.store.db, ids, `rejected: ${outcome.error}`);
         result.dead += ids.length;
-        this.lastError = outcome.error;
         this.events.dead(ids.length);
         return true;
       case 'retry': {
@@ -150,7 +142,6 @@ export class SinkDispatcher {
         // Wait for the failed rows to be due again — unless they all just became dead letters: nothing is left to
         // wait for, and a re-queue of them must not sit out a backoff that no longer applies.
         this.pausedUntil = dead === ids.length ? 0 : nextAttemptAt;
-        this.lastError = outcome.error;
         result.failed += ids.length;
         result.dead += dead;
         this.events.failed(ids.length, outcome.error);

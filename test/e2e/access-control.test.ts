@@ -50,6 +50,9 @@ const KNOWN_ROUTES = [
   'POST /api/v1/audit/holds',
   'DELETE /api/v1/audit/holds/:id',
   'GET /api/v1/audit/verify',
+  'GET /api/v1/exports/sinks',
+  'GET /api/v1/exports/sinks/:name/dead-letters',
+  'POST /api/v1/exports/sinks/:name/requeue',
 ];
 
 let t: TestSteward;
