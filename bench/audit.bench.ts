@@ -130,7 +130,7 @@ async function main(): Promise<void> {
     process.stderr.write(`proofs ${JSON.stringify(proofs)}\n`);
 
     let t = performance.now();
-    const check = await checkStore(store, audit.verifierKeys());
+    const check = await checkStore(store, audit.verifierKeys(), { location: audit.location });
     const checkSeconds = (performance.now() - t) / 1000;
     if (!check.ok) throw new Error(`check failed: ${check.reason}`);
     process.stderr.write(`check ${checkSeconds.toFixed(2)} s\n`);

@@ -72,7 +72,9 @@ defineLayer('contracts', 0, ['contracts']);
  * Usable from every layer; they import only zod, node builtins and each other (errors never imports config).
  * `version` (src/version.ts: the package version, read with node:fs) is not named in DESIGN §6; it is such a leaf.
  */
-const FOUNDATION = new Set(['config', 'errors', 'version']);
+// `thread-entry` (src/thread-entry.ts: starts a worker thread from .js when built or .ts under tsx) is such a leaf
+// too, used by ingest's decode and writer threads and the audit vault's parallel verification.
+const FOUNDATION = new Set(['config', 'errors', 'version', 'thread-entry']);
 const FOUNDATION_PACKAGES = new Set(['zod']);
 
 const PURE_MODULES = new Set(['policy', 'detect']);

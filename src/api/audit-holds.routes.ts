@@ -117,6 +117,6 @@ export function registerAuditHoldRoutes(app: FastifyInstance, registry: Register
       'Verify the whole vault as `steward audit check` does: every entry hashes to its leaf, the tree reproduces ' +
       'every checkpoint signed by a published key, sealed activity is unchanged. `ok`, counts, and the first bad ' +
       'index with the reason.',
-    handler: async () => checkStore(store, audit.verifierKeys()),
+    handler: async () => checkStore(store, audit.verifierKeys(), { location: audit.location }),
   });
 }

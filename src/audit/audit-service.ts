@@ -8,6 +8,7 @@ import { openKeyring, rotateKey, signNoteWith, verifierKeyOf, type AuditKeyring 
 import { AuditRecorder } from './audit-recorder.js';
 import { formatCheckpoint } from './checkpoint.js';
 import { Frontier } from './merkle.js';
+import type { StoreLocation } from './vault-verify.js';
 
 /**
  * The vault as the server and the CLI use it: the store, the signing keys, the checkpoint origin and the recorder
@@ -19,6 +20,8 @@ export interface AuditService {
   readonly origin: string;
   keyring: AuditKeyring;
   readonly recorder: AuditRecorder;
+  /** Where the store is: verification opens a second connection there to scan on two threads. */
+  readonly location: StoreLocation;
   record(entry: AuditEntryInput): void;
   /** Signs a checkpoint of the current tree unless the latest one already covers it (`force`: sign anyway). */
   checkpoint(force?: boolean): Promise<SignedCheckpoint | null>;
@@ -66,6 +69,7 @@ export async function openAuditService(
       return keyring;
     },
     recorder,
+    location: { dataDir: config.dataDir, databaseUrl: config.databaseUrl },
     record: (entry) => recorder.record(entry),
     async checkpoint(force = false) {
       await recorder.flush();

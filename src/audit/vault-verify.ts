@@ -1,16 +1,18 @@
-import type { AuditEntry } from '../contracts/audit.js';
-import { auditRowsInRange, listCheckpoints, readAuditState, type AuditEntryRow } from '../store/audit.repo.js';
+import { auditRowsInRange, listCheckpoints, readAuditState } from '../store/audit.repo.js';
 import { eventsByIdRange, eventIdsBetween } from '../store/events-seal.repo.js';
 import type { Store } from '../store/store.js';
-import { SEAL_ACTION, SealDigest, sealDetails, type SealDetails } from './activity-seal.js';
+import { startThread } from '../thread-entry.js';
+import { SealDigest, type SealDetails } from './activity-seal.js';
 import { parseCheckpoint } from './checkpoint.js';
 import { locate } from './locate.js';
-import { Frontier, hashLeaf, nodeOwner, type NodeRef } from './merkle.js';
+import { Frontier, nodeOwner, type NodeRef } from './merkle.js';
 import { verifyNote } from './signed-note.js';
+import { scanRange, type Problem, type RangeScan } from './verify-scan.js';
 
 /**
  * `steward audit check`: the stored log and the sealed activity rows against the signed checkpoints (issue 7,
- * "Tamper tests"). Every row is read once, in index order:
+ * "Tamper tests"). Every row is read once (a large log in two ranges on two threads, verify-scan.ts), then the tree
+ * is rebuilt in index order:
  * - indexes must run 0, 1, 2… with no gap, duplicate or extra row (a deleted, inserted or reordered row breaks it);
  * - each entry's canonical JSON must hash to its stored leaf hash, and its searchable columns must say what the
  *   JSON says (a row edited to hide from forensic search is caught);
@@ -31,19 +33,28 @@ export interface CheckReport {
   reason: string;
 }
 
-interface Problem {
-  index: number | null;
-  reason: string;
-  /**
-   * Set when the finding only bounds the first bad index to [index, end): a precise finding inside the range is
-   * the better answer, so the range counts only when there is none.
-   */
-  end?: number;
-}
-
 const HASH = 32;
 
-export async function checkStore(store: Store, verifierKeys: readonly string[]): Promise<CheckReport> {
+/** Where the store is, so that a second thread can open its own connection; without it the check runs on one. */
+export interface StoreLocation {
+  dataDir: string;
+  databaseUrl?: string | undefined;
+  pgSchema?: string | undefined;
+}
+
+export interface CheckOptions {
+  location?: StoreLocation;
+  /** Logs at least this large are scanned on two threads (default PARALLEL_FROM). */
+  parallelFrom?: number;
+}
+
+const PARALLEL_FROM = 50_000;
+
+export async function checkStore(
+  store: Store,
+  verifierKeys: readonly string[],
+  options: CheckOptions = {},
+): Promise<CheckReport> {
   const problems: Problem[] = [];
   const state = await readAuditState(store.db);
   const size = state?.size ?? 0;
@@ -65,79 +76,46 @@ export async function checkStore(store: Store, verifierKeys: readonly string[]):
   }
   trusted.sort((a, b) => a.size - b.size);
 
-  const recomputed = Buffer.alloc(size * HASH);
-  const recorded = Buffer.alloc(size * HASH);
-  const present = new Uint8Array(size);
-  // Every stored subtree hash, row by row (row i's start in hash units at nodeStart[i]): a third witness for locate.
-  const nodes = Buffer.alloc(size * HASH);
-  const nodeStart = new Uint32Array(size + 1);
-  let nodeCount = 0;
-  const frontier = new Frontier();
+  // Pass 1, per row (two ranges on two threads for a large log): content, columns, seals, hashes copied out.
+  const scans = await scanAll(store, size, options);
   const seals: { index: number; details: SealDetails }[] = [];
-  let cpAt = 0;
-  let expected = 0;
-  let firstCheckpointMismatch: { size: number; root: Buffer } | null = null;
-  const flag = (index: number, reason: string) => problems.push({ index, reason });
+  for (const scan of scans) {
+    problems.push(...scan.problems);
+    seals.push(...scan.seals);
+  }
+  const scanOf = (i: number): RangeScan =>
+    (scans.length > 1 && i >= (scans[1] as RangeScan).from ? scans[1] : scans[0]) as RangeScan;
+  const recomputedAt = (i: number): Buffer | null => slice(scanOf(i), 'recomputed', i);
+  const recordedAt = (i: number): Buffer | null => slice(scanOf(i), 'recorded', i);
 
-  for await (const rows of auditRowsInRange(store.db, 0, Number.MAX_SAFE_INTEGER, 5000, store.sqlite)) {
-    for (const row of rows) {
-      if (row.idx !== expected) {
-        flag(Math.min(row.idx, expected), `entry ${expected} is missing (next stored index is ${row.idx})`);
-        if (row.idx < expected) continue;
-        expected = row.idx;
-      }
-      expected += 1;
-      if (row.idx >= size) {
-        flag(row.idx, `entry ${row.idx} lies beyond the log's size ${size}`);
-        continue;
-      }
-      present[row.idx] = 1;
-      row.leaf_hash.copy(recorded, row.idx * HASH);
-      const leafHash = row.leaf === null ? row.leaf_hash : hashLeaf(row.leaf);
-      leafHash.copy(recomputed, row.idx * HASH);
-      if (row.leaf !== null) {
-        if (!leafHash.equals(row.leaf_hash)) flag(row.idx, `entry ${row.idx} does not hash to its stored leaf hash`);
-        const entry = parseEntry(row);
-        if (!entry) flag(row.idx, `entry ${row.idx} is not a valid audit entry`);
-        else {
-          const mismatch = columnMismatch(row, entry);
-          if (mismatch) flag(row.idx, `entry ${row.idx}: column ${mismatch} differs from the entry`);
-          if (entry.action === SEAL_ACTION) {
-            const details = sealDetails(entry.details);
-            if (details) seals.push({ index: row.idx, details });
-          }
-        }
-      }
-      const created = frontier.append(leafHash);
-      const stored = row.hashes ?? Buffer.alloc(0);
-      nodeStart[row.idx] = nodeCount;
-      const room = Math.min(stored.length - (stored.length % HASH), nodes.length - nodeCount * HASH);
-      if (room > 0) {
-        stored.copy(nodes, nodeCount * HASH, 0, room);
-        nodeCount += room / HASH;
-      }
-      nodeStart[row.idx + 1] = nodeCount;
-      const wrongLevel = storedMismatch(created, stored);
+  // Pass 2, in order: rebuild the tree from the content, compare each row's stored subtree hashes with those its
+  // append completed, and the root at every trusted checkpoint.
+  const frontier = new Frontier();
+  let cpAt = 0;
+  let firstCheckpointMismatch: { size: number; root: Buffer } | null = null;
+  while (cpAt < trusted.length && (trusted[cpAt] as { size: number }).size === 0) cpAt += 1;
+  for (let i = 0; i < size; i++) {
+    const scan = scanOf(i);
+    const k = i - scan.from;
+    const leafHash = Buffer.from(scan.recomputed.buffer, scan.recomputed.byteOffset + k * HASH, HASH);
+    const created = frontier.append(leafHash);
+    if (scan.present[k]) {
+      const wrongLevel = storedMismatch(created, scan, k);
       if (wrongLevel !== null) {
         // The subtree's first leaf: its content or the stored hash is wrong, and nothing before it says which.
-        const from = wrongLevel === 0 ? row.idx : row.idx + 1 - 2 ** wrongLevel;
-        const reason = `the subtree hash stored with entry ${row.idx} (over entries ${from}..${row.idx}) does not match them`;
+        const from = wrongLevel === 0 ? i : i + 1 - 2 ** wrongLevel;
+        const reason = `the subtree hash stored with entry ${i} (over entries ${from}..${i}) does not match them`;
         // A count that differs is this row's own fault; a differing hash only bounds the bad entry to its subtree.
-        problems.push(wrongLevel === 0 ? { index: row.idx, reason } : { index: from, end: row.idx + 1, reason });
-      }
-      while (cpAt < trusted.length && (trusted[cpAt] as { size: number }).size === frontier.size) {
-        const cp = trusted[cpAt] as { size: number; root: Buffer };
-        if (!firstCheckpointMismatch && !frontier.root().equals(cp.root)) firstCheckpointMismatch = cp;
-        cpAt += 1;
+        problems.push(wrongLevel === 0 ? { index: i, reason } : { index: from, end: i + 1, reason });
       }
     }
+    while (cpAt < trusted.length && (trusted[cpAt] as { size: number }).size === frontier.size) {
+      const cp = trusted[cpAt] as { size: number; root: Buffer };
+      if (!firstCheckpointMismatch && !frontier.root().equals(cp.root)) firstCheckpointMismatch = cp;
+      cpAt += 1;
+    }
   }
-  if (expected < size) flag(expected, `entries ${expected}..${size - 1} are missing`);
-  while (cpAt < trusted.length && (trusted[cpAt] as { size: number }).size === 0) cpAt += 1;
-  if (cpAt < trusted.length) {
-    firstCheckpointMismatch ??= trusted[cpAt] as { size: number; root: Buffer };
-  }
-  if (state && frontier.size === size && !frontier.root().equals(Frontier.fromBuffer(state.frontier).root())) {
+  if (state && !frontier.root().equals(Frontier.fromBuffer(state.frontier).root())) {
     problems.push({ index: null, reason: 'the stored tree state does not match the stored entries' });
   }
 
@@ -146,14 +124,17 @@ export async function checkStore(store: Store, verifierKeys: readonly string[]):
     const located = locate({
       size: cp.size,
       root: cp.root,
-      recomputed: (i: number) => (present[i] ? recomputed.subarray(i * HASH, (i + 1) * HASH) : null),
-      recorded: (i: number) => (present[i] ? recorded.subarray(i * HASH, (i + 1) * HASH) : null),
+      recomputed: recomputedAt,
+      recorded: recordedAt,
       recordedNode: (ref: NodeRef) => {
         const owner = nodeOwner(ref.level, ref.index);
-        if (ref.level === 0 || owner >= size || !present[owner]) return null;
-        const at = (nodeStart[owner] as number) + ref.level - 1;
-        if (at >= (nodeStart[owner + 1] as number)) return null;
-        return nodes.subarray(at * HASH, (at + 1) * HASH);
+        if (ref.level === 0 || owner >= size) return null;
+        const scan = scanOf(owner);
+        const k = owner - scan.from;
+        if (!scan.present[k]) return null;
+        const at = (scan.nodeStart[k] as number) + ref.level - 1;
+        if (at >= (scan.nodeStart[k + 1] as number)) return null;
+        return Buffer.from(scan.nodes.buffer, scan.nodes.byteOffset + at * HASH, HASH);
       },
     });
     if (located) {
@@ -193,12 +174,55 @@ function resolveRanges(problems: Problem[]): void {
 }
 
 /** The first level whose stored hash differs from the one the append completed (0: the count differs), or null. */
-function storedMismatch(created: readonly Buffer[], stored: Buffer): number | null {
-  if (stored.length !== (created.length - 1) * HASH) return 0;
+function storedMismatch(created: readonly Buffer[], scan: RangeScan, k: number): number | null {
+  if (scan.storedCount[k] !== created.length - 1) return 0;
+  const start = scan.nodeStart[k] as number;
   for (let level = 1; level < created.length; level++) {
-    if (!(created[level] as Buffer).equals(stored.subarray((level - 1) * HASH, level * HASH))) return level;
+    const at = (start + level - 1) * HASH;
+    if (Buffer.compare(created[level] as Buffer, scan.nodes.subarray(at, at + HASH)) !== 0) return level;
   }
   return null;
+}
+
+function slice(scan: RangeScan, which: 'recomputed' | 'recorded', i: number): Buffer | null {
+  const k = i - scan.from;
+  if (k < 0 || k >= scan.to - scan.from || !scan.present[k]) return null;
+  const a = scan[which];
+  return Buffer.from(a.buffer, a.byteOffset + k * HASH, HASH);
+}
+
+/** Pass 1 over [0, size) and beyond: one range here, and for a large log a second one on another thread. */
+async function scanAll(store: Store, size: number, options: CheckOptions): Promise<RangeScan[]> {
+  const all = () => auditRowsInRange(store.db, 0, Number.MAX_SAFE_INTEGER, 5000, store.sqlite);
+  if (!options.location || size < (options.parallelFrom ?? PARALLEL_FROM))
+    return [await scanRange(all(), 0, size, size)];
+  const mid = Math.floor(size / 2);
+  const location = options.location;
+  const other = scanOnThread(
+    { ...location, ...(store.schema && store.dialect === 'postgres' ? { pgSchema: store.schema } : {}) },
+    mid,
+    size,
+  );
+  const mine = scanRange(auditRowsInRange(store.db, 0, mid, 5000, store.sqlite), 0, mid, size);
+  const [first, second] = await Promise.all([mine, other.catch(() => null)]);
+  // A thread that could not run (no worker support, a crash): the same scan here, only slower.
+  const rest =
+    second ??
+    (await scanRange(auditRowsInRange(store.db, mid, Number.MAX_SAFE_INTEGER, 5000, store.sqlite), mid, size, size));
+  return [first, rest];
+}
+
+function scanOnThread(location: StoreLocation, from: number, size: number): Promise<RangeScan> {
+  return new Promise((resolve, reject) => {
+    const worker = startThread(import.meta.url, 'verify-scan-thread', { workerData: { ...location, from, size } });
+    worker.once('message', (msg: { ok: true; scan: RangeScan } | { ok: false; error: string }) => {
+      void worker.terminate();
+      if (msg.ok) resolve(msg.scan);
+      else reject(new Error(msg.error));
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`verification thread exited (${code})`)));
+  });
 }
 
 function report(
@@ -211,31 +235,6 @@ function report(
   reason: string,
 ): CheckReport {
   return { ok, entries, seals, sealedEvents, checkpointSize, firstBadIndex, reason };
-}
-
-function parseEntry(row: AuditEntryRow): AuditEntry | null {
-  try {
-    const e = JSON.parse(row.leaf as string) as AuditEntry;
-    return typeof e === 'object' && e !== null && typeof e.action === 'string' && typeof e.actor === 'object'
-      ? e
-      : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The first searchable column that says something the entry does not. */
-function columnMismatch(row: AuditEntryRow, e: AuditEntry): string | null {
-  if (row.time !== e.time) return 'time';
-  if (row.actor_kind !== e.actor.kind) return 'actor_kind';
-  if (row.actor_id !== e.actor.id) return 'actor_id';
-  if (row.actor_name !== (e.actor.name ?? null)) return 'actor_name';
-  if (row.action !== e.action) return 'action';
-  if (row.subject_kind !== (e.subject?.kind ?? null)) return 'subject_kind';
-  if (row.subject_id !== (e.subject?.id ?? null)) return 'subject_id';
-  if (row.outcome !== (e.outcome ?? null)) return 'outcome';
-  if (row.source_ip !== (e.source?.ip ?? null)) return 'source_ip';
-  return null;
 }
 
 /** Re-digests every sealed batch; an event edited, deleted or slipped in between sealed ids names its seal. */

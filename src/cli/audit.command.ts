@@ -197,7 +197,7 @@ export function registerAuditCommand(program: Command): void {
       .description('verify the stored log and the sealed activity rows against the signed checkpoints'),
   ).action(async (flags: ConfigFlags) => {
     await withAudit(flags, async (a) => {
-      const report = await checkStore(a.store, a.verifierKeys());
+      const report = await checkStore(a.store, a.verifierKeys(), { location: a.location });
       if (report.ok) {
         out(
           `ok: ${report.entries} entries, ${report.seals} activity seals over ${report.sealedEvents} events; ` +

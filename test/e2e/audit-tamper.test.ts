@@ -67,19 +67,32 @@ describe.each(engines)('tampering with the vault on %s', (dialect) => {
     await audit.checkpoint(true);
     const ids = await t.store.db.selectFrom('events').select('id').orderBy('id').execute();
     sealedIds = ids.map((r) => r.id);
-    const ok = await checkStore(t.store, audit.verifierKeys());
-    expect(ok).toMatchObject({ ok: true, entries: 41, seals: 1, sealedEvents: sealedIds.length, firstBadIndex: null });
+    const location = { dataDir: t.dataDir, databaseUrl: t.databaseUrl, pgSchema: t.pgSchema };
+    for (const options of [{}, { location, parallelFrom: 1 }]) {
+      const ok = await checkStore(t.store, audit.verifierKeys(), options);
+      expect(ok).toMatchObject({
+        ok: true,
+        entries: 41,
+        seals: 1,
+        sealedEvents: sealedIds.length,
+        firstBadIndex: null,
+      });
+    }
   });
   afterEach(async () => {
     await audit.close();
     await t.cleanup();
   });
 
+  /** Checked on one thread, and again with the log split across two (as a large log is). */
   async function expectBad(index: number, reason: RegExp): Promise<void> {
-    const report = await checkStore(t.store, audit.verifierKeys());
-    expect(report.ok).toBe(false);
-    expect(report.firstBadIndex).toBe(index);
-    expect(report.reason).toMatch(reason);
+    const location = { dataDir: t.dataDir, databaseUrl: t.databaseUrl, pgSchema: t.pgSchema };
+    for (const options of [{}, { location, parallelFrom: 1 }]) {
+      const report = await checkStore(t.store, audit.verifierKeys(), options);
+      expect(report.ok).toBe(false);
+      expect(report.firstBadIndex).toBe(index);
+      expect(report.reason).toMatch(reason);
+    }
   }
 
   it('changed entry content', async () => {

@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { startThread } from '../thread-entry.js';
+import { startThread } from '../../thread-entry.js';
 import type { WriterClient } from '../writer/writer-client.js';
 import { runDecodeJob, type DecodeJob, type DecodeOutcome } from './decode-job.js';
 

@@ -1,7 +1,7 @@
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import type { PreparedBatch } from '../../contracts/canonical.js';
 import type { CommitResult } from '../commit-batch.js';
-import { startThread } from '../thread-entry.js';
+import { startThread } from '../../thread-entry.js';
 import type { FromWriter, GroupEntry, ToWriter } from './writer-protocol.js';
 import type { CommitOptions } from '../commit-batch.js';
 
