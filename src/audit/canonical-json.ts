@@ -40,7 +40,13 @@ export function canonicalJsonBytes(value: unknown): Buffer {
 // `String.prototype.isWellFormed` (ES2024, in Node ≥ 20) is not in the ES2023 lib this project compiles against.
 const isWellFormed = (String.prototype as unknown as { isWellFormed: (this: string) => boolean }).isWellFormed;
 
+/** Printable ASCII without `"` or `\`: written as is between quotes (and necessarily well formed). */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 function quote(s: string): string {
+  // Most strings in an entry (names, ids, actions, routes) are plain ASCII: skipping JSON.stringify and the
+  // well-formedness scan for them was measured ~2x faster on the append path.
+  if (s.length < 256 && PLAIN.test(s)) return '"' + s + '"';
   if (!isWellFormed.call(s)) throw new CanonicalJsonError('string with a lone surrogate (not I-JSON, RFC 7493 §2.1)');
   return JSON.stringify(s);
 }
