@@ -27,6 +27,7 @@ import { inclusionProof } from '../src/audit/vault-proofs.js';
 import { checkStore } from '../src/audit/vault-verify.js';
 import { loadConfig } from '../src/config/load.js';
 import type { AuditEntryInput } from '../src/contracts/audit.js';
+import { searchAuditEntries } from '../src/store/audit.repo.js';
 import { openStore, type Store } from '../src/store/store.js';
 import { dropSchema, PG_URL, uniqueSchema } from '../test/support/engines.js';
 
@@ -57,6 +58,17 @@ function pct(sorted: number[], p: number): number {
 }
 
 const r3 = (n: number) => Math.round(n * 1000) / 1000;
+
+/** Milliseconds one call takes (the median of five). */
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const runs: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    await fn();
+    runs.push(performance.now() - t);
+  }
+  return r3(runs.sort((a, b) => a - b)[2] as number);
+}
 
 /** Appends n entries in batches; only the appends are timed (recorders build their entries before appending). */
 async function appendRun(store: Store, n: number): Promise<{ perSec: number; seconds: number }> {
@@ -129,6 +141,18 @@ async function main(): Promise<void> {
     };
     process.stderr.write(`proofs ${JSON.stringify(proofs)}\n`);
 
+    // Forensic search at this size (no budget; the subject column has no index, see migration 0011).
+    const searches = {
+      subjectCommonMs: await timed(() => searchAuditEntries(store.db, { subject: 'conn-5', limit: 50 })),
+      subjectAbsentMs: await timed(() => searchAuditEntries(store.db, { subject: 'no-such-subject', limit: 50 })),
+      actorMs: await timed(() => searchAuditEntries(store.db, { actor: 'tok_3', limit: 50 })),
+      actionPrefixMs: await timed(() => searchAuditEntries(store.db, { action: 'decision.*', limit: 50 })),
+      timeWindowMs: await timed(() =>
+        searchAuditEntries(store.db, { from: 1_795_000_000_000, to: 1_795_000_000_000 + 60_000, limit: 50 }),
+      ),
+    };
+    process.stderr.write(`search ${JSON.stringify(searches)}\n`);
+
     let t = performance.now();
     const check = await checkStore(store, audit.verifierKeys(), { location: audit.location });
     const checkSeconds = (performance.now() - t) / 1000;
@@ -175,6 +199,7 @@ async function main(): Promise<void> {
         budgetPerSec: BUDGET.appendsPerSec,
         pass: append.perSec >= BUDGET.appendsPerSec,
       },
+      search: searches,
       inclusionProof: { ...proofs, budgetP99Ms: BUDGET.proofP99Ms, pass: proofs.p99Ms <= BUDGET.proofP99Ms },
       verify: {
         storeCheckSeconds: r3(checkSeconds),
