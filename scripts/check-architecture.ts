@@ -75,7 +75,9 @@ defineLayer('contracts', 0, ['contracts']);
 // `thread-entry` (src/thread-entry.ts: starts a worker thread from .js when built or .ts under tsx) is such a leaf
 // too, used by ingest's decode and writer threads and the audit vault's parallel verification.
 const FOUNDATION = new Set(['config', 'errors', 'version', 'thread-entry']);
-const FOUNDATION_PACKAGES = new Set(['zod']);
+// `tsx`: thread-entry.ts names tsx's loader in the bootstrap it evaluates inside a worker when running from
+// TypeScript sources (tests, `npm run dev`); built code never loads it.
+const FOUNDATION_PACKAGES = new Set(['zod', 'tsx']);
 
 const PURE_MODULES = new Set(['policy', 'detect']);
 const IO_PACKAGES = new Set(['pg', 'better-sqlite3', 'ioredis', 'undici', 'kysely']);
