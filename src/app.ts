@@ -157,6 +157,7 @@ export function buildApp(
     defaultPolicy: defaultPolicyText,
     registry: metrics.registry,
     budgets: deps.budgets ?? null,
+    audit: deps.audit,
   });
   if (config.gateway.enabled) {
     registerGatewayRoutes(http, enforcement.gateway, config.gateway.maxBodyBytes);

@@ -15,6 +15,7 @@ import { UpstreamClient } from './gateway/upstream-client.js';
 import { ClaudeCodeHooks } from './hooks/claude-code-hooks.js';
 import { InferenceHooks } from './inference/inference-hooks.js';
 import { SubjectDirectory } from './subject-directory.js';
+import type { AuditEntryInput } from '../contracts/audit.js';
 
 /** The enforcement points of one Steward process, sharing one active policy, one subject cache and one recorder. */
 export interface Enforcement {
@@ -40,6 +41,8 @@ export function createEnforcement(
     /** The ops registry the gateway's metrics join (served at /metrics). */
     registry: Registry;
     budgets: BudgetGate | null;
+    /** The audit vault's recorder: each gateway key's first use in each hour becomes `gateway_key.use`. */
+    audit?: { record(entry: AuditEntryInput): void };
   },
 ): Enforcement {
   const { logger } = deps;
@@ -55,7 +58,21 @@ export function createEnforcement(
     (err) => onError(err, 'recording gateway usage'),
     config.gateway.meterFlushMs,
   );
-  const gatewayKeys = new GatewayKeyVerifier(deps.store);
+  const audit = deps.audit;
+  const gatewayKeys = new GatewayKeyVerifier(
+    deps.store,
+    audit
+      ? (p, now) =>
+          audit.record({
+            time: now,
+            actor: { kind: 'gateway_key', id: p.id, name: p.name },
+            action: 'gateway_key.use',
+            subject: { kind: p.kind, id: p.subject },
+            outcome: 'success',
+            details: { hour: new Date(Math.floor(now / 3_600_000) * 3_600_000).toISOString() },
+          })
+      : undefined,
+  );
   const upstream = new UpstreamClient(config.gateway);
   const gateway = new AnthropicGateway({
     settings: config.gateway,

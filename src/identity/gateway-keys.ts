@@ -104,13 +104,24 @@ export async function revokeGatewayKeyById(store: Store, id: string): Promise<bo
 export class GatewayKeyVerifier {
   private readonly cache = new Map<string, { at: number; value: GatewayPrincipal | null }>();
   private readonly lastTouched = new Map<string, number>();
+  private readonly hourOfUse = new Map<string, number>();
 
-  constructor(private readonly store: Store) {}
+  /**
+   * `onFirstUseInHour`: told of each key's first accepted request in each UTC hour (the audit vault's
+   * `gateway_key.use`, issue 7 "token use"); one Map lookup per request.
+   */
+  constructor(
+    private readonly store: Store,
+    private readonly onFirstUseInHour?: (principal: GatewayPrincipal, now: number) => void,
+  ) {}
 
   async verify(key: string, now = Date.now()): Promise<GatewayPrincipal | null> {
     // Cached by the presented key itself (in memory only, like the request that carried it), so a hit costs no hash.
     const hit = this.cache.get(key);
-    if (hit && now - hit.at < CACHE_TTL_MS) return hit.value;
+    if (hit && now - hit.at < CACHE_TTL_MS) {
+      if (hit.value) this.used(hit.value, now);
+      return hit.value;
+    }
     if (!KEY_RE.test(key)) return null;
     const row = await findGatewayKeyByHash(this.store.db, hashToken(key));
     const value: GatewayPrincipal | null =
@@ -124,7 +135,17 @@ export class GatewayKeyVerifier {
       // Bookkeeping only: a failed touch must not fail the request.
       touchGatewayKey(this.store.db, value.id, now).catch(() => undefined);
     }
+    if (value) this.used(value, now);
     return value;
+  }
+
+  private used(principal: GatewayPrincipal, now: number): void {
+    if (!this.onFirstUseInHour) return;
+    const hour = Math.floor(now / 3_600_000);
+    if (this.hourOfUse.get(principal.id) === hour) return;
+    if (this.hourOfUse.size > 10_000) this.hourOfUse.clear();
+    this.hourOfUse.set(principal.id, hour);
+    this.onFirstUseInHour(principal, now);
   }
 
   clear(): void {
