@@ -24,7 +24,19 @@ export interface ScanContext {
 }
 
 export function createContext(text: string, wanted: ReadonlySet<DetectorType>): ScanContext {
-  return { text, findings: [], wanted, consumed: [] };
+  // Every field from the start, the lazily filled ones undefined: contexts then share one hidden class. Fields
+  // added on first use gave each scan one of a dozen shapes, and V8 read `ctx.text` in the rules megamorphically.
+  return {
+    text,
+    findings: [],
+    wanted,
+    namesSeen: undefined,
+    valueEnds: undefined,
+    valueRun: undefined,
+    authorityWalk: undefined,
+    endLines: undefined,
+    consumed: [],
+  };
 }
 
 /** Marks [start, end) as accounted for (see ScanContext.consumed). */
