@@ -40,9 +40,13 @@ table[126] = TILDE;
 table[37] = PERCENT;
 table[58] = COLON;
 
-/** The class bits of the character at `i` (0 outside the text or for non-ASCII). */
+/**
+ * The class bits of the character at `i` (0 outside the text or for non-ASCII). The index is checked rather than
+ * read out of bounds (charCodeAt's NaN): one such read makes V8 deoptimise the caller and then call charCodeAt as a
+ * builtin there on every later call — rules look at the characters around a hit, at the text's edges too.
+ */
 export function classAt(text: string, i: number): number {
-  const c = text.charCodeAt(i); // NaN outside the text: NaN < 128 is false
+  const c = i >= 0 && i < text.length ? text.charCodeAt(i) : 128;
   return c < 128 ? (table[c] as number) : 0;
 }
 

@@ -38,7 +38,7 @@ function rule(anchor: string, at: AnchorRule['at'], near?: AnchorRule['near']): 
 }
 
 const keyOrToken = (text: string, i: number): boolean => {
-  if ((text.charCodeAt(i + 1) | 32) !== 101) return false; // ke…
+  if (i + 1 >= text.length || (text.charCodeAt(i + 1) | 32) !== 101) return false; // ke… (see classAt on bounds)
   if (matchesLower(text, i, 'key')) {
     // `key` alone (a JSON or YAML map key) names nothing; a qualifier must be glued to it (api_key, apiKey).
     return isClass(text, i - 1, NAME) || isClass(text, i + 3, NAME);

@@ -54,11 +54,16 @@ export function detectIpv6(ctx: ScanContext): void {
   const { text } = ctx;
   let i = text.indexOf(':');
   while (i !== -1) {
-    const next = text.charCodeAt(i + 1);
+    // Neither read leaves the text (see classAt in char-classes.ts): -1 is no character.
+    const next = i + 1 < text.length ? text.charCodeAt(i + 1) : -1;
     let resume = i + 1;
     if (
       next === 58 ||
-      (isHexCode(next) && isHexCode(text.charCodeAt(i - 1)) && colonWithin(text, i + 2) && sevenColons(text, i))
+      (isHexCode(next) &&
+        i > 0 &&
+        isHexCode(text.charCodeAt(i - 1)) &&
+        colonWithin(text, i + 2) &&
+        sevenColons(text, i))
     ) {
       resume = ipv6Around(ctx, i);
     }
