@@ -37,6 +37,15 @@ function rule(anchor: string, at: AnchorRule['at'], near?: AnchorRule['near']): 
   return { anchor, types: TYPES, ...(near ? { near } : {}), at };
 }
 
+/**
+ * The character code at `i`, -1 outside the text. Reads that can leave the text go through here rather than
+ * relying on charCodeAt's NaN: one read out of bounds makes V8 deoptimise the function and afterwards call
+ * charCodeAt as a builtin at that place (see classAt in char-classes.ts).
+ */
+function codeAt(text: string, i: number): number {
+  return i >= 0 && i < text.length ? text.charCodeAt(i) : -1;
+}
+
 const keyOrToken = (text: string, i: number): boolean => {
   if (i + 1 >= text.length || (text.charCodeAt(i + 1) | 32) !== 101) return false; // ke… (see classAt on bounds)
   if (matchesLower(text, i, 'key')) {
@@ -193,16 +202,16 @@ function valueAfter(ctx: ScanContext, ns: number, ne: number): Value | undefined
   if (QUOTES.includes(open) && open !== '' && text[j] === open) j++;
   const afterName = j;
   j = skipBlanks(text, j, 4);
-  const c = text.charCodeAt(j);
+  const c = codeAt(text, j);
   if (open === '<' && c === 62) {
     // <password>value</password>
     const end = indexWithin(text, '</', j + 1, j + MAX_VALUE + 1);
     return end > j + 1 && end - j <= MAX_VALUE ? { start: j + 1, end, quoted: true, stop: end } : undefined;
   }
-  if (c === 58 && text.charCodeAt(j + 1) !== 58) {
-    j += text.charCodeAt(j + 1) === 61 ? 2 : 1; // `:` or `:=`
-  } else if (c === 61 && text.charCodeAt(j + 1) !== 61) {
-    j += text.charCodeAt(j + 1) === 62 ? 2 : 1; // `=` or `=>`
+  if (c === 58 && codeAt(text, j + 1) !== 58) {
+    j += codeAt(text, j + 1) === 61 ? 2 : 1; // `:` or `:=`
+  } else if (c === 61 && codeAt(text, j + 1) !== 61) {
+    j += codeAt(text, j + 1) === 62 ? 2 : 1; // `=` or `=>`
   } else if (matchesLower(text, j, 'is ') && j > afterName) {
     j += 3; // prose: "the password is …"
     prose = true;
@@ -250,12 +259,12 @@ function valueStop(ctx: ScanContext, j: number): number {
 
 /** `:`, `=`, `>` (XML), a quote closing a JSON key, or a blank (flags, prose) right after the name. */
 function assignmentMayFollow(text: string, ne: number): boolean {
-  const c = text.charCodeAt(ne);
+  const c = codeAt(text, ne);
   return c === 58 || c === 61 || c === 62 || c === 34 || c === 39 || c === 96 || c === 32 || c === 9 || c === 93;
 }
 
 function skipBlanks(text: string, j: number, max: number): number {
-  const limit = j + max;
+  const limit = Math.min(text.length, j + max);
   while (j < limit && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
   return j;
 }
