@@ -41,10 +41,17 @@ table[37] = PERCENT;
 table[58] = COLON;
 
 /**
- * The class bits of the character at `i` (0 outside the text or for non-ASCII). The index is checked rather than
- * read out of bounds (charCodeAt's NaN): one such read makes V8 deoptimise the caller and then call charCodeAt as a
- * builtin there on every later call — rules look at the characters around a hit, at the text's edges too.
+ * The character code at `i`, -1 outside the text. Rules look at the characters around a hit, at the text's edges
+ * too; where such a read can leave the text it goes through here rather than relying on charCodeAt's NaN: one read
+ * out of bounds makes V8 deoptimise the function and afterwards call charCodeAt as a builtin at that place, on
+ * every call (callgrind and --trace-deopt on bench/detect.bench.ts's documents). -1 fails every comparison with a
+ * character as NaN did; a caller that tests `c < x` must not take it for a character.
  */
+export function codeAt(text: string, i: number): number {
+  return i >= 0 && i < text.length ? text.charCodeAt(i) : -1;
+}
+
+/** The class bits of the character at `i` (0 outside the text or for non-ASCII); bounds checked as in codeAt. */
 export function classAt(text: string, i: number): number {
   const c = i >= 0 && i < text.length ? text.charCodeAt(i) : 128;
   return c < 128 ? (table[c] as number) : 0;

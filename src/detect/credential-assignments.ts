@@ -17,6 +17,7 @@ import {
   SLASH,
   UNDERSCORE,
   allOf,
+  codeAt,
   indexWithin,
   isClass,
   matchesLower,
@@ -37,17 +38,8 @@ function rule(anchor: string, at: AnchorRule['at'], near?: AnchorRule['near']): 
   return { anchor, types: TYPES, ...(near ? { near } : {}), at };
 }
 
-/**
- * The character code at `i`, -1 outside the text. Reads that can leave the text go through here rather than
- * relying on charCodeAt's NaN: one read out of bounds makes V8 deoptimise the function and afterwards call
- * charCodeAt as a builtin at that place (see classAt in char-classes.ts).
- */
-function codeAt(text: string, i: number): number {
-  return i >= 0 && i < text.length ? text.charCodeAt(i) : -1;
-}
-
 const keyOrToken = (text: string, i: number): boolean => {
-  if (i + 1 >= text.length || (text.charCodeAt(i + 1) | 32) !== 101) return false; // ke… (see classAt on bounds)
+  if ((codeAt(text, i + 1) | 32) !== 101) return false; // ke…
   if (matchesLower(text, i, 'key')) {
     // `key` alone (a JSON or YAML map key) names nothing; a qualifier must be glued to it (api_key, apiKey).
     return isClass(text, i - 1, NAME) || isClass(text, i + 3, NAME);

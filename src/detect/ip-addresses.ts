@@ -4,7 +4,7 @@
  * broadcast addresses and netmasks are not reported; private and link-local ranges (RFC 1918, RFC 6598,
  * RFC 3927, RFC 4193) score low; documentation ranges (RFC 5737, RFC 3849) are examples.
  */
-import { ALNUM, COLON, DOT, HEX, UNDERSCORE, isClass, runEnd, runStart } from './char-classes.js';
+import { ALNUM, COLON, DOT, HEX, UNDERSCORE, codeAt, isClass, runEnd, runStart } from './char-classes.js';
 import { groupEnd, groupLength, groupStart, separatorAfter, type DigitGroups } from './numbers.js';
 import { addFinding, ContextWords, type ScanContext } from './scan-context.js';
 
@@ -54,16 +54,11 @@ export function detectIpv6(ctx: ScanContext): void {
   const { text } = ctx;
   let i = text.indexOf(':');
   while (i !== -1) {
-    // Neither read leaves the text (see classAt in char-classes.ts): -1 is no character.
-    const next = i + 1 < text.length ? text.charCodeAt(i + 1) : -1;
+    const next = codeAt(text, i + 1);
     let resume = i + 1;
     if (
       next === 58 ||
-      (isHexCode(next) &&
-        i > 0 &&
-        isHexCode(text.charCodeAt(i - 1)) &&
-        colonWithin(text, i + 2) &&
-        sevenColons(text, i))
+      (isHexCode(next) && isHexCode(codeAt(text, i - 1)) && colonWithin(text, i + 2) && sevenColons(text, i))
     ) {
       resume = ipv6Around(ctx, i);
     }

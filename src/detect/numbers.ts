@@ -102,7 +102,8 @@ function runLeft(text: string, at: number, floor: number): number {
 function examine(ctx: ScanContext, groups: DigitGroups, start: number): number {
   const { text } = ctx;
   const end = splitRun(groups, start);
-  const before = start > 0 ? text.charCodeAt(start - 1) : -1; // not read out of bounds: see classAt
+  // As codeAt (char-classes.ts), written out: a call here changed what V8 inlined into examine (+12% instructions).
+  const before = start > 0 ? text.charCodeAt(start - 1) : -1;
   if (before === 82 && text.startsWith('GR1348941', start - 2)) return gitlabRunnerToken(ctx, start - 2);
   // Glued to a lower-case letter or `_` (hex ids, hashes, identifiers): nothing here stands alone.
   if ((before >= 97 && before <= 122) || before === 95) return end;
