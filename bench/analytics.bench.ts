@@ -22,6 +22,7 @@ import { refreshTiers } from '../src/analytics/refresher.js';
 import { createApiToken } from '../src/identity/api-tokens.js';
 import type { Dialect, Store } from '../src/store/store.js';
 import { openBenchStore, pgBenchUrl, type Dataset } from './bench-store.js';
+import { SERVE_NODE_FLAGS } from '../src/cli/serve-node-flags.js';
 
 const DAY = 86_400_000;
 const BUDGET_MS = 150;
@@ -135,7 +136,7 @@ async function freePort(): Promise<number> {
 /** `bin/steward.js serve` on the benchmark store, ready; `stop()` ends it (SIGTERM, then waits for the exit). */
 async function startServer(engine: Dialect): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
-  const args = ['bin/steward.js', 'serve', '--host', '127.0.0.1', '--port', String(port)];
+  const args = [...SERVE_NODE_FLAGS, 'bin/steward.js', 'serve', '--host', '127.0.0.1', '--port', String(port)];
   args.push('--grpc-port', String(await freePort()));
   args.push('--data-dir', engine === 'sqlite' ? join(DATA_DIR, `sqlite-${EVENTS}`) : DATA_DIR);
   if (engine === 'postgres') args.push('--database-url', pgBenchUrl(EVENTS));

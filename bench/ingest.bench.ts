@@ -11,6 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SERVE_NODE_FLAGS } from '../src/cli/serve-node-flags.js';
 import { createApiToken } from '../src/identity/api-tokens.js';
 import { EVENT_COLUMNS } from '../src/contracts/event-columns.js';
 import { eventValues } from '../src/ingest/prepare-batch.js';
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
   const child = spawn(
     process.execPath,
     [
+      ...SERVE_NODE_FLAGS, // as `npm start` runs it
       // BENCH_INGEST_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server under load.
       ...(process.env.BENCH_INGEST_NODE_ARGS ?? '').split(' ').filter(Boolean),
       'bin/steward.js',

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, startProcess, type ArmProcess } from './arm-process.js';
+import { SERVE_NODE_FLAGS } from '../../src/cli/serve-node-flags.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = join(root, 'bin', 'steward.js');
@@ -56,6 +57,7 @@ export async function startSteward(upstreamUrl: string, upstreamKey: string): Pr
       command: process.execPath,
       // BENCH_GATEWAY_STEWARD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the arm under load.
       args: [
+        ...SERVE_NODE_FLAGS, // as `npm start` runs it
         ...(process.env.BENCH_GATEWAY_STEWARD_NODE_ARGS ?? '').split(' ').filter(Boolean),
         bin,
         'serve',
