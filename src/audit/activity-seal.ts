@@ -19,10 +19,17 @@ const PERSON = COL.person_id;
 
 export const SEAL_ACTION = 'activity.seal';
 
+/**
+ * Lines are handed to the hash in chunks of about this many UTF-16 units: one `update` per row crossed into C++
+ * once per event and was a third of sealing's cost on the ingest writer (measured 2.29 → 1.7 µs per row).
+ */
+const CHUNK = 64 * 1024;
+
 /** Incremental digest over rows given as EVENT_COLUMNS value arrays, in id order. */
 export class SealDigest {
   private readonly hash: Hash = createHash('sha256');
   private readonly row: unknown[] = new Array<unknown>(SEALED_INDEXES.length);
+  private pending = '';
   count = 0;
 
   /** A row in EVENT_COLUMNS order (as ingest builds it). */
@@ -32,20 +39,40 @@ export class SealDigest {
       if (i === PERSON) continue;
       row[j++] = values[i] ?? null;
     }
-    this.hash.update(JSON.stringify(row) + '\n');
-    this.count += 1;
+    this.line(JSON.stringify(row));
   }
 
   /** A row read back from the store (column name → value). */
   addRecord(record: Readonly<Record<string, unknown>>): void {
     const row = this.row;
     for (let j = 0; j < SEALED_COLUMNS.length; j++) row[j] = record[SEALED_COLUMNS[j] as string] ?? null;
-    this.hash.update(JSON.stringify(row) + '\n');
-    this.count += 1;
+    this.line(JSON.stringify(row));
+  }
+
+  /**
+   * `count` rows given as their lines, each `JSON.stringify` of the row's sealed values followed by "\n" — the text
+   * addValues would have produced for them (ingest/writer/rows-text.ts writes it on the decode worker).
+   */
+  addLines(text: string, count: number): void {
+    if (this.pending.length) this.hash.update(this.pending);
+    this.pending = '';
+    this.hash.update(text);
+    this.count += count;
   }
 
   hex(): string {
+    if (this.pending.length) this.hash.update(this.pending);
+    this.pending = '';
     return this.hash.digest('hex');
+  }
+
+  private line(json: string): void {
+    this.pending += json + '\n';
+    this.count += 1;
+    if (this.pending.length >= CHUNK) {
+      this.hash.update(this.pending);
+      this.pending = '';
+    }
   }
 }
 

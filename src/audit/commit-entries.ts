@@ -3,6 +3,16 @@ import { COL, type EventValues } from '../contracts/event-columns.js';
 import { idRanges, SealDigest, sealEntry } from './activity-seal.js';
 
 /**
+ * The rows' sealed lines as the decode workers wrote them, one part per merged batch in row order (`text` null for
+ * a batch that came as values). Valid only while the rows are exactly as those lines say (the caller passes none
+ * when a row was changed before insertion).
+ */
+export interface SealedText {
+  text: string | null;
+  count: number;
+}
+
+/**
  * What one ingest commit appends to the vault (issue 7, "What is audited"): an entry per enforcement decision that
  * was not a plain allow (deny, redact, warn, ask — the `policy_decision` events enforcement points record), and one
  * `activity.seal` over every event row the commit inserted.
@@ -14,6 +24,7 @@ export function auditEntriesForCommit(
   ids: readonly (number | null)[],
   now: number,
   seal: boolean,
+  texts?: readonly SealedText[],
 ): AuditEntryInput[] {
   const out: AuditEntryInput[] = [];
   const order: number[] = [];
@@ -27,13 +38,34 @@ export function auditEntriesForCommit(
   }
   if (seal && order.length) {
     // Rows are digested in id order, the order verification reads them back in.
-    order.sort((a, b) => (ids[a] as number) - (ids[b] as number));
     const digest = new SealDigest();
-    for (const i of order) digest.addValues(rows[i] as EventValues);
+    if (texts && order.length === rows.length && covers(texts, rows.length) && ascending(ids as number[])) {
+      // Every row inserted, in row order: the lines as they came are the digest's input.
+      let at = 0;
+      for (const part of texts) {
+        if (part.text !== null) digest.addLines(part.text, part.count);
+        else for (let i = at; i < at + part.count; i++) digest.addValues(rows[i] as EventValues);
+        at += part.count;
+      }
+    } else {
+      order.sort((a, b) => (ids[a] as number) - (ids[b] as number));
+      for (const i of order) digest.addValues(rows[i] as EventValues);
+    }
     const sorted = order.map((i) => ids[i] as number);
     out.push(sealEntry(now, { count: digest.count, ids: idRanges(sorted), digest: digest.hex() }));
   }
   return out;
+}
+
+function covers(texts: readonly SealedText[], rows: number): boolean {
+  let n = 0;
+  for (const t of texts) n += t.count;
+  return n === rows;
+}
+
+function ascending(ids: readonly number[]): boolean {
+  for (let i = 1; i < ids.length; i++) if ((ids[i] as number) <= (ids[i - 1] as number)) return false;
+  return true;
 }
 
 function decisionEntry(row: EventValues, id: number): AuditEntryInput {

@@ -2,7 +2,7 @@ import type { IdentityHints, NormalisedMetricPoint, PreparedBatch, SessionHints 
 import { COL, type EventValues } from '../contracts/event-columns.js';
 import { addEvent, addMetricPoint, newIncrements } from '../analytics/rollup-aggregate.js';
 import { writeIncrements } from '../analytics/rollup-writer.js';
-import { auditEntriesForCommit } from '../audit/commit-entries.js';
+import { auditEntriesForCommit, type SealedText } from '../audit/commit-entries.js';
 import { appendEntries } from '../audit/vault-append.js';
 import type { PersonResolver } from '../identity/person-resolver.js';
 import type { MetricSeriesTable } from '../store/database.js';
@@ -33,12 +33,14 @@ export interface CommitOptions {
   seal?: boolean;
 }
 
+/** `texts`: the rows' sealed lines as the decode workers sent them (writer/rows-text.ts), for the activity seal. */
 export async function commitBatch(
   store: Store,
   resolver: PersonResolver,
   batch: PreparedBatch,
   now: number,
   options: CommitOptions = {},
+  texts?: readonly SealedText[],
 ): Promise<CommitResult> {
   try {
     return await store.db.transaction().execute(async (trx) => {
@@ -51,7 +53,8 @@ export async function commitBatch(
       const rows = batch.rows;
       for (let i = 0; i < rows.length; i++)
         (rows[i] as EventValues)[COL.person_id] = personOf[batch.rowIdentity[i] as number];
-      await reconcileRequests(trx, store, rows);
+      // A row marked as a duplicate request is no longer what its line says: the seal then serialises the rows.
+      const changed = await reconcileRequests(trx, store, rows);
       const fresh = await insertEvents(trx, store, rows);
 
       const sessionHints = new Map(batch.sessions);
@@ -93,7 +96,7 @@ export async function commitBatch(
       await applyPersonUpdates(trx, personUpdates.values());
       await writeIncrements(trx, store, rollups);
       // The vault: enforcement decisions as audit entries, and the seal over every row this commit inserted.
-      const audit = auditEntriesForCommit(rows, fresh, now, options.seal !== false);
+      const audit = auditEntriesForCommit(rows, fresh, now, options.seal !== false, changed ? undefined : texts);
       if (audit.length) await appendEntries(trx, store, audit, now);
       return {
         eventsInserted: inserted,

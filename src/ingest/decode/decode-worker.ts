@@ -1,4 +1,5 @@
 import { parentPort, type MessagePort } from 'node:worker_threads';
+import { toTextBatch } from '../writer/rows-text.js';
 import type { HoldMessage } from '../writer/writer-protocol.js';
 import { runDecodeJob, type DecodeJob, type DecodeOutcome } from './decode-job.js';
 
@@ -34,7 +35,8 @@ parentPort?.on('message', (msg: Request | { type: 'port'; port: MessagePort }) =
   if (outcome.ok && 'batch' in outcome && msg.ticket !== undefined && writer) {
     const { batch } = outcome;
     const size = batch.rows.length + batch.metrics.length;
-    if (size > 0) writer.postMessage({ type: 'hold', ticket: msg.ticket, batch } satisfies HoldMessage);
+    if (size > 0)
+      writer.postMessage({ type: 'hold', ticket: msg.ticket, batch: toTextBatch(batch) } satisfies HoldMessage);
     outcome = { ok: true, held: { ticket: msg.ticket, size, rejected: batch.rejected, errors: batch.errors } };
   }
   parentPort?.postMessage({ id: msg.id, outcome });

@@ -2,6 +2,7 @@ import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threa
 import type { PreparedBatch } from '../../contracts/canonical.js';
 import type { CommitResult } from '../commit-batch.js';
 import { startThread } from '../../thread-entry.js';
+import { toTextBatch } from './rows-text.js';
 import type { FromWriter, GroupEntry, ToWriter } from './writer-protocol.js';
 import type { CommitOptions } from '../commit-batch.js';
 
@@ -82,9 +83,12 @@ export class WriterClient {
     if (tickets.length > 0 && !this.closing) this.post({ type: 'drop', tickets });
   }
 
-  /** Hands over a batch built on this thread under a ticket (tests; inline decoding uses `{ batch }` entries). */
+  /**
+   * Hands over a batch built on this thread under a ticket, as a decode worker would (tests; inline decoding uses
+   * `{ batch }` entries). The batch's rows are consumed.
+   */
   hold(ticket: number, batch: PreparedBatch): void {
-    this.post({ type: 'hold', ticket, batch });
+    this.post({ type: 'hold', ticket, batch: toTextBatch(batch) });
   }
 
   async close(): Promise<void> {

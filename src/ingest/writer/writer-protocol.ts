@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { PreparedBatch } from '../../contracts/canonical.js';
 import type { CommitResult } from '../commit-batch.js';
+import type { TextBatch } from './rows-text.js';
 
 /**
  * Messages between the main thread, the decode workers and the SQLite writer thread (writer-thread.ts).
@@ -14,7 +15,8 @@ import type { CommitResult } from '../commit-batch.js';
 export interface HoldMessage {
   type: 'hold';
   ticket: number;
-  batch: PreparedBatch;
+  /** Rows as text (rows-text.ts): compact while held, and the seal's input as they are. */
+  batch: TextBatch;
 }
 
 /** One entry of a group: a batch already held under a ticket, or one sent inline. */

@@ -3,7 +3,9 @@ import type { PreparedBatch } from '../../contracts/canonical.js';
 import { PersonResolver } from '../../identity/person-resolver.js';
 import { openStore, type Store } from '../../store/store.js';
 import { commitBatch, type CommitOptions } from '../commit-batch.js';
+import type { SealedText } from '../../audit/commit-entries.js';
 import { mergePrepared } from '../prepare-batch.js';
+import { fromTextBatch, type TextBatch } from './rows-text.js';
 import type { CommitMessage, FromWriter, ToWriter } from './writer-protocol.js';
 
 /**
@@ -19,7 +21,7 @@ interface WriterData {
 
 const port = parentPort as NonNullable<typeof parentPort>;
 const { dataDir, options } = workerData as WriterData;
-const held = new Map<number, PreparedBatch>();
+const held = new Map<number, TextBatch>();
 const queue: CommitMessage[] = [];
 let store: Store | undefined;
 let busy = false;
@@ -62,13 +64,25 @@ async function pump(): Promise<void> {
   try {
     while (queue.length > 0 && ready(queue[0] as CommitMessage)) {
       const msg = queue.shift() as CommitMessage;
-      const batches = msg.entries.map((e) => ('ticket' in e ? (held.get(e.ticket) as PreparedBatch) : e.batch));
       const release = () => {
         for (const e of msg.entries) if ('ticket' in e) held.delete(e.ticket);
       };
       const started = performance.now();
       try {
-        const result = await commitBatch(store, resolver, mergePrepared(batches), msg.now, options);
+        // Held batches become values only now, so a retried group starts again from the rows as they came.
+        const batches: PreparedBatch[] = [];
+        const texts: SealedText[] = [];
+        for (const e of msg.entries) {
+          if ('ticket' in e) {
+            const b = held.get(e.ticket) as TextBatch;
+            batches.push(fromTextBatch(b));
+            texts.push({ text: b.rowsText, count: b.rowCount });
+          } else {
+            batches.push(e.batch);
+            texts.push({ text: null, count: e.batch.rows.length });
+          }
+        }
+        const result = await commitBatch(store, resolver, mergePrepared(batches), msg.now, options, texts);
         release();
         send({ type: 'committed', id: msg.id, result, ms: performance.now() - started });
       } catch (err) {

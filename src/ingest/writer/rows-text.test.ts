@@ -1,0 +1,85 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fixtureJson } from '../../../test/support/fixtures.js';
+import { SealDigest } from '../../audit/activity-seal.js';
+import { auditEntriesForCommit } from '../../audit/commit-entries.js';
+import { EVENT_COLUMNS, COL, type EventValues } from '../../contracts/event-columns.js';
+import { normaliseLogs } from '../normalise/normalise-logs.js';
+import { prepareBatch } from '../prepare-batch.js';
+import { fromTextBatch, toTextBatch } from './rows-text.js';
+
+const capture = () =>
+  prepareBatch(
+    normaliseLogs(fixtureJson('otlp/http-json/logs.json'), {
+      capture: 'redacted',
+      limits: { maxValueBytes: 65536 },
+      now: () => 1_800_000_000_000,
+    }),
+  );
+
+/** Values a stored column can hold: text (line feeds, U+2028, lone surrogates included), finite numbers, null. */
+const value = fc.oneof(
+  fc.string({ unit: 'binary' }),
+  fc.constantFrom('a\nb', '\u2028', '\uD800', '{"k":"v\\n"}', ''),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.integer(),
+  fc.constant(null),
+);
+const row = fc.array(value, { minLength: EVENT_COLUMNS.length, maxLength: EVENT_COLUMNS.length });
+
+function withoutRows(b: ReturnType<typeof capture>): Omit<ReturnType<typeof capture>, 'rows'> {
+  const rest: Partial<ReturnType<typeof capture>> = { ...b };
+  delete rest.rows;
+  return rest as Omit<ReturnType<typeof capture>, 'rows'>;
+}
+
+describe('rows as text between the decode workers and the writer thread', () => {
+  it('come back as the same values, person_id empty, with everything else of the batch', () => {
+    const before = capture();
+    const expected = structuredClone(before.rows);
+    const rest = structuredClone(withoutRows(before));
+    const after = fromTextBatch(structuredClone(toTextBatch(before)));
+    expect(after.rows).toEqual(expected);
+    expect(withoutRows(after)).toEqual(rest);
+  });
+
+  it('round-trip any stored values, and their text is what the activity seal hashes for those rows', () => {
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 20 }), (rows) => {
+        for (const r of rows) r[COL.person_id] = null;
+        const expected = structuredClone(rows);
+        const direct = new SealDigest();
+        for (const r of expected) direct.addValues(r);
+        const text = toTextBatch({ ...withoutRows(capture()), rows });
+        expect(fromTextBatch(text).rows).toEqual(expected.map((r) => r.map((v) => (Object.is(v, -0) ? 0 : v))));
+        const fromText = new SealDigest();
+        fromText.addLines(text.rowsText, text.rowCount);
+        expect(fromText.hex()).toBe(direct.hex());
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('seal a commit from the text when every row was inserted in order, and from the values otherwise', () => {
+    const rows = capture().rows;
+    const expected = structuredClone(rows);
+    const text = toTextBatch({ ...withoutRows(capture()), rows });
+    const values = fromTextBatch(text).rows as EventValues[];
+    const ids = values.map((_, i) => 100 + i);
+    const digestOf = (entries: ReturnType<typeof auditEntriesForCommit>) =>
+      (entries.find((e) => e.action === 'activity.seal')?.details as { digest: string }).digest;
+    const fromValues = digestOf(auditEntriesForCommit(expected, ids, 0, true));
+    const texts = [{ text: text.rowsText, count: text.rowCount }];
+    expect(digestOf(auditEntriesForCommit(values, ids, 0, true, texts))).toBe(fromValues);
+    // A duplicate skipped: the seal covers the inserted rows only, so the text as a whole no longer applies.
+    const skipped = ids.map((id, i) => (i === 3 ? null : id));
+    const partial = digestOf(auditEntriesForCommit(values, skipped, 0, true, texts));
+    expect(partial).toBe(digestOf(auditEntriesForCommit(expected, skipped, 0, true)));
+    expect(partial).not.toBe(fromValues);
+  });
+
+  it('refuse text that does not hold the rows it announces', () => {
+    const text = toTextBatch(capture());
+    expect(() => fromTextBatch({ ...text, rowCount: text.rowCount + 1 })).toThrow(/holds \d+ rows/);
+  });
+});

@@ -1,0 +1,42 @@
+import type { PreparedBatch } from '../../contracts/canonical.js';
+import { COL, type EventValues } from '../../contracts/event-columns.js';
+
+/**
+ * A prepared batch on its way from a decode worker to the SQLite writer thread, its rows as text: one JSON array per
+ * row holding every column but `person_id` (the sealed columns, audit/activity-seal.ts), each line ended by "\n".
+ *
+ * Why text: the writer holds a batch until the commit that names it, and a row as a 34-value array with its own
+ * strings took ~1.1 KB of the writer's heap and dozens of objects for its garbage collector to trace; as a line of
+ * a one-byte string it takes ~670 bytes and is one leaf. The lines are also exactly what the activity seal hashes,
+ * so when a commit inserts every row unchanged the writer hashes the text as it came instead of serialising each
+ * row again (commit-entries.ts). JSON.stringify never writes a raw line feed (it escapes U+000A inside strings), so
+ * "\n" only ever ends a line.
+ */
+export interface TextBatch extends Omit<PreparedBatch, 'rows'> {
+  rowsText: string;
+  rowCount: number;
+}
+
+const PERSON = COL.person_id;
+
+/** The batch's rows as text. The rows are consumed (their `person_id` slot is removed). */
+export function toTextBatch(batch: PreparedBatch): TextBatch {
+  const { rows, ...rest } = batch;
+  const lines = new Array<string>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as EventValues;
+    row.splice(PERSON, 1);
+    lines[i] = JSON.stringify(row);
+  }
+  return { ...rest, rowsText: rows.length ? lines.join('\n') + '\n' : '', rowCount: rows.length };
+}
+
+/** The batch with its rows as values again (`person_id` null, for the commit to fill). */
+export function fromTextBatch(batch: TextBatch): PreparedBatch {
+  const { rowsText, rowCount, ...rest } = batch;
+  // One parse for the whole batch: the line feeds between rows become the commas of one array.
+  const rows = rowCount ? (JSON.parse('[' + rowsText.slice(0, -1).replaceAll('\n', ',') + ']') as EventValues[]) : [];
+  if (rows.length !== rowCount) throw new Error(`batch text holds ${rows.length} rows, not ${rowCount}`);
+  for (const row of rows) row.splice(PERSON, 0, null);
+  return { ...rest, rows };
+}
