@@ -73,7 +73,7 @@ function sevenColons(text: string, i: number): boolean {
   for (let k = i; k < limit; k++) {
     const c = text.charCodeAt(k);
     if (c === 58) {
-      if (++colons === 7 || text.charCodeAt(k + 1) === 58) return true;
+      if (++colons === 7 || codeAt(text, k + 1) === 58) return true;
     } else if (!isHexCode(c)) {
       return false;
     }
@@ -88,10 +88,10 @@ function isHexCode(c: number): boolean {
 /** Another colon within the next four characters: a second group boundary (`:abcd:`). */
 function colonWithin(text: string, from: number): boolean {
   return (
-    text.charCodeAt(from) === 58 ||
-    text.charCodeAt(from + 1) === 58 ||
-    text.charCodeAt(from + 2) === 58 ||
-    text.charCodeAt(from + 3) === 58
+    codeAt(text, from) === 58 ||
+    codeAt(text, from + 1) === 58 ||
+    codeAt(text, from + 2) === 58 ||
+    codeAt(text, from + 3) === 58
   );
 }
 

@@ -6,7 +6,7 @@
  * formats are tried group by group (so "2024 4111 1111 1111 1111" still yields the card). Dates, versions,
  * timestamps, hashes and identifiers fail the formats, the validators or the boundary checks.
  */
-import { ALNUM, UNDERSCORE, isClass } from './char-classes.js';
+import { ALNUM, UNDERSCORE, codeAt, isClass } from './char-classes.js';
 import { ibanAround, routingNumberAt } from './bank-accounts.js';
 import { ipv4At } from './ip-addresses.js';
 import { ninoAround, ssnAt } from './national-ids.js';
@@ -152,7 +152,7 @@ function splitRun(groups: DigitGroups, start: number): number {
       k++;
       seps++;
     }
-    if (seps === 0 || !isDigitCode(text.charCodeAt(k))) break;
+    if (seps === 0 || !isDigitCode(codeAt(text, k))) break;
   }
   groups.count = n;
   return end;
@@ -221,7 +221,7 @@ export function leftClean(groups: DigitGroups, g: number): boolean {
   const { text } = groups;
   if (g > 0) return spacesOnly(groups, g - 1);
   const s = groups.starts[0] as number;
-  const before = text.charCodeAt(s - 1);
+  const before = codeAt(text, s - 1);
   if (isClass(text, s - 1, ALNUM | UNDERSCORE)) return false;
   if ((before === 46 || before === 45 || before === 47 || before === 95) && isClass(text, s - 2, ALNUM)) {
     return false;
@@ -233,7 +233,7 @@ export function rightClean(groups: DigitGroups, h: number): boolean {
   const { text } = groups;
   if (h < groups.count - 1) return spacesOnly(groups, h);
   const e = groups.ends[h] as number;
-  const after = text.charCodeAt(e);
+  const after = codeAt(text, e);
   if (isClass(text, e, ALNUM | UNDERSCORE)) return false;
   if ((after === 46 || after === 45 || after === 47) && isClass(text, e + 1, ALNUM)) return false;
   return true;

@@ -4,7 +4,7 @@
  * `01 23 45 67 89`, `030/1234567`) — in groups with consistent separators. Ten or eleven bare digits count only
  * next to a word such as "phone" (order numbers look the same). Country codes per ITU-T E.164 (assigned list).
  */
-import { ALNUM, DIGIT, isClass } from './char-classes.js';
+import { ALNUM, DIGIT, codeAt, isClass } from './char-classes.js';
 import { isExamplePhone } from './examples.js';
 import {
   digitsOf,
@@ -57,20 +57,20 @@ interface Prefix {
 /** What precedes the first group: `(`, `+44 `, `+1 (`, `1-`. */
 function lookBack(text: string, s: number): Prefix {
   let k = s;
-  const paren = text.charCodeAt(k - 1) === 40;
+  const paren = codeAt(text, k - 1) === 40;
   if (paren) k--;
   let j = k;
   while (j > k - 2 && (text[j - 1] === ' ' || text[j - 1] === '-' || text[j - 1] === '.')) j--;
   let d = j;
   while (d > j - 3 && isClass(text, d - 1, DIGIT)) d--;
   if (d < j && j < k) {
-    if (text.charCodeAt(d - 1) === 43 && !isClass(text, d - 2, ALNUM)) {
+    if (codeAt(text, d - 1) === 43 && !isClass(text, d - 2, ALNUM)) {
       return { start: d - 1, plus: true, code: text.slice(d, j), trunkOne: false, paren };
     }
     if (j - d === 1 && text[d] === '1' && !isClass(text, d - 1, ALNUM))
       return { start: d, plus: false, trunkOne: true, paren };
   }
-  if (!paren && text.charCodeAt(k - 1) === 43 && !isClass(text, k - 2, ALNUM)) {
+  if (!paren && codeAt(text, k - 1) === 43 && !isClass(text, k - 2, ALNUM)) {
     return { start: k - 1, plus: true, trunkOne: false, paren };
   }
   return { start: paren ? s - 1 : s, plus: false, trunkOne: false, paren };
