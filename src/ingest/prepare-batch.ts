@@ -13,7 +13,7 @@ export const ORG = 'default';
  * Normalised batch → commit-ready batch (runs on the decode worker): each event becomes a value array in
  * EVENT_COLUMNS order with its numbers bounded, identities and session hints are listed once.
  */
-export function prepareBatch(batch: NormalisedBatch): PreparedBatch {
+export function prepareBatch(batch: NormalisedBatch, consume = false): PreparedBatch {
   const identityIndex = new Map<IdentityHints, number>();
   const identities: IdentityHints[] = [];
   const sessions = new Map<string, SessionHints>();
@@ -29,6 +29,8 @@ export function prepareBatch(batch: NormalisedBatch): PreparedBatch {
     rowIdentity[i] = idx;
     rows[i] = eventValues(e);
     if (e.sessionId !== null && !sessions.has(e.sessionId)) sessions.set(e.sessionId, e.session);
+    // Consumed: the event is garbage once it is a row (fewer objects for the next scavenge to copy).
+    if (consume) (batch.events as (NormalisedEvent | undefined)[])[i] = undefined;
   });
   return {
     rows,

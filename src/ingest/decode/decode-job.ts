@@ -86,7 +86,7 @@ export function runDecodeJob(job: DecodeJob): DecodeOutcome {
       return fail('invalid_otlp', 'OTLP/JSON body must be a JSON object (an Export*ServiceRequest)');
     }
   }
-  return { ok: true, batch: prepareBatch(normaliseRequest(job.signal, request, options(job))) };
+  return { ok: true, batch: prepareBatch(normaliseRequest(job.signal, request, options(job)), true) };
 }
 
 function normaliseRequest(signal: OtlpSignal, request: unknown, opts: NormaliseOptions): NormalisedBatch {
@@ -96,7 +96,7 @@ function normaliseRequest(signal: OtlpSignal, request: unknown, opts: NormaliseO
 }
 
 function options(job: DecodeJob): NormaliseOptions {
-  return { capture: job.capture, limits: { maxValueBytes: job.maxAttributeBytes }, now: Date.now };
+  return { capture: job.capture, limits: { maxValueBytes: job.maxAttributeBytes }, now: Date.now, consume: true };
 }
 
 function fail(code: ErrorCode, message: string): DecodeOutcome {

@@ -192,3 +192,16 @@ describe('normaliseLogs', () => {
     expect(batch.errors[0]).toContain('logRecords[0]');
   });
 });
+
+describe('normaliseLogs consuming its request (the decode worker)', () => {
+  it('gives the same events and drops each record once read', () => {
+    const request = fixtureJson('otlp/http-json/logs.json') as {
+      resourceLogs: { scopeLogs: { logRecords: unknown[] }[] }[];
+    };
+    const expected = normaliseLogs(structuredClone(request), full);
+    const consumed = normaliseLogs(request, { ...full, consume: true });
+    expect(consumed).toEqual(expected);
+    expect(expected.events.length).toBeGreaterThan(0);
+    expect(request.resourceLogs[0]?.scopeLogs[0]?.logRecords.every((r) => r === undefined)).toBe(true);
+  });
+});

@@ -23,6 +23,11 @@ export interface NormaliseOptions {
   capture: ContentCaptureMode;
   limits: AttributeLimits;
   now: () => number;
+  /**
+   * The request may be taken apart as it is read: each log record is dropped from its array once normalised, so
+   * the garbage collector stops copying what has been read (the decode worker; measured in bench:ingest).
+   */
+  consume?: boolean;
 }
 
 /**
@@ -109,6 +114,7 @@ export function normaliseLogs(request: unknown, opts: NormaliseOptions): Normali
           continue;
         }
         batch.events.push(normaliseRecord(rec as Record<string, unknown>, resource, opts, memo));
+        if (opts.consume) records[li] = undefined;
       }
     }
   }

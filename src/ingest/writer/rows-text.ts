@@ -27,6 +27,7 @@ export function toTextBatch(batch: PreparedBatch): TextBatch {
     const row = rows[i] as EventValues;
     row.splice(PERSON, 1);
     lines[i] = JSON.stringify(row);
+    (rows as (EventValues | undefined)[])[i] = undefined; // garbage now: the next scavenge need not copy it
   }
   return { ...rest, rowsText: rows.length ? lines.join('\n') + '\n' : '', rowCount: rows.length };
 }
