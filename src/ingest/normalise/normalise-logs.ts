@@ -77,7 +77,12 @@ const PREFIX_RE = /^(claude_code|claude_cowork)\.(.+)$/;
 interface Memo {
   identities: Map<string, IdentityHints>;
   sessions: Map<string, SessionHints>;
+  /** The resource whose identity attributes `resourceKey` renders (resources change once per resourceLogs). */
+  resource: Record<string, unknown> | null;
+  resourceKey: string;
 }
+
+const IDENTITY_KEYS: ReadonlySet<string> = new Set(IDENTITY_ATTRIBUTE_KEYS);
 
 /**
  * OTLP logs → canonical events. Claude Code and Cowork events ride the logs signal: the name is in the
@@ -94,7 +99,7 @@ export function normaliseLogs(request: unknown, opts: NormaliseOptions): Normali
     batch.errors.push('resourceLogs must be an array');
     return batch;
   }
-  const memo: Memo = { identities: new Map(), sessions: new Map() };
+  const memo: Memo = { identities: new Map(), sessions: new Map(), resource: null, resourceKey: '' };
   for (let ri = 0; ri < resourceLogs.length; ri++) {
     const rl = resourceLogs[ri] as unknown;
     const resource = attributesToObject(field(field(rl, 'resource'), 'attributes'), opts.limits);
@@ -143,7 +148,7 @@ function normaliseRecord(
     opts.now();
   const sessionId = identifier(str(a, 'session.id'));
   const sequence = Object.hasOwn(a, 'event.sequence') ? num(a, 'event.sequence') : null;
-  const identity = memoIdentity(a, memo);
+  const identity = memoIdentity(a, ownKeys, resource, memo);
   const cols = eventColumns(name, a);
 
   const attrs: Record<string, unknown> = {};
@@ -206,18 +211,40 @@ function normaliseRecord(
   };
 }
 
-function memoIdentity(a: Record<string, unknown>, memo: Memo): IdentityHints {
-  let k = '';
-  for (const key of IDENTITY_ATTRIBUTE_KEYS) {
-    const v = a[key];
-    if (v !== undefined) k += `${key}=${String(v)}\u0001`;
+/**
+ * The memo key is the resource's identity attributes (rendered once per resource) and then the record's own ones:
+ * records with equal keys see the same identity attributes through `a`, so they get the same hints. Reading the
+ * record's own keys, which normaliseRecord lists anyway, costs a set lookup each instead of ~18 lookups through the
+ * prototype chain per record.
+ */
+function memoIdentity(
+  a: Record<string, unknown>,
+  ownKeys: readonly string[],
+  resource: Record<string, unknown>,
+  memo: Memo,
+): IdentityHints {
+  if (memo.resource !== resource) {
+    memo.resource = resource;
+    memo.resourceKey = identityKey(resource, Object.keys(resource));
   }
+  const k = memo.resourceKey + '\u0002' + identityKey(a, ownKeys);
   let hints = memo.identities.get(k);
   if (!hints) {
     hints = identityHints(a);
     memo.identities.set(k, hints);
   }
   return hints;
+}
+
+function identityKey(a: Record<string, unknown>, keys: readonly string[]): string {
+  let k = '';
+  for (const key of keys) {
+    if (!IDENTITY_KEYS.has(key)) continue;
+    const v = a[key];
+    // The type is part of the key: identityHints reads only strings, numbers and booleans, so ["x"] ≠ "x".
+    k += `${key}=${typeof v === 'string' ? v : `${typeof v}:${String(v)}`}\u0001`;
+  }
+  return k;
 }
 
 function memoSession(a: Record<string, unknown>, sessionId: string | null, memo: Memo): SessionHints {
