@@ -18,6 +18,9 @@ import { openStore, type Store } from './store/store.js';
  * Process entry: open store → bootstrap → build app → listen (HTTP + gRPC). `stop()` drains: refuse new ingest,
  * commit everything already accepted, close listeners, close the store.
  */
+/** How often the SQLite WAL is checkpointed (PASSIVE) while it grows: the interval the checkpointer thread used. */
+const CHECKPOINT_INTERVAL_MS = 500;
+
 /** How long ingest must have had nothing queued before the analytics refresher folds the next chunk. */
 const INGEST_QUIET_MS = 2_000;
 
@@ -41,7 +44,13 @@ export async function startSteward(
   const logger = opts.logger ?? pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
   // Export sinks are checked (destinations, CA files) before anything starts: a bad one names itself and stops here.
   const exports = await prepareExporter(config.export, logger);
-  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, pgSchema: opts.pgSchema });
+  // SQLite with the ingest writer thread: that thread checkpoints the WAL between its commits (no checkpointer thread).
+  const store = await openStore({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    pgSchema: opts.pgSchema,
+    checkpointer: !config.ingest.writerThread,
+  });
   let redis: RedisHandle | undefined;
   try {
     redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
@@ -78,7 +87,10 @@ export async function startSteward(
   // p99 and ingest's decode/commit overlap both depend on it; ingest/writer/writer-thread.ts).
   const writer =
     store.dialect === 'sqlite' && config.ingest.writerThread
-      ? new WriterClient(config.dataDir, { seal: config.audit.sealActivity })
+      ? new WriterClient(config.dataDir, {
+          seal: config.audit.sealActivity,
+          checkpointIntervalMs: CHECKPOINT_INTERVAL_MS,
+        })
       : undefined;
   try {
     await writer?.ready();

@@ -44,12 +44,17 @@ export interface StoreOptions {
    * no migrations and no checkpointer of its own (the main connection's checkpointer serves the file).
    */
   secondary?: boolean;
+  /**
+   * SQLite: run WAL checkpoints on a background thread of their own (store/sqlite-checkpointer.ts). Default true;
+   * false when the ingest writer thread checkpoints between its commits instead (one thread fewer).
+   */
+  checkpointer?: boolean;
 }
 
 export async function openStore(opts: StoreOptions): Promise<Store> {
   const store = opts.databaseUrl
     ? await openPostgres(opts.databaseUrl, opts.pgSchema)
-    : openSqlite(opts.dataDir, opts.secondary === true);
+    : openSqlite(opts.dataDir, opts.secondary === true || opts.checkpointer === false);
   if (opts.secondary) return store;
   try {
     await migrateToLatest(store);
@@ -60,7 +65,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   return store;
 }
 
-function openSqlite(dataDir: string, secondary: boolean): Store {
+function openSqlite(dataDir: string, noCheckpointer: boolean): Store {
   mkdirSync(dataDir, { recursive: true });
   const raw = new SqliteDatabase(join(dataDir, 'steward.db'));
   // WAL + synchronous=NORMAL: a commit is durable against process death (kill -9) because the WAL write reaches the
@@ -77,7 +82,7 @@ function openSqlite(dataDir: string, secondary: boolean): Store {
   // Checkpoints run on a background thread (sqlite-checkpointer.ts); this threshold is only the safety net.
   raw.pragma('wal_autocheckpoint = 5000');
   const file = join(dataDir, 'steward.db');
-  const checkpointer = secondary ? null : startCheckpointer(file);
+  const checkpointer = noCheckpointer ? null : startCheckpointer(file);
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: raw }) });
   return {
     db,

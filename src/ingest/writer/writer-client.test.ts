@@ -1,7 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openTestStore, type TestStore } from '../../../test/support/engines.js';
 import { fixtureJson } from '../../../test/support/fixtures.js';
 import { setBudget } from '../../budgets/budget-admin.js';
+import { openStore } from '../../store/store.js';
 import { isDataError } from '../../store/store-errors.js';
 import { ThreadCommitter } from '../committer.js';
 import { normaliseLogs, type NormaliseOptions } from '../normalise/normalise-logs.js';
@@ -97,5 +101,40 @@ describe('the SQLite writer thread', () => {
     );
     const results = await Promise.allSettled([...commits, ...writes]);
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+  });
+});
+
+describe('WAL checkpoints on the writer thread', () => {
+  /** The database file's size after three commits, with the store's own checkpointer off. */
+  async function fileGrowth(checkpointIntervalMs: number): Promise<{ before: number; after: () => number }> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'steward-wal-'));
+    const store = await openStore({ dataDir, checkpointer: false });
+    const writer = new WriterClient(dataDir, { checkpointIntervalMs });
+    const file = join(dataDir, 'steward.db');
+    const before = statSync(file).size;
+    await writer.ready();
+    for (let i = 0; i < 3; i++) {
+      await writer.commit([{ batch: freshCapture(`wal${i}`) }], Date.now(), false);
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    let after = 0;
+    try {
+      await vi.waitFor(() => expect(statSync(file).size).toBeGreaterThan(before), { timeout: 2000 });
+    } catch {
+      // no growth: reported to the caller
+    } finally {
+      after = statSync(file).size;
+      await writer.close();
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    return { before, after: () => after };
+  }
+
+  it('copy committed pages into the database file between commits when the writer is asked to, and not otherwise', async () => {
+    const on = await fileGrowth(20);
+    expect(on.after()).toBeGreaterThan(on.before);
+    const off = await fileGrowth(0);
+    expect(off.after()).toBe(off.before);
   });
 });

@@ -3,8 +3,7 @@ import type { PreparedBatch } from '../../contracts/canonical.js';
 import type { CommitResult } from '../commit-batch.js';
 import { startThread } from '../../thread-entry.js';
 import { toTextBatch } from './rows-text.js';
-import type { FromWriter, GroupEntry, ToWriter } from './writer-protocol.js';
-import type { CommitOptions } from '../commit-batch.js';
+import type { FromWriter, GroupEntry, ToWriter, WriterOptions } from './writer-protocol.js';
 
 /**
  * The writer thread's V8 young generation (default 48 MB: two 16 MB semi-spaces + new large objects). Batches wait in
@@ -40,7 +39,7 @@ export class WriterClient {
 
   constructor(
     private readonly dataDir: string,
-    private readonly options: CommitOptions = {},
+    private readonly options: WriterOptions = {},
   ) {
     [this.worker, this.readyPromise] = this.spawn();
   }

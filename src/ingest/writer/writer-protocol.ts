@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { PreparedBatch } from '../../contracts/canonical.js';
-import type { CommitResult } from '../commit-batch.js';
+import type { CommitOptions, CommitResult } from '../commit-batch.js';
 import type { TextBatch } from './rows-text.js';
 
 /**
@@ -12,6 +12,15 @@ import type { TextBatch } from './rows-text.js';
  * (`CommitMessage`); batches built on the main thread (gateway usage records, decision records) travel inline in
  * the commit message.
  */
+/** How the writer thread commits, and whether it also checkpoints the WAL. */
+export interface WriterOptions extends CommitOptions {
+  /**
+   * Run a PASSIVE WAL checkpoint on the writer's connection at most this often, after a commit or when idle;
+   * 0 (the default) leaves checkpoints to another thread (store/sqlite-checkpointer.ts).
+   */
+  checkpointIntervalMs?: number;
+}
+
 export interface HoldMessage {
   type: 'hold';
   ticket: number;
