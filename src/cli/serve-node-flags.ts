@@ -12,9 +12,18 @@
  *   (V8 otherwise picks up to 4 ×). The writer thread, which parses each group's rows and holds them through the
  *   commit, had grown to ~89 MB committed for ~20 MB live between full collections.
  *
- * Measured under `npm run bench:ingest`, alternating runs on the same machine: neither option (server peak RSS
- * ~300–340 MB), the semi-space alone (268–304 MB, 47–56k events/s), both (256–273 MB, 52–55k events/s).
- * `--single-threaded-gc` as well reached 55–63k events/s by sparing GC helper threads on two cores, but makes the
- * main thread's full collections stop the world, which the gateway's latency budget cannot afford.
+ * - `--single-threaded-gc`: each isolate collects its own garbage on its own thread. On two cores, V8's GC helper
+ *   threads competed with the decode worker and the writer for CPU (~15% of the server's CPU under ingest) and
+ *   cost more in coordination than they saved.
+ *
+ * Measured under `npm run bench:ingest`, alternating runs on the same machine (events/s JSON–protobuf, server peak
+ * RSS): no options ~45–52k, 300–340 MB; the semi-space alone 47–56k, 268–304 MB; semi-space and growing factor
+ * 52–55k, 256–273 MB; all three 55–63k, 256–273 MB. The cost of the third: full collections of the main thread
+ * stop the world instead of marking concurrently. `npm run bench:gateway` (Steward and the bare proxy, same run
+ * each): added p99 at c=1 0.8–0.9 ms and at c=16 5.3–6.1 ms either way; c=64 JSON 15.9 → 21.2 ms in one run each.
  */
-export const SERVE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8', '--heap-growing-percent=50'];
+export const SERVE_NODE_FLAGS: readonly string[] = [
+  '--max-semi-space-size=8',
+  '--heap-growing-percent=50',
+  '--single-threaded-gc',
+];
