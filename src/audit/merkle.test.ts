@@ -11,9 +11,9 @@ import {
   rootOf,
   splitPoint,
 } from './merkle.js';
+import { LEAF_INPUTS_HEX, ROOTS_HEX } from '../../test/support/rfc6962-vectors.js';
 
-// transparency-dev/merkle testonly/constants.go: LeafInputs, NodeHashes, RootHashes (RFC 6962 over SHA-256).
-const LEAVES = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'];
+// transparency-dev/merkle testonly/constants.go: NodeHashes (leaf inputs and roots in test/support/rfc6962-vectors.ts).
 const NODE_HASHES = [
   [
     '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
@@ -37,24 +37,13 @@ const NODE_HASHES = [
   ],
   ['5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328'],
 ];
-const ROOTS = [
-  'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-  '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
-  'fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125',
-  'aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77',
-  'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7',
-  '4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4',
-  '76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef',
-  'ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c',
-  '5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328',
-];
-const leafHashes = LEAVES.map((hex) => hashLeaf(Buffer.from(hex, 'hex')));
+const leafHashes = LEAF_INPUTS_HEX.map((hex) => hashLeaf(Buffer.from(hex, 'hex')));
 
 describe('RFC 6962 hashing', () => {
   it('hashes leaves and nodes as the transparency-dev vectors say', () => {
     expect(leafHashes.map((h) => h.toString('hex'))).toEqual(NODE_HASHES[0]);
     expect(hashChildren(leafHashes[0]!, leafHashes[1]!).toString('hex')).toBe(NODE_HASHES[1]![0]);
-    expect(EMPTY_ROOT.toString('hex')).toBe(ROOTS[0]);
+    expect(EMPTY_ROOT.toString('hex')).toBe(ROOTS_HEX[0]);
   });
 
   it('hashes a string leaf as its UTF-8 bytes', () => {
@@ -63,7 +52,7 @@ describe('RFC 6962 hashing', () => {
   });
 
   it('roots every size 0–8', () => {
-    for (let n = 0; n <= 8; n++) expect(rootOf(leafHashes.slice(0, n)).toString('hex'), `size ${n}`).toBe(ROOTS[n]);
+    for (let n = 0; n <= 8; n++) expect(rootOf(leafHashes.slice(0, n)).toString('hex'), `size ${n}`).toBe(ROOTS_HEX[n]);
   });
 });
 
@@ -80,12 +69,12 @@ describe('Frontier', () => {
 
   it('roots every prefix and survives a round trip through its Buffer', () => {
     let frontier = new Frontier();
-    expect(frontier.root().toString('hex')).toBe(ROOTS[0]);
+    expect(frontier.root().toString('hex')).toBe(ROOTS_HEX[0]);
     for (let n = 1; n <= 8; n++) {
       frontier.append(leafHashes[n - 1]!);
       frontier = Frontier.fromBuffer(frontier.toBuffer());
       expect(frontier.size).toBe(n);
-      expect(frontier.root().toString('hex')).toBe(ROOTS[n]);
+      expect(frontier.root().toString('hex')).toBe(ROOTS_HEX[n]);
     }
     expect(new Frontier().toBuffer()).toEqual(Buffer.alloc(8));
   });
@@ -101,7 +90,7 @@ describe('Frontier', () => {
     const frontier = new Frontier(4, [Buffer.from(NODE_HASHES[2]![0]!, 'hex')]);
     frontier.appendSubtree(1, Buffer.from(NODE_HASHES[1]![2]!, 'hex'));
     frontier.appendSubtree(0, leafHashes[6]!);
-    expect(frontier.root().toString('hex')).toBe(ROOTS[7]);
+    expect(frontier.root().toString('hex')).toBe(ROOTS_HEX[7]);
     expect(() => frontier.appendSubtree(1, leafHashes[0]!)).toThrow(/cannot start at index 7/);
   });
 
