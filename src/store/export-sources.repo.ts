@@ -1,5 +1,6 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from './database.js';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { AuditEntriesTable } from './audit-tables.js';
+import type { Database, EventsTable } from './database.js';
 import type { Store } from './store.js';
 
 /**
@@ -38,43 +39,14 @@ export async function maxAuditIdx(db: Db): Promise<number> {
   return r?.m === null || r?.m === undefined ? -1 : Number(r.m);
 }
 
-/** Event columns an export renders (never `content`: exports carry what was decided, not what was said). */
-export interface ExportEventRow {
-  id: number;
-  dedupe_key: string;
-  time: number;
-  org_id: string;
-  source: string;
-  surface: string;
-  kind: string;
-  name: string;
-  person_id: string | null;
+/**
+ * Event columns an export renders (never `content`: exports carry what was decided, not what was said; nor
+ * `sequence` and `workflow`), with the person's email and name.
+ */
+export type ExportEventRow = Omit<Selectable<EventsTable>, 'content' | 'sequence' | 'workflow'> & {
   person_email: string | null;
   person_name: string | null;
-  session_id: string | null;
-  prompt_id: string | null;
-  agent: string | null;
-  skill: string | null;
-  plugin: string | null;
-  model: string | null;
-  tool: string | null;
-  tool_use_id: string | null;
-  mcp_server: string | null;
-  mcp_tool: string | null;
-  decision: string | null;
-  decision_source: string | null;
-  success: number | null;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  cache_read_tokens: number | null;
-  cache_write_tokens: number | null;
-  cost_micros: number | null;
-  duration_ms: number | null;
-  request_id: string | null;
-  department: string | null;
-  team: string | null;
-  attrs: string;
-}
+};
 
 /** Events with id in (after, upto], oldest first, optionally of some kinds only. */
 export async function eventsForExport(
@@ -127,38 +99,28 @@ export async function eventsForExport(
   return rows.map((r) => ({ ...r, id: Number(r.id) }));
 }
 
-export interface ExportAuditRow {
-  idx: number;
-  time: number;
-  actor_kind: string;
-  actor_id: string;
-  actor_name: string | null;
-  action: string;
-  subject_kind: string | null;
-  subject_id: string | null;
-  outcome: string | null;
-  source_ip: string | null;
-  leaf: string | null;
-  leaf_hash: Buffer;
-}
+/** An audit entry as exports read it: the stored row without its tree bookkeeping. */
+export type ExportAuditRow = Omit<AuditEntriesTable, 'hashes' | 'appended_at' | 'pruned_at'>;
+
+const EXPORT_AUDIT_COLUMNS = [
+  'idx',
+  'time',
+  'actor_kind',
+  'actor_id',
+  'actor_name',
+  'action',
+  'subject_kind',
+  'subject_id',
+  'outcome',
+  'source_ip',
+  'leaf',
+  'leaf_hash',
+] as const satisfies readonly (keyof ExportAuditRow)[];
 
 export async function auditForExport(db: Db, q: { after: number; limit: number }): Promise<ExportAuditRow[]> {
   const rows = await db
     .selectFrom('audit_entries')
-    .select([
-      'idx',
-      'time',
-      'actor_kind',
-      'actor_id',
-      'actor_name',
-      'action',
-      'subject_kind',
-      'subject_id',
-      'outcome',
-      'source_ip',
-      'leaf',
-      'leaf_hash',
-    ])
+    .select(EXPORT_AUDIT_COLUMNS)
     .where('idx', '>', q.after)
     .orderBy('idx')
     .limit(q.limit)
