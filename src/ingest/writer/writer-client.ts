@@ -9,7 +9,9 @@ import type { FromWriter, GroupEntry, ToWriter, WriterOptions } from './writer-p
  * The writer thread's V8 young generation (default 48 MB: two 16 MB semi-spaces + new large objects). Batches wait in
  * `held` for their commit and survive scavenges whatever the young generation's size, so a large one buys this
  * thread nothing. Measured under `npm run bench:ingest` (same run, default vs 16): writer heap peak 94–120 MB →
- * 74–88 MB, server peak RSS 370–389 MB → 312–316 MB, events/s unchanged within noise.
+ * 74–88 MB, server peak RSS 370–389 MB → 312–316 MB, events/s unchanged within noise. `steward serve` as
+ * launched (src/cli/serve-node-flags.ts) passes `--max-semi-space-size`, which V8 applies over this limit; it
+ * holds where the server runs without those options (tests, embedding).
  */
 const WRITER_YOUNG_GENERATION_MB = 16;
 
