@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureJson } from '../support/fixtures.js';
 import { startGatewayHarness, UPSTREAM_KEY, type GatewayHarness } from '../support/gateway/gateway-steward.js';
@@ -118,6 +120,58 @@ describe('pass-through', () => {
     });
     expect(aborted[0]).toMatchObject({ kind: 'api_request', input_tokens: 1200, success: 0 });
     expect(JSON.parse(aborted[0]?.attrs as string)).toMatchObject({ aborted: true, completed: false });
+  });
+
+  it('cuts the client stream when the upstream drops mid-response, and meters the usage already reported', async () => {
+    h.upstream.next.push({ kind: 'cut' });
+    const res = await post('/v1/messages?beta=true', JSON.stringify(capture.body), claudeCodeHeaders());
+    expect(res.status).toBe(200);
+    // The client sees a broken stream, as it would from the upstream itself (Claude Code retries, then falls back).
+    await expect(res.text()).rejects.toThrow();
+    const requestId = res.headers.get('request-id') as string;
+    const rows = await waitFor(async () => {
+      await h.t.steward.app.enforcement.gatewayEvents.settled();
+      const found = await h.t.steward.store.db
+        .selectFrom('events')
+        .selectAll()
+        .where('request_id', '=', requestId)
+        .execute();
+      return found.length > 0 ? found : undefined;
+    });
+    expect(rows[0]).toMatchObject({ kind: 'api_request', input_tokens: 1200, success: 0 });
+    expect(JSON.parse(rows[0]?.attrs as string)).toMatchObject({
+      completed: false,
+      error_type: 'upstream_disconnected',
+    });
+  });
+
+  it('answers 502 in the Anthropic format when the upstream cannot be reached, and records the failure', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer();
+      probe.listen(0, '127.0.0.1', () => {
+        const port = (probe.address() as AddressInfo).port;
+        probe.close(() => resolve(port));
+      });
+    });
+    const down = await startGatewayHarness({ config: { gateway: { upstream: `http://127.0.0.1:${closed}` } } });
+    try {
+      const k = await down.key('agent', 'unreachable-probe');
+      const res = await fetch(`${down.base}/v1/messages`, {
+        method: 'POST',
+        headers: { 'x-api-key': k, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'claude-sonnet-5', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      expect(res.status).toBe(502);
+      expect(res.headers.get('request-id')).toMatch(/^req_stw_/);
+      expect(await res.json()).toMatchObject({ type: 'error', error: { type: 'api_error' } });
+      const [event] = await down.events('api_error');
+      expect(JSON.parse(event?.attrs as string)).toMatchObject({
+        error_type: 'upstream_unreachable',
+        status_code: 502,
+      });
+    } finally {
+      await down.stop();
+    }
   });
 
   it('gives up on a silent upstream after gateway.idleTimeoutMs with 504 in the Anthropic format', async () => {

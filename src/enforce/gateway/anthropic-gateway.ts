@@ -8,7 +8,7 @@ import type { ActivePolicy } from '../active-policy.js';
 import type { DecisionRecorder } from '../decision-record.js';
 import type { SubjectDirectory } from '../subject-directory.js';
 import { anthropicErrorBody, NO_RETRY, type GatewayErrorReply } from './anthropic-error.js';
-import { forward, localRequestId, type ForwardOutcome } from './forward.js';
+import { forward, localRequestId, type ForwardOutcome, type ForwardPlan } from './forward.js';
 import { headerText, presentedKey } from './forward-headers.js';
 import { budgetDecision, budgetOutcome, budgetSubjectOf, settleOrRelease } from './gateway-budget.js';
 import { gatewayRequestEvent, type GatewayEventSink } from './gateway-events.js';
@@ -129,7 +129,6 @@ export class AnthropicGateway {
     this.deps.metrics.observeAdded(body.stream, (performance.now() - startedAt) / 1000);
     forward(
       this.deps.upstream,
-      req,
       res,
       {
         method: 'POST',
@@ -149,8 +148,9 @@ export class AnthropicGateway {
   async passThrough(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const principal = await this.authenticate(req, res);
     if (!principal) return;
-    const plan = {
-      method: req.method ?? 'GET',
+    const plan: ForwardPlan = {
+      // Fastify answers HEAD on GET routes: HEAD goes upstream as HEAD, anything else as GET.
+      method: req.method === 'HEAD' ? 'HEAD' : 'GET',
       path,
       clientHeaders: req.headers,
       body: null,
@@ -159,7 +159,7 @@ export class AnthropicGateway {
       meter: false,
       responseTextChars: 0,
     };
-    forward(this.deps.upstream, req, res, plan, (o) => {
+    forward(this.deps.upstream, res, plan, (o) => {
       this.deps.metrics.countRequest(String(o.status || 499), '');
     });
   }

@@ -1,5 +1,8 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 
+/** Headers as the upstream client takes them. */
+export type UpstreamHeaders = Record<string, string | string[]>;
+
 /**
  * Which headers cross the gateway (claude-surfaces.md §6.2: `anthropic-*`, `x-claude-code-*` and unknown headers are
  * open lists, forwarded verbatim). Dropped: hop-by-hop headers (RFC 9110 §7.6.1, plus those the client names in
@@ -29,12 +32,13 @@ export function upstreamRequestHeaders(
   client: IncomingHttpHeaders,
   apiKey: string | undefined,
   contentLength: number | null,
-): OutgoingHttpHeaders {
+): UpstreamHeaders {
   const listed = connectionListed(client.connection);
-  const out: OutgoingHttpHeaders = {};
+  const out: UpstreamHeaders = {};
   for (const name in client) {
     if (REQUEST_DROP.has(name) || listed?.has(name)) continue;
-    out[name] = client[name];
+    const value = client[name];
+    if (value !== undefined) out[name] = value;
   }
   out['accept-encoding'] = 'identity';
   if (contentLength !== null) out['content-length'] = String(contentLength);

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { Dispatcher } from 'undici';
 import { anthropicErrorBody } from './anthropic-error.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './forward-headers.js';
 import { SseUsageTap } from './sse-usage.js';
-import { isEventStream, isJson, UpstreamTimeout, type UpstreamClient } from './upstream-client.js';
+import { isEventStream, isJson, timeoutPhase, type UpstreamClient, type UpstreamHandler } from './upstream-client.js';
 import { emptyUsage, foldUsage, type Usage } from './usage.js';
 
 /**
@@ -13,7 +14,7 @@ import { emptyUsage, foldUsage, type Usage } from './usage.js';
  * request (claude-surfaces.md §6.2); upstream failures before any byte become 502/504 in the Anthropic error format.
  */
 export interface ForwardPlan {
-  method: string;
+  method: Dispatcher.HttpMethod;
   /** Path and query after the gateway prefix. */
   path: string;
   clientHeaders: IncomingHttpHeaders;
@@ -48,19 +49,19 @@ export interface ForwardOutcome {
 /** Larger JSON responses are passed through but not parsed for usage. */
 const MAX_METERED_JSON = 16 * 1024 * 1024;
 
+/** Why the upstream request was aborted when the client went away. */
+const CLIENT_GONE = new Error('the client went away');
+
 export function localRequestId(): string {
   return 'req_stw_' + randomBytes(12).toString('hex');
 }
 
 export function forward(
   upstream: UpstreamClient,
-  req: IncomingMessage,
   res: ServerResponse,
   plan: ForwardPlan,
   done: (outcome: ForwardOutcome) => void,
 ): void {
-  const headers = upstreamRequestHeaders(plan.clientHeaders, plan.upstreamApiKey, plan.body ? plan.body.length : null);
-  const up = upstream.request(plan.method, plan.path, headers);
   const outcome: ForwardOutcome = {
     status: 0,
     requestId: '',
@@ -76,6 +77,12 @@ export function forward(
   };
   let finished = false;
   let tap: SseUsageTap | null = null;
+  let collect = false;
+  let chunks: Buffer[] = [];
+  let collected = 0;
+  let corked = false;
+  let controller: Dispatcher.DispatchController | null = null;
+
   const finish = (): void => {
     if (finished) return;
     finished = true;
@@ -90,63 +97,45 @@ export function forward(
     outcome.endedAt = performance.now();
     done(outcome);
   };
+  const uncork = (): void => {
+    corked = false;
+    res.uncork();
+  };
+  const resume = (): void => controller?.resume();
 
   res.on('close', () => {
     if (res.writableFinished || finished) return;
     outcome.aborted = true;
-    up.destroy();
+    // Before the request reached a connection there is no controller yet: onRequestStart aborts it then.
+    controller?.abort(CLIENT_GONE);
     // A client that half-closed its side must not keep the socket (and server shutdown) waiting.
     res.destroy();
     finish();
   });
 
-  up.on('error', (err) => {
-    if (outcome.aborted) return;
-    if (res.headersSent) {
-      // Cut mid-response: the client sees a broken stream (Claude Code retries, then falls back to non-streaming).
-      outcome.errorType = err instanceof UpstreamTimeout ? 'upstream_timeout' : 'upstream_disconnected';
-      res.destroy();
-      finish();
-      return;
-    }
-    const timeout = err instanceof UpstreamTimeout;
-    outcome.status = timeout ? 504 : 502;
-    outcome.errorType = timeout ? `upstream_${err.phase}_timeout` : 'upstream_unreachable';
-    outcome.requestId = localRequestId();
-    const message = timeout
-      ? `Steward gateway: ${err.message}.`
-      : 'Steward gateway could not reach the upstream Messages API.';
-    res.writeHead(outcome.status, {
-      'content-type': 'application/json',
-      'request-id': outcome.requestId,
-      ...plan.extraHeaders,
-    });
-    res.end(anthropicErrorBody('api_error', message));
-    finish();
-  });
+  const handler: UpstreamHandler = {
+    onRequestStart(c) {
+      controller = c;
+      if (outcome.aborted) c.abort(CLIENT_GONE);
+    },
 
-  up.on('response', (upRes) => {
-    outcome.status = upRes.statusCode ?? 502;
-    const out = clientResponseHeaders(upRes.headers);
-    const given = upRes.headers['request-id'];
-    outcome.requestId = typeof given === 'string' && given !== '' ? given : localRequestId();
-    if (given === undefined) out['request-id'] = outcome.requestId;
-    Object.assign(out, plan.extraHeaders);
-    res.writeHead(outcome.status, out);
-    const ok = outcome.status >= 200 && outcome.status < 300;
-    outcome.stream = isEventStream(upRes.headers);
-    const read = plan.meter || plan.responseTextChars > 0;
-    tap = read && ok && outcome.stream ? new SseUsageTap(plan.responseTextChars) : null;
-    const collect = read && ok && !outcome.stream && isJson(upRes.headers);
-    const chunks: Buffer[] = [];
-    let collected = 0;
+    onResponseStart(c, status, headers) {
+      outcome.status = status;
+      const out = clientResponseHeaders(headers);
+      const given = headers['request-id'];
+      outcome.requestId = typeof given === 'string' && given !== '' ? given : localRequestId();
+      if (given === undefined) out['request-id'] = outcome.requestId;
+      Object.assign(out, plan.extraHeaders);
+      res.writeHead(status, out);
+      const ok = status >= 200 && status < 300;
+      outcome.stream = isEventStream(headers);
+      const read = plan.meter || plan.responseTextChars > 0;
+      tap = read && ok && outcome.stream ? new SseUsageTap(plan.responseTextChars) : null;
+      collect = read && ok && !outcome.stream && isJson(headers);
+      controller = c;
+    },
 
-    let corked = false;
-    const uncork = (): void => {
-      corked = false;
-      res.uncork();
-    };
-    upRes.on('data', (chunk: Buffer) => {
+    onResponseData(c, chunk) {
       // The client first; usage is read after the write. Corked until the end of this event-loop turn (setImmediate,
       // never a timer): when the upstream's last chunk and its end arrive together, the chunk and the chunked
       // encoding's terminator leave in one write instead of two (one syscall per response fewer; profiled at ~5% of
@@ -157,36 +146,58 @@ export function forward(
         setImmediate(uncork);
       }
       if (!res.write(chunk)) {
-        upRes.pause();
-        res.once('drain', () => upRes.resume());
+        c.pause();
+        res.once('drain', resume);
       }
       if (tap !== null) tap.push(chunk);
       else if (collect && collected <= MAX_METERED_JSON) {
         chunks.push(chunk);
         collected += chunk.length;
       }
-    });
-    upRes.on('end', () => {
+    },
+
+    onResponseEnd() {
       if (tap === null) {
         if (collect && collected <= MAX_METERED_JSON) {
           readJsonUsage(Buffer.concat(chunks, collected), outcome, plan.responseTextChars);
+          chunks = [];
         } else outcome.completed = true;
       }
       res.end();
       finish();
-    });
-    // The upstream went away mid-response: the client's stream is cut the same way.
-    upRes.on('close', () => {
-      if (upRes.complete || finished) return;
-      outcome.errorType ??= 'upstream_disconnected';
-      res.destroy();
-      finish();
-    });
-    upRes.on('error', () => undefined); // reported through 'close'
-  });
+    },
 
-  if (plan.body) up.end(plan.body);
-  else up.end();
+    onResponseError(_c, err) {
+      if (outcome.aborted || finished) return;
+      const phase = timeoutPhase(err);
+      if (res.headersSent) {
+        // Cut mid-response: the client sees a broken stream (Claude Code retries, then falls back to non-streaming).
+        outcome.errorType = phase ? 'upstream_timeout' : 'upstream_disconnected';
+        res.destroy();
+        finish();
+        return;
+      }
+      outcome.status = phase ? 504 : 502;
+      outcome.errorType = phase ? `upstream_${phase}_timeout` : 'upstream_unreachable';
+      outcome.requestId = localRequestId();
+      const message =
+        phase === 'connect'
+          ? 'Steward gateway: timed out connecting to the upstream.'
+          : phase === 'idle'
+            ? 'Steward gateway: the upstream went silent.'
+            : 'Steward gateway could not reach the upstream Messages API.';
+      res.writeHead(outcome.status, {
+        'content-type': 'application/json',
+        'request-id': outcome.requestId,
+        ...plan.extraHeaders,
+      });
+      res.end(anthropicErrorBody('api_error', message));
+      finish();
+    },
+  };
+
+  const headers = upstreamRequestHeaders(plan.clientHeaders, plan.upstreamApiKey, plan.body ? plan.body.length : null);
+  upstream.dispatch(plan.method, plan.path, headers, plan.body, handler);
 }
 
 function readJsonUsage(body: Buffer, outcome: ForwardOutcome, textChars: number): void {

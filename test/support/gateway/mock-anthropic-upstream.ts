@@ -31,6 +31,8 @@ export type Scripted =
   | { kind: 'error'; status: number; body: string; headers?: Record<string, string> }
   /** Sends message_start (with usage) and a text delta, then holds the stream open until the client goes away. */
   | { kind: 'hold' }
+  /** Sends message_start (with usage) and a text delta, then drops the connection mid-stream. */
+  | { kind: 'cut' }
   /** Never answers (the gateway's idle timeout must end it). */
   | { kind: 'silent' }
   | { kind: 'no-request-id' }
@@ -149,10 +151,12 @@ export async function startMockUpstream(): Promise<MockUpstream> {
         });
         sse(res, 'ping', {});
         sse(res, 'steward_unknown_future_event', { note: 'clients and gateways must tolerate unknown events' });
-        if (script?.kind === 'hold') {
+        if (script?.kind === 'hold' || script?.kind === 'cut') {
           sse(res, 'content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
           sse(res, 'content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'Thinking about it' } });
-          return; // held open until the client goes away
+          // 'hold': held open until the client goes away; 'cut': the connection drops once the bytes are out.
+          if (script.kind === 'cut') setTimeout(() => res.socket?.destroy(), 20);
+          return;
         }
         if (t.block.type === 'text') {
           sse(res, 'content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
