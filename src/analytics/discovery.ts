@@ -1,5 +1,5 @@
 import { DAY_MS, HOUR_MS, type RollupDimension } from '../contracts/rollup-columns.js';
-import { sessionFolders, sessionWorkspaceGroups, type DimensionPersonRow } from '../store/discovery-read.repo.js';
+import type { DimensionPersonRow } from '../store/discovery-read.repo.js';
 import { knownPeople } from '../store/rollups-read.repo.js';
 import type { Store } from '../store/store.js';
 import { dimensionByPerson, dimensionValuesSeen, pluginLoads } from './discovery-reads.js';
@@ -8,6 +8,7 @@ import { hourOf } from './rollup-aggregate.js';
 import { inParallel, readSnapshot, type Snapshot } from './tier-reads.js';
 import { valueFigures, type ValueFigure } from './value-figures.js';
 import { isoTime } from './iso-time.js';
+import { workspaceUses } from './workspace-tiers.js';
 
 /**
  * Discovery (issue 3 §6): everything seen in a window — people, models, agent types, skills, plugins, MCP servers
@@ -30,7 +31,6 @@ export const NEW_WITHIN_MS = 7 * DAY_MS;
 /** How far before the 7-day "new" span Steward looks to decide whether something was seen before. */
 export const NEW_LOOKBACK_MS = 366 * DAY_MS;
 const TOP_PEOPLE = 5;
-const MAX_SESSIONS = 50_000;
 /** Plugin load events are raw events: they are read over at most the window's last 92 days. */
 export const PLUGIN_EVENTS_MS = 92 * DAY_MS;
 
@@ -217,12 +217,14 @@ async function discoveryIn(s: Snapshot, q: { from: number; to: number }) {
   const newSince = to - NEW_WITHIN_MS;
   const pluginFrom = Math.max(from, to - PLUGIN_EVENTS_MS);
   // People from the session-level base; every other dimension per value from the value tiers.
-  // Sessions: the folders of the window, and every folder of the lookback before the last 7 days (for "new"
-  // folders) — on PostgreSQL read now on a lane of its own, on SQLite later and only if some folder is a candidate.
-  const foldersBefore = (l: Snapshot) => sessionFolders(l.trx, org, newSince - NEW_LOOKBACK_MS, newSince, MAX_SESSIONS);
-  const [workspaceRows, earlyFolders, peopleRows, loads, personRows, figures] = await inParallel(
+  // Workspace folders (workspace-tiers.ts): those of the window, and every folder of the lookback before the last 7
+  // days (for "new" folders) — on PostgreSQL read now on a lane of its own, on SQLite later and only if some folder
+  // is a candidate.
+  const foldersBefore = async (l: Snapshot) =>
+    new Set((await workspaceUses(l, org, newSince - NEW_LOOKBACK_MS, newSince)).map((u) => u.value));
+  const [workspaceUsesOf, earlyFolders, peopleRows, loads, personRows, figures] = await inParallel(
     s,
-    (l) => sessionWorkspaceGroups(l.trx, org, from, to, MAX_SESSIONS),
+    (l) => workspaceUses(l, org, from, to),
     (l) => (s.exported !== null ? foldersBefore(l) : Promise.resolve(null)),
     (l) => knownPeople(l.trx, org),
     (l) => pluginLoads(l, org, pluginFrom, to),
@@ -253,7 +255,7 @@ async function discoveryIn(s: Snapshot, q: { from: number; to: number }) {
       sections[k.kind] = summariseValues(k.kind, seenFromFigures(figures.filter((f) => f.dim === k.dim)), people);
     }
   });
-  sections.workspace = summarise('workspace', usesFromSessions(workspaceRows), people);
+  sections.workspace = summarise('workspace', workspaceUsesOf, people);
 
   // People: Steward's first sight of a person is `people.first_seen`, whatever the window.
   for (const item of sections.person) {

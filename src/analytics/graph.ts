@@ -1,19 +1,14 @@
 import { DAY_MS, HOUR_MS, type RollupDimension } from '../contracts/rollup-columns.js';
-import {
-  sessionWorkspaceGroups,
-  type PluginLoadRow,
-  type ScopeFilters,
-  type ToolUseRow,
-} from '../store/discovery-read.repo.js';
+import type { PluginLoadRow, ScopeFilters, ToolUseRow } from '../store/discovery-read.repo.js';
 import { knownPeople } from '../store/rollups-read.repo.js';
 import type { Store } from '../store/store.js';
 import { dimensionByPerson, mcpTransports, pluginLoads, toolEdges } from './discovery-reads.js';
-import { usesFromSessions } from './discovery.js';
 import { fastGraph, fastGraphReads } from './graph-fast.js';
 import { hourOf } from './rollup-aggregate.js';
 import { inParallel, readSnapshot, type Snapshot } from './tier-reads.js';
 import { isWriteCapable } from './write-capable.js';
 import { isoTime } from './iso-time.js';
+import { workspaceUses } from './workspace-tiers.js';
 
 /**
  * The agent access graph (issue 3 §7): who reaches which models, agents, tools, MCP servers, skills, plugins and
@@ -93,7 +88,6 @@ export function byCallsThenEnds<T extends { calls: number; source: string; targe
   const r = (id: string) => ranks.get(id) ?? 0;
   return edges.sort((a, b) => b.calls - a.calls || r(a.source) - r(b.source) || r(a.target) - r(b.target));
 }
-const MAX_SESSIONS = 50_000;
 const LOCAL_TRANSPORTS = new Set(['stdio', 'sdk']);
 
 /*
@@ -260,7 +254,7 @@ export async function graphReport(
   const wholeDays = q.from % DAY_MS === 0 && q.to % DAY_MS === 0;
   const graph = await readSnapshot(store, async (s) => {
     const shared = [
-      (l: Snapshot) => sessionWorkspaceGroups(l.trx, org, q.from, q.to, MAX_SESSIONS, scope),
+      (l: Snapshot) => workspaceUses(l, org, q.from, q.to, scope),
       (l: Snapshot) => knownPeople(l.trx, org),
       (l: Snapshot) => pluginLoads(l, org, q.from, q.to, scope),
       // Transport is a property of the server, not of who asked: read it unfiltered.
@@ -269,18 +263,16 @@ export async function graphReport(
     // Everyone over whole days: from node totals and the kept people's edges only (graph-fast.ts); its reads of the
     // tiers run alongside the others.
     if (wholeDays && q.team === undefined && q.department === undefined) {
-      const [sessions, known, loads, transports, ...tiers] = await inParallel(
+      const [workspaces, known, loads, transports, ...tiers] = await inParallel(
         s,
         ...shared,
         ...fastGraphReads(org, q.from, q.to),
       );
       const people = new Map(known.map((p) => [p.id, p]));
-      const workspaces = usesFromSessions(sessions);
       return fastGraph(s, { org, from: q.from, to: q.to, maxNodes, people, loads, workspaces, transports }, tiers);
     }
-    const [sessions, known, loads, transports] = await inParallel(s, ...shared);
+    const [workspaces, known, loads, transports] = await inParallel(s, ...shared);
     const people = new Map(known.map((p) => [p.id, p]));
-    const workspaces = usesFromSessions(sessions);
     const dims = [];
     for (const d of ROLLUP_EDGES) {
       const rows = await dimensionByPerson(s, org, d.dim, hourFrom, hourTo, scope);

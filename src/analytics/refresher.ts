@@ -15,13 +15,15 @@ import {
   settledMaxIds,
   tierOrgs,
   USE_TIERS,
-  type TierTable,
+  WORKSPACE_TIERS,
 } from '../store/tiers.repo.js';
+import { COL } from '../contracts/event-columns.js';
 import { DerivedFold } from './derived-fold.js';
 import { CONTENT_SEPARATOR, mergePrompt, type PromptPart } from './prompt-fold.js';
 import { compactWholeRowBlock, writeEdgeTiers, writeKeyTiers, writeValueTiers } from './whole-row-tiers.js';
 import { dayOf } from './rollup-aggregate.js';
-import { blocksCompleted, blocksOf, MAX_SPAN } from './tiers.js';
+import { fillWorkspaceTiers, foldSessions } from './workspace-tiers.js';
+import { blocksCompleted, MAX_SPAN, spread } from './tiers.js';
 
 /**
  * The analytics refresher: reads events and metric points past its cursor, folds them (derived-fold.ts) and adds
@@ -55,6 +57,7 @@ export async function refreshTiers(store: Store, opts: RefreshOptions = {}): Pro
   const chunk = opts.chunk ?? DEFAULT_CHUNK;
   if (opts.shouldYield?.()) return { events: 0, metricPoints: 0, caughtUp: false };
   const upto = await settledMaxIds(store);
+  if (!(await fillWorkspaces(store))) return { events: 0, metricPoints: 0, caughtUp: false };
   let events = 0;
   let metricPoints = 0;
   for (;;) {
@@ -69,11 +72,19 @@ export async function refreshTiers(store: Store, opts: RefreshOptions = {}): Pro
       for (const row of ev.rows) fold.addEvent(row);
       for (const p of mp.rows) fold.addMetricPoint(p);
       const longest = await writeFold(trx, store, fold, cursor.tiers_through);
+      // The sessions these events belong to moved on: the workspace tier counts them as they are now.
+      const sessions = new Set<string>();
+      for (const row of ev.rows) {
+        const id = row[COL.session_id];
+        if (typeof id === 'string') sessions.add(id);
+      }
+      const longestSession = await foldSessions(trx, store, [...sessions], cursor.tiers_through);
       await saveCursor(trx, {
         ...cursor,
         event_id: ev.lastId,
         metric_id: mp.lastId,
         max_prompt_ms: Math.max(cursor.max_prompt_ms, longest),
+        max_session_ms: Math.max(cursor.max_session_ms, longestSession),
       });
       return { e: ev.rows.length, m: mp.rows.length, done: false };
     });
@@ -105,9 +116,25 @@ export async function compactTiers(store: Store, through: number): Promise<boole
       const blocks = blocksCompleted(from, through).filter((b) => b.start + b.span * DAY_MS > earliest);
       await compactTierBlocks(trx, DIM_TIERS, org, blocks);
       await compactTierBlocks(trx, USE_TIERS, org, blocks);
+      await compactTierBlocks(trx, WORKSPACE_TIERS, org, blocks);
       for (const b of blocks) await compactWholeRowBlock(trx, store, org, b.span, b.start);
     }
     await saveCursor(trx, { ...cursor, tiers_through: through });
+    return true;
+  });
+}
+
+/**
+ * Fills the workspace tier from the sessions table once, when migration 0013 found a cursor already past events
+ * (its `max_session_ms` is -1 until then; reads group the sessions meanwhile). False when another replica refreshes.
+ */
+async function fillWorkspaces(store: Store): Promise<boolean> {
+  return store.db.transaction().execute(async (trx) => {
+    const cursor = await readCursor(trx);
+    if (cursor.max_session_ms >= 0) return true;
+    if (!(await exclusive(trx, store))) return false;
+    const longest = await fillWorkspaceTiers(trx, store, cursor.tiers_through);
+    await saveCursor(trx, { ...cursor, max_session_ms: longest });
     return true;
   });
 }
@@ -117,35 +144,6 @@ async function exclusive(trx: Transaction<Database>, store: Store): Promise<bool
   if (store.dialect !== 'postgres') return true;
   const r = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${REFRESHER_LOCK}) as ok`.execute(trx);
   return r.rows[0]?.ok === true;
-}
-
-/** Spreads day-level increments over their day block and the built longer blocks holding it, folding equal keys. */
-export function spread<T extends { day: number }>(
-  items: Iterable<T>,
-  through: number,
-  t: TierTable,
-): Record<string, unknown>[] {
-  const out = new Map<string, Record<string, unknown>>();
-  const keyColumns = t.key.filter((c) => c !== 'span' && c !== 'start');
-  for (const item of items) {
-    const o = item as unknown as Record<string, unknown>;
-    let base = '';
-    for (const c of keyColumns) base += String(o[c]) + '\u0001';
-    for (const b of blocksOf(item.day, through)) {
-      const key = `${b.span}\u0001${b.start}\u0001${base}`;
-      const row = out.get(key);
-      if (!row) {
-        const row: Record<string, unknown> = { ...o, span: b.span, start: b.start };
-        delete row.day;
-        out.set(key, row);
-        continue;
-      }
-      for (const c of t.sum) row[c] = (row[c] as number) + (o[c] as number);
-      for (const c of t.min) row[c] = Math.min(row[c] as number, o[c] as number);
-      for (const c of t.max) row[c] = Math.max(row[c] as number, o[c] as number);
-    }
-  }
-  return [...out.values()];
 }
 
 /** Adds a fold to the stored tiers; returns the longest prompt (first to last event) among those it touched. */

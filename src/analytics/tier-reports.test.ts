@@ -15,6 +15,7 @@ import { rebuildTiers, refreshTiers } from './refresher.js';
 import { searchThreadSummaries } from './thread-search.js';
 import { readSnapshot } from './tier-reads.js';
 import { percentile, toolsReport } from './tools.js';
+import { workspaceUses } from './workspace-tiers.js';
 import { isWriteCapable } from './write-capable.js';
 
 /**
@@ -175,7 +176,7 @@ describe.each(engines)('reports over the tiers (%s)', (dialect) => {
           people: new Map((await knownPeople(db, org)).map((p) => [p.id, p])),
           dims,
           tools: await raw.toolUses(db, org, from, to),
-          workspaces: usesFromSessions(await raw.sessionWorkspaces(db, org, from, to, 50_000)),
+          workspaces: usesFromSessions(await raw.sessionWorkspaces(db, org, from, to, 1e9)),
           pluginLoads: await raw.pluginLoads(db, org, from, to),
           transports: await raw.mcpTransports(db, org, from, to, 1_000_000),
           maxNodes,
@@ -195,22 +196,25 @@ describe.each(engines)('reports over the tiers (%s)', (dialect) => {
     }
   }
 
-  async function expectFoldersSeenEqualRaw(): Promise<void> {
-    for (const [label, from, to] of windows) {
-      for (const limit of [3, 50_000]) {
-        const uses = usesFromSessions(await raw.sessionWorkspaces(t.store.db, 'default', from, to, limit));
-        const expected = new Set(uses.map((u) => u.value));
-        const all = usesFromSessions(await raw.sessionWorkspaces(t.store.db, 'default', END - 60 * D, END, 50_000));
-        const candidates = [...new Set([...all.map((u) => u.value), '/nowhere', 'quote"d'])];
-        const seen = await raw.sessionFoldersSeen(t.store.db, 'default', from, to, limit, candidates);
-        if (limit === 50_000) expect([...seen].sort(), label).toEqual([...expected].sort());
-        else for (const f of expected) expect(seen.has(f), `${label} ${f}`).toBe(true); // ties at the cutoff are kept
+  async function expectWorkspacesEqualRaw(): Promise<void> {
+    const key = (u: object) => JSON.stringify(u, Object.keys(u).sort());
+    // The report windows, discovery's lookback before its last 7 days, and one ending mid-way.
+    const all: [string, number, number][] = [
+      ...windows,
+      ['lookback', END - 7 * D - 366 * D, END - 7 * D],
+      ['ending before the data', END - 40 * D, END - 12 * D],
+    ];
+    for (const [label, from, to] of all) {
+      for (const scope of [{}, { team: 'platform' }, { department: 'finance' }]) {
+        const expected = usesFromSessions(await raw.sessionWorkspaces(t.store.db, 'default', from, to, 1e9, scope));
+        const tiered = await readSnapshot(t.store, (s) => workspaceUses(s, 'default', from, to, scope));
+        expect(tiered.map(key).sort(), `${label} ${JSON.stringify(scope)}`).toEqual(expected.map(key).sort());
       }
     }
   }
 
   async function expectAll(): Promise<void> {
-    await expectFoldersSeenEqualRaw();
+    await expectWorkspacesEqualRaw();
     await expectGraphEqualRaw();
     await expectCostSumsEqualHourly();
     await expectAdoptionEqualRows();
@@ -235,7 +239,7 @@ describe.each(engines)('reports over the tiers (%s)', (dialect) => {
     await expectAll();
     const snapshot = async () => {
       const out: string[] = [];
-      for (const table of ['rollup_dim_tiers', 'tool_use_tiers'] as const) {
+      for (const table of ['rollup_dim_tiers', 'tool_use_tiers', 'workspace_tiers', 'session_folders'] as const) {
         const rows = await t.store.db.selectFrom(table).selectAll().execute();
         out.push(...rows.map((r) => `${table} ${JSON.stringify(r)}`));
       }

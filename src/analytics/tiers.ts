@@ -1,4 +1,5 @@
 import { DAY_MS } from '../contracts/rollup-columns.js';
+import type { TierTable } from '../store/tiers.repo.js';
 
 /**
  * Time tiers of the derived analytics tables (migration 0005): a row aggregates one block of `span` whole UTC days
@@ -79,4 +80,33 @@ export function splitWindow(from: number, to: number) {
     days: { from: firstDay, to: lastDay },
     tail: lastDay < to ? { from: lastDay, to } : null,
   };
+}
+
+/** Spreads day-level increments over their day block and the built longer blocks holding it, folding equal keys. */
+export function spread<T extends { day: number }>(
+  items: Iterable<T>,
+  through: number,
+  t: TierTable,
+): Record<string, unknown>[] {
+  const out = new Map<string, Record<string, unknown>>();
+  const keyColumns = t.key.filter((c) => c !== 'span' && c !== 'start');
+  for (const item of items) {
+    const o = item as unknown as Record<string, unknown>;
+    let base = '';
+    for (const c of keyColumns) base += String(o[c]) + '\u0001';
+    for (const b of blocksOf(item.day, through)) {
+      const key = `${b.span}\u0001${b.start}\u0001${base}`;
+      const row = out.get(key);
+      if (!row) {
+        const row: Record<string, unknown> = { ...o, span: b.span, start: b.start };
+        delete row.day;
+        out.set(key, row);
+        continue;
+      }
+      for (const c of t.sum) row[c] = (row[c] as number) + (o[c] as number);
+      for (const c of t.min) row[c] = Math.min(row[c] as number, o[c] as number);
+      for (const c of t.max) row[c] = Math.max(row[c] as number, o[c] as number);
+    }
+  }
+  return [...out.values()];
 }

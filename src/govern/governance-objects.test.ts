@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { engines, openTestStore, type TestStore } from '../../test/support/engines.js';
+import { EVENT_COLUMNS } from '../contracts/event-columns.js';
+import { insertEvents } from '../store/events.repo.js';
 import { addPeople } from '../../test/support/people.js';
 import { decideConnector, listDecisions } from './governance-connectors.js';
 import { governanceFindings } from './governance-findings.js';
@@ -280,6 +282,21 @@ describe.each(engines)('governance objects on %s', (dialect) => {
         last_seen: at - DAY + 60_000,
       })
       .execute();
+    // Ingest writes a session with its events; discovery counts sessions through them (analytics/workspace-tiers.ts).
+    const event: Record<string, unknown> = {
+      dedupe_key: 'e1',
+      time: at - DAY + 60_000,
+      org_id: 'default',
+      source: 'otlp',
+      surface: 'claude_code',
+      kind: 'prompt',
+      name: 'claude_code.user_prompt',
+      session_id: 's1',
+      attrs: '{}',
+    };
+    await t.store.db
+      .transaction()
+      .execute((trx) => insertEvents(trx, t.store, [EVENT_COLUMNS.map((c) => event[c] ?? null)]));
     const used = await createObject(
       t.store,
       'workspace',

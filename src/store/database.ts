@@ -303,6 +303,34 @@ export interface AnalyticsCursorTable {
   metric_id: number;
   max_prompt_ms: number;
   tiers_through: number;
+  /** Migration 0013: the longest session folded into `workspace_tiers`; -1 until the tier is filled. */
+  max_session_ms: number;
+}
+
+/** Workspace folders per block (migration 0013): written by the analytics refresher, see analytics/workspace-tiers.ts. */
+export interface WorkspaceTiersTable {
+  org_id: string;
+  span: number;
+  start: number;
+  person_id: string;
+  team: string;
+  department: string;
+  folder: string;
+  sessions: number;
+  first_seen: number;
+  last_seen: number;
+}
+
+/** What `workspace_tiers` counts for each session that reported folders (migration 0013). */
+export interface SessionFoldersTable {
+  session_id: string;
+  org_id: string;
+  person_id: string;
+  team: string;
+  department: string;
+  workspace_paths: string;
+  first_seen: number;
+  last_seen: number;
 }
 
 /** Policy versions (migration 0004): the exact YAML pushed, who and why, and which one is active. */
@@ -345,6 +373,8 @@ export interface Database extends RaciCadenceTables, ForumTables, AuditTables, E
   edge_keys: EdgeKeysTable;
   prompt_summaries: PromptSummariesTable;
   analytics_cursor: AnalyticsCursorTable;
+  workspace_tiers: WorkspaceTiersTable;
+  session_folders: SessionFoldersTable;
   budgets: BudgetsTable;
   budget_spend: BudgetSpendTable;
   budget_versions: BudgetVersionsTable;

@@ -86,7 +86,10 @@ export interface SessionWorkspaceRow {
   last_seen: number;
 }
 
-/** Sessions overlapping [from, to) that reported workspace folders (at most `limit` rows, most recent first). */
+/**
+ * Sessions overlapping [from, to) that reported workspace folders (at most `limit` rows, most recent first): the raw
+ * read the workspace tier (analytics/workspace-tiers.ts) is tested against.
+ */
 export async function sessionWorkspaces(
   db: Kysely<Database>,
   org: string,
@@ -111,111 +114,6 @@ export async function sessionWorkspaces(
     first_seen: Number(r.first_seen),
     last_seen: Number(r.last_seen),
   }));
-}
-
-export interface SessionWorkspaceGroup extends SessionWorkspaceRow {
-  /** Sessions with this person and these folders. */
-  sessions: number;
-}
-
-/**
- * `sessionWorkspaces` grouped by (person, folders) in the database: the same sessions (the `limit` most recent
- * overlapping the window), one row per distinct folder list instead of one per session.
- */
-export async function sessionWorkspaceGroups(
-  db: Kysely<Database>,
-  org: string,
-  from: number,
-  to: number,
-  limit: number,
-  scope: ScopeFilters = {},
-): Promise<SessionWorkspaceGroup[]> {
-  let recent = db
-    .selectFrom('sessions')
-    .select(['person_id', 'workspace_paths', 'first_seen', 'last_seen'])
-    .where('org_id', '=', org)
-    .where('last_seen', '>=', from)
-    .where('first_seen', '<', to)
-    .where('workspace_paths', 'is not', null);
-  if (scope.team !== undefined) recent = recent.where('team', '=', scope.team);
-  if (scope.department !== undefined) recent = recent.where('department', '=', scope.department);
-  const rows = await db
-    .selectFrom(recent.orderBy('last_seen', 'desc').limit(limit).as('s'))
-    .select([
-      's.person_id',
-      's.workspace_paths',
-      sql<number>`min(s.first_seen)`.as('first_seen'),
-      sql<number>`max(s.last_seen)`.as('last_seen'),
-      sql<number>`count(*)`.as('sessions'),
-    ])
-    .groupBy(['s.person_id', 's.workspace_paths'])
-    .execute();
-  return rows.map((r) => ({
-    person_id: r.person_id,
-    workspace_paths: r.workspace_paths ?? '[]',
-    first_seen: Number(r.first_seen),
-    last_seen: Number(r.last_seen),
-    sessions: Number(r.sessions),
-  }));
-}
-
-/**
- * Which of `folders` the `limit` most recent sessions overlapping [from, to) reported — what `sessionWorkspaces`
- * would list, reading each distinct folder list once: the limit becomes a last-seen cutoff (sessions tied with the
- * last one kept are all kept).
- */
-export async function sessionFoldersSeen(
-  db: Kysely<Database>,
-  org: string,
-  from: number,
-  to: number,
-  limit: number,
-  folders: readonly string[],
-): Promise<Set<string>> {
-  if (folders.length === 0) return new Set();
-  const wanted = new Set(folders);
-  const seen = new Set<string>();
-  for (const f of await sessionFolders(db, org, from, to, limit)) if (wanted.has(f)) seen.add(f);
-  return seen;
-}
-
-/**
- * Every folder the `limit` most recent sessions overlapping [from, to) reported (`sessionFoldersSeen` before the
- * candidates are known, so it can be read alongside the rest of a report).
- */
-export async function sessionFolders(
-  db: Kysely<Database>,
-  org: string,
-  from: number,
-  to: number,
-  limit: number,
-): Promise<Set<string>> {
-  const overlapping = () =>
-    db
-      .selectFrom('sessions')
-      .where('org_id', '=', org)
-      .where('last_seen', '>=', from)
-      .where('first_seen', '<', to)
-      .where('workspace_paths', 'is not', null);
-  const edge = await overlapping()
-    .select('last_seen')
-    .orderBy('last_seen', 'desc')
-    .limit(1)
-    .offset(limit - 1)
-    .executeTakeFirst();
-  const cutoff = edge ? Math.max(from, Number(edge.last_seen)) : from;
-  const rows = await overlapping().select('workspace_paths').distinct().where('last_seen', '>=', cutoff).execute();
-  const out = new Set<string>();
-  for (const r of rows) {
-    let paths: unknown;
-    try {
-      paths = JSON.parse(r.workspace_paths ?? '[]');
-    } catch {
-      continue;
-    }
-    if (Array.isArray(paths)) for (const p of paths) if (typeof p === 'string') out.add(p);
-  }
-  return out;
 }
 
 export interface ToolUseRow {

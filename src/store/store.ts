@@ -16,6 +16,7 @@ import { raciCadencesMigration } from './migrations/0009-raci-cadences.js';
 import { forumMigration } from './migrations/0010-forum.js';
 import { auditMigration } from './migrations/0011-audit.js';
 import { exportMigration } from './migrations/0012-export.js';
+import { workspaceTiersMigration } from './migrations/0013-workspace-tiers.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
 import { ImmediateSqliteDialect } from './sqlite-dialect.js';
 
@@ -157,6 +158,7 @@ async function migrateToLatest(store: Store): Promise<void> {
     '0010-forum': forumMigration(),
     '0011-audit': auditMigration(store.dialect),
     '0012-export': exportMigration(store.dialect),
+    '0013-workspace-tiers': workspaceTiersMigration(store.dialect),
   };
   const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
   // Name the schema explicitly: Kysely's existence check for its migration tables otherwise matches a table of the

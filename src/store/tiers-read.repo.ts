@@ -12,7 +12,7 @@ export interface BlockRef {
   start: number;
 }
 
-function inBlocks(blocks: readonly BlockRef[]) {
+export function inBlocks(blocks: readonly BlockRef[]) {
   // Literals: the block list is trusted integers, and PostgreSQL would type VALUES parameters as text.
   return sql<boolean>`(span, start) in (values ${sql.join(blocks.map((b) => sql`(${sql.lit(b.span)}, ${sql.lit(b.start)})`))})`;
 }

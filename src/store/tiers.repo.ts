@@ -13,7 +13,7 @@ import { formatEdges, parseEdges } from './tier-dictionaries.repo.js';
 type Db = Kysely<Database> | Transaction<Database>;
 
 export interface TierTable {
-  table: 'rollup_dim_tiers' | 'tool_use_tiers' | 'tool_key_tiers';
+  table: 'rollup_dim_tiers' | 'tool_use_tiers' | 'tool_key_tiers' | 'workspace_tiers';
   key: readonly string[];
   sum: readonly string[];
   min: readonly string[];
@@ -36,6 +36,19 @@ export const USE_TIERS: TierTable = {
   sum: ['calls', 'errors'],
   min: ['first_time'],
   max: ['last_time'],
+};
+
+/**
+ * Workspace folders (migration 0013): sessions by the day of their last activity. The refresher adds a session's
+ * new contribution and takes its old one out (sessions -1; first/last then stay what they were, see
+ * analytics/workspace-tiers.ts).
+ */
+export const WORKSPACE_TIERS: TierTable = {
+  table: 'workspace_tiers',
+  key: ['org_id', 'span', 'start', 'person_id', 'team', 'department', 'folder'],
+  sum: ['sessions'],
+  min: ['first_seen'],
+  max: ['last_seen'],
 };
 
 /**
@@ -178,15 +191,16 @@ const CURSOR = 'default';
 export async function readCursor(db: Db): Promise<Cursor> {
   const row = await db
     .selectFrom('analytics_cursor')
-    .select(['event_id', 'metric_id', 'max_prompt_ms', 'tiers_through'])
+    .select(['event_id', 'metric_id', 'max_prompt_ms', 'tiers_through', 'max_session_ms'])
     .where('name', '=', CURSOR)
     .executeTakeFirst();
-  if (!row) return { event_id: 0, metric_id: 0, max_prompt_ms: 0, tiers_through: 0 };
+  if (!row) return { event_id: 0, metric_id: 0, max_prompt_ms: 0, tiers_through: 0, max_session_ms: 0 };
   return {
     event_id: Number(row.event_id),
     metric_id: Number(row.metric_id),
     max_prompt_ms: Number(row.max_prompt_ms),
     tiers_through: Number(row.tiers_through),
+    max_session_ms: Number(row.max_session_ms),
   };
 }
 
@@ -253,7 +267,7 @@ const DAY = 86_400_000;
 /** Organisations with day blocks, each with its earliest day block (compaction starts there). */
 export async function tierOrgs(db: Db): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  for (const table of ['rollup_dim_tiers', 'tool_use_tiers'] as const) {
+  for (const table of ['rollup_dim_tiers', 'tool_use_tiers', 'workspace_tiers'] as const) {
     const rows = await db
       .selectFrom(table)
       .select(['org_id', (eb) => eb.fn.min('start').as('m')])
@@ -298,6 +312,8 @@ export async function resetTiers(trx: Transaction<Database>): Promise<void> {
   await trx.deleteFrom('person_edge_tiers').execute();
   await trx.deleteFrom('rollup_value_tiers').execute();
   await trx.deleteFrom('prompt_summaries').execute();
+  await trx.deleteFrom('workspace_tiers').execute();
+  await trx.deleteFrom('session_folders').execute();
   await trx.deleteFrom('analytics_cursor').execute();
 }
 
@@ -308,7 +324,7 @@ export async function resetTiers(trx: Transaction<Database>): Promise<void> {
  */
 export async function moveTiers(db: Db, fromId: string, intoId: string): Promise<void> {
   tierGeneration++;
-  for (const t of [DIM_TIERS, USE_TIERS]) {
+  for (const t of [DIM_TIERS, USE_TIERS, WORKSPACE_TIERS]) {
     const columns = [...t.key, ...t.sum, ...t.min, ...t.max];
     const select = columns.map((c) => (c === 'person_id' ? sql`${intoId}` : sql.ref(c)));
     // CASE rather than min()/least(): the same SQL on both engines.
@@ -324,6 +340,7 @@ export async function moveTiers(db: Db, fromId: string, intoId: string): Promise
       on conflict (${sql.raw(t.key.join(', '))}) do update set ${sql.raw(set)}`.execute(db);
     await sql`delete from ${sql.table(t.table)} where person_id = ${fromId}`.execute(db);
   }
+  await db.updateTable('session_folders').set({ person_id: intoId }).where('person_id', '=', fromId).execute();
   // Packed edges merge in memory: calls add, last use is the later.
   for (const r of await db.selectFrom('person_edge_tiers').selectAll().where('person_id', '=', fromId).execute()) {
     const into = await db
@@ -363,7 +380,7 @@ export async function moveTiers(db: Db, fromId: string, intoId: string): Promise
 
 /** PostgreSQL: fresh planner statistics for the tier tables (after the refresher folded a lot at once). */
 export async function analyzeTiers(store: Store): Promise<void> {
-  await sql`analyze rollup_dim_tiers, rollup_value_tiers, tool_use_tiers, tool_key_tiers, person_edge_tiers, prompt_summaries, person_numbers`.execute(
+  await sql`analyze rollup_dim_tiers, rollup_value_tiers, tool_use_tiers, tool_key_tiers, person_edge_tiers, prompt_summaries, person_numbers, workspace_tiers, session_folders`.execute(
     store.db,
   );
 }
