@@ -75,8 +75,14 @@ export interface Span {
   end: number;
 }
 
+/**
+ * Skips a member's value itself, returning the index after it, or -1 to leave it to `skipValue`: lets a reader keep
+ * what it passes (the elements of an array it needs) or skip a value it has seen before without scanning it.
+ */
+export type MemberSkip = (key: string, at: number) => number;
+
 /** The members of the object at `i` (key → value span, the last duplicate winning) and the index after it. */
-export function objectMembers(b: Buffer, i: number): { members: Map<string, Span>; end: number } {
+export function objectMembers(b: Buffer, i: number, skip?: MemberSkip): { members: Map<string, Span>; end: number } {
   const out = new Map<string, Span>();
   if (b[i] !== LBRACE) throw new JsonScanError('not an object');
   i = skipSpace(b, i + 1);
@@ -89,7 +95,8 @@ export function objectMembers(b: Buffer, i: number): { members: Map<string, Span
     i = skipSpace(b, keyEnd);
     if (b[i] !== COLON) throw new JsonScanError("expected ':'");
     i = skipSpace(b, i + 1);
-    const valueEnd = skipValue(b, i);
+    const skipped = skip ? skip(key, i) : -1;
+    const valueEnd = skipped >= 0 ? skipped : skipValue(b, i);
     out.set(key, { start: i, end: valueEnd });
     i = skipSpace(b, valueEnd);
     if (b[i] === COMMA) {
@@ -103,10 +110,15 @@ export function objectMembers(b: Buffer, i: number): { members: Map<string, Span
 
 /** The element spans of the array at `i`. */
 export function arrayElements(b: Buffer, i: number): Span[] {
+  return arrayElementsEnd(b, i).elements;
+}
+
+/** The element spans of the array at `i` and the index after it (the array read once, its elements kept). */
+export function arrayElementsEnd(b: Buffer, i: number): { elements: Span[]; end: number } {
   const out: Span[] = [];
   if (b[i] !== LBRACKET) throw new JsonScanError('not an array');
   i = skipSpace(b, i + 1);
-  if (b[i] === RBRACKET) return out;
+  if (b[i] === RBRACKET) return { elements: out, end: i + 1 };
   for (;;) {
     const end = skipValue(b, i);
     out.push({ start: i, end });
@@ -115,7 +127,7 @@ export function arrayElements(b: Buffer, i: number): Span[] {
       i = skipSpace(b, i + 1);
       continue;
     }
-    if (b[i] === RBRACKET) return out;
+    if (b[i] === RBRACKET) return { elements: out, end: i + 1 };
     throw new JsonScanError("expected ',' or ']'");
   }
 }

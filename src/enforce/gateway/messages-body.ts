@@ -1,5 +1,6 @@
 import { badRequest, type GatewayErrorReply } from './anthropic-error.js';
-import { arrayElements, JsonScanError, objectMembers, parseSpan, skipSpace, type Span } from './json-scan.js';
+import { arrayElementsEnd, JsonScanError, objectMembers, parseSpan, skipSpace, type Span } from './json-scan.js';
+import { RepeatedValues } from './repeated-values.js';
 
 /**
  * The request fields the gateway reads. No schema over the whole Messages body and no parse of it: it is the hot
@@ -54,6 +55,9 @@ export function readMessagesBody(raw: Buffer | undefined): { ok: true; body: Mes
   }
 }
 
+/** Claude Code's tool schemas and system blocks, the same on every turn (repeated-values.ts). */
+const repeated = new RepeatedValues(new Set(['tools', 'system']));
+
 function read(b: Buffer): { ok: true; body: MessagesBody } | GatewayErrorReplyOnly {
   const start = skipSpace(b, 0);
   if (b[start] !== 0x7b) {
@@ -65,7 +69,17 @@ function read(b: Buffer): { ok: true; body: MessagesBody } | GatewayErrorReplyOn
     }
     throw new JsonScanError(`unexpected ${start < b.length ? `'${String.fromCharCode(b[start] as number)}'` : 'end'}`);
   }
-  const { members, end } = objectMembers(b, start);
+  // The messages array is read once: its element spans are kept as it is passed (the last `messages` wins, as in
+  // JSON.parse, because each one read replaces the last).
+  let elements: Span[] = [];
+  const { members, end } = objectMembers(b, start, (key, at) => {
+    if (key === 'messages' && b[at] === 0x5b) {
+      const array = arrayElementsEnd(b, at);
+      elements = array.elements;
+      return array.end;
+    }
+    return repeated.skip(key, b, at);
+  });
   if (skipSpace(b, end) !== b.length) throw new JsonScanError('unexpected data after the object');
   const value = (name: string): unknown => {
     const span = members.get(name);
@@ -81,7 +95,6 @@ function read(b: Buffer): { ok: true; body: MessagesBody } | GatewayErrorReplyOn
   if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 0)) {
     return fail('max_tokens: must be a non-negative integer.');
   }
-  const elements = arrayElements(b, messagesSpan.start);
   const turnStart = newestTurnStart(b, elements);
   const turnSpans = elements.slice(turnStart);
   const turn = turnSpans.map((s) => parseSpan(b, s));
