@@ -10,8 +10,36 @@ import { emptyUsage, foldUsage, type Usage } from './usage.js';
  * after a newline search. A line split across chunks is kept as slices of the chunks (no copy) until it completes;
  * an over-long line of an event we do not read is dropped instead of buffered.
  */
-const WANTED = new Set(['message_start', 'message_delta', 'error']);
 const MAX_KEPT_LINE = 4 * 1024 * 1024;
+
+/** The events read, by name; any other event is OTHER. */
+const OTHER = 0;
+const MESSAGE_START = 1;
+const MESSAGE_DELTA = 2;
+const MESSAGE_STOP = 3;
+const CONTENT_BLOCK_DELTA = 4;
+const ERROR = 5;
+const NAMES: readonly [Buffer, number][] = [
+  [Buffer.from('message_start'), MESSAGE_START],
+  [Buffer.from('message_delta'), MESSAGE_DELTA],
+  [Buffer.from('message_stop'), MESSAGE_STOP],
+  [Buffer.from('content_block_delta'), CONTENT_BLOCK_DELTA],
+  [Buffer.from('error'), ERROR],
+];
+
+/** The event named by `buf[start, end)` (already trimmed), compared as bytes: no string per event. */
+function eventOf(buf: Buffer, start: number, end: number): number {
+  const length = end - start;
+  for (const [name, code] of NAMES) {
+    if (name.length !== length) continue;
+    let i = 0;
+    while (i < length && buf[start + i] === name[i]) i++;
+    if (i === length) return code;
+  }
+  return OTHER;
+}
+
+const isBlank = (c: number | undefined): boolean => c === 0x20 || c === 0x09;
 const EVENT = Buffer.from('event:');
 const DATA = Buffer.from('data:');
 
@@ -37,7 +65,7 @@ export class SseUsageTap {
   private readonly text: string[] = [];
   private textChars = 0;
 
-  private event = '';
+  private event = OTHER;
   private partial: Buffer[] = [];
   private partialBytes = 0;
   private dropping = false;
@@ -86,16 +114,24 @@ export class SseUsageTap {
   private line(buf: Buffer, start: number, end: number): void {
     if (end > start && buf[end - 1] === 0x0d) end -= 1; // CRLF
     if (end === start) {
-      this.event = '';
+      this.event = OTHER;
       return;
     }
-    // Prefixes compared as bytes: most lines are text deltas and are dismissed without building a string.
+    // Prefixes and event names compared as bytes: most lines are text deltas and are dismissed without a string.
     if (startsWith(buf, start, end, EVENT)) {
-      this.event = buf.toString('latin1', start + EVENT.length, end).trim();
-      if (this.event === 'message_stop') this.completed = true;
+      let from = start + EVENT.length;
+      let to = end;
+      while (from < to && isBlank(buf[from])) from++;
+      while (to > from && isBlank(buf[to - 1])) to--;
+      this.event = eventOf(buf, from, to);
+      if (this.event === MESSAGE_STOP) this.completed = true;
       return;
     }
-    const wanted = WANTED.has(this.event) || (this.event === 'content_block_delta' && this.wantsText());
+    const wanted =
+      this.event === MESSAGE_START ||
+      this.event === MESSAGE_DELTA ||
+      this.event === ERROR ||
+      (this.event === CONTENT_BLOCK_DELTA && this.wantsText());
     if (!wanted || !startsWith(buf, start, end, DATA)) return;
     let value: unknown;
     try {
@@ -112,13 +148,13 @@ export class SseUsageTap {
 
   private data(d: Record<string, unknown> | null): void {
     if (d === null || typeof d !== 'object') return;
-    if (this.event === 'content_block_delta') {
+    if (this.event === CONTENT_BLOCK_DELTA) {
       const delta = d.delta as Record<string, unknown> | undefined;
       if (delta?.type !== 'text_delta' || typeof delta.text !== 'string') return;
       const piece = delta.text.slice(0, this.maxTextChars - this.textChars);
       this.text.push(piece);
       this.textChars += piece.length;
-    } else if (this.event === 'message_start') {
+    } else if (this.event === MESSAGE_START) {
       const message = d.message as Record<string, unknown> | undefined;
       if (!message || typeof message !== 'object') return;
       if (typeof message.model === 'string') this.model = message.model;
@@ -127,7 +163,7 @@ export class SseUsageTap {
         foldUsage(this.usage, message.usage);
         this.sawUsage = true;
       }
-    } else if (this.event === 'message_delta') {
+    } else if (this.event === MESSAGE_DELTA) {
       if (d.usage) {
         foldUsage(this.usage, d.usage);
         this.sawUsage = true;
