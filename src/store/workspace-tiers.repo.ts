@@ -140,42 +140,54 @@ export interface WorkspaceTierRow {
   last_seen: number;
 }
 
-/** Tier rows of the blocks (rows whose sessions all moved on are left out), within a team or department. */
+/**
+ * Tier rows of the blocks (rows whose sessions all moved on are left out), within a team or department. One query per
+ * block: SQLite does not search the primary key by a `(span, start) in (values …)` list, it scans the organisation.
+ */
 export async function workspaceTierRows(
   db: Db,
   org: string,
   blocks: readonly BlockRef[],
   scope: { team?: string | undefined; department?: string | undefined },
 ): Promise<WorkspaceTierRow[]> {
-  if (blocks.length === 0) return [];
-  let q = db
-    .selectFrom('workspace_tiers')
-    .select(['person_id', 'folder', 'sessions', 'first_seen', 'last_seen'])
-    .where('org_id', '=', org)
-    .where(inBlocks(blocks))
-    .where('sessions', '>', 0);
-  if (scope.team !== undefined) q = q.where('team', '=', scope.team);
-  if (scope.department !== undefined) q = q.where('department', '=', scope.department);
-  const rows = await q.execute();
-  return rows.map((r) => ({
-    person_id: r.person_id,
-    folder: r.folder,
-    sessions: Number(r.sessions),
-    first_seen: Number(r.first_seen),
-    last_seen: Number(r.last_seen),
-  }));
+  const out: WorkspaceTierRow[] = [];
+  for (const b of blocks) {
+    let q = db
+      .selectFrom('workspace_tiers')
+      .select(['person_id', 'folder', 'sessions', 'first_seen', 'last_seen'])
+      .where('org_id', '=', org)
+      .where('span', '=', b.span)
+      .where('start', '=', b.start)
+      .where('sessions', '>', 0);
+    if (scope.team !== undefined) q = q.where('team', '=', scope.team);
+    if (scope.department !== undefined) q = q.where('department', '=', scope.department);
+    for (const r of await q.execute()) {
+      out.push({
+        person_id: r.person_id,
+        folder: r.folder,
+        sessions: Number(r.sessions),
+        first_seen: Number(r.first_seen),
+        last_seen: Number(r.last_seen),
+      });
+    }
+  }
+  return out;
 }
 
-/** Sessions that events past the cursor belong to: the only ones whose rows may differ from what the tier counts. */
+/**
+ * Sessions that events past the cursor belong to: the only ones whose rows may differ from what the tier counts.
+ * Read in id order and made distinct here: a DISTINCT lets SQLite's planner walk the whole `events_session` index
+ * instead of the few rows past the cursor.
+ */
 export async function sessionsPastCursor(db: Db, after: number): Promise<string[]> {
   const rows = await db
     .selectFrom('events')
     .select('session_id')
-    .distinct()
     .where('id', '>', after)
     .where('session_id', 'is not', null)
+    .orderBy('id')
     .execute();
-  return rows.map((r) => r.session_id as string);
+  return [...new Set(rows.map((r) => r.session_id as string))];
 }
 
 /**
