@@ -4,7 +4,6 @@ import { numberedEdgeKeys } from '../store/tier-dictionaries.repo.js';
 import { EDGE_SEP, GRAPH_DIMS, type ToolKeyUse } from './derived-fold.js';
 import type { Use } from './discovery.js';
 import {
-  byCallsThenEnds,
   byCallsThenId,
   isRemoteTransport,
   textRanks,
@@ -174,13 +173,13 @@ export async function fastGraph(s: Snapshot, q: FastGraphQuery, tiers: FastGraph
   const edges = new Map<number, { calls: number; last: number; risk: Risk; loads?: number }>();
   const edgeAt = (si: number, ti: number, calls: number, last: number, r: Risk) => {
     const k = si * K + ti;
-    const e = edges.get(k);
-    if (!e) edges.set(k, { calls, last, risk: r });
+    let e = edges.get(k);
+    if (!e) edges.set(k, (e = { calls, last, risk: r }));
     else {
       e.calls += calls;
       if (last > e.last) e.last = last;
     }
-    return edges.get(k) as { loads?: number };
+    return e as { loads?: number };
   };
   const edge = (source: string, target: string, calls: number, last: number, r: Risk) => {
     const si = keptIndex.get(source);
@@ -251,19 +250,36 @@ export async function fastGraph(s: Snapshot, q: FastGraphQuery, tiers: FastGraph
   nodes.sort(
     (a, b) => nodeTypes.indexOf(a.type) - nodeTypes.indexOf(b.type) || (ranks.get(a.id) ?? 0) - (ranks.get(b.id) ?? 0),
   );
-  const listed = [...edges].map(([k, e]) => ({
-    source: (ranked[Math.floor(k / K)] as { id: string }).id,
-    target: (ranked[k % K] as { id: string }).id,
-    ...e,
-  }));
-  const outEdges: GraphEdge[] = byCallsThenEnds(listed, ranks).map((e) => ({
-    source: e.source,
-    target: e.target,
-    calls: e.calls,
-    last_use: iso(e.last),
-    risk: e.risk,
-    ...(e.loads !== undefined ? { loads: e.loads } : {}),
-  }));
+  // byCallsThenEnds' order (calls, then source and target rank; stable) over the numbered edges, without building an
+  // object per edge to sort: tens of thousands of edges, and each request's garbage is what the server's GC pays for.
+  const rankOf = ranked.map((n) => ranks.get(n.id) ?? 0);
+  const listed = [...edges];
+  const calls = new Float64Array(listed.length);
+  const sourceRank = new Int32Array(listed.length);
+  const targetRank = new Int32Array(listed.length);
+  listed.forEach(([k, e], i) => {
+    calls[i] = e.calls;
+    sourceRank[i] = rankOf[Math.floor(k / K)] as number;
+    targetRank[i] = rankOf[k % K] as number;
+  });
+  const order = listed.map((_, i) => i);
+  order.sort(
+    (a, b) =>
+      (calls[b] as number) - (calls[a] as number) ||
+      (sourceRank[a] as number) - (sourceRank[b] as number) ||
+      (targetRank[a] as number) - (targetRank[b] as number),
+  );
+  const outEdges: GraphEdge[] = order.map((i) => {
+    const [k, e] = listed[i] as [number, (typeof listed)[number][1]];
+    return {
+      source: (ranked[Math.floor(k / K)] as { id: string }).id,
+      target: (ranked[k % K] as { id: string }).id,
+      calls: e.calls,
+      last_use: iso(e.last),
+      risk: e.risk,
+      ...(e.loads !== undefined ? { loads: e.loads } : {}),
+    };
+  });
   return {
     nodes,
     edges: outEdges,
@@ -282,38 +298,59 @@ function at(m: Map<string, { calls: number; last: number; risk: Risk }>, k: stri
   return e;
 }
 
-/** Tool-result keys with a tool name over the blocks and past the cursor: calls, anonymous calls, last use, people. */
+/**
+ * Tool-result keys with a tool name over the blocks and past the cursor: calls, anonymous calls, last use, people.
+ * What the blocks give is computed once per tier version (tier-cache.ts: a few hundred keys, each with a set of up to
+ * every person, were rebuilt on every request); keys the rows past the cursor touch are copied before they change.
+ */
 async function toolKeyFigures(
   s: Snapshot,
   org: string,
   blocks: ReturnType<typeof cover>,
   past: Iterable<ToolKeyUse>,
 ): Promise<ToolKey[]> {
+  const { canonical } = await tierPeople(s, org);
+  const stored = await tierRead(s, ['tool key figures', org, blocks], () => storedToolKeys(s, org, blocks));
+  let out: Map<string, ToolKey> | null = null;
+  for (const k of past) {
+    if (k.org_id !== org || k.kind !== 'tool_result' || k.tool === '') continue;
+    out ??= new Map(stored);
+    const id = keyId(k);
+    const had = out.get(id);
+    const x: ToolKey = had ? { ...had, people: new Set(had.people) } : newKey(k);
+    out.set(id, x);
+    x.calls += k.calls;
+    x.anonymous += k.anonymous_calls;
+    x.last = Math.max(x.last, k.last_time);
+    for (const p of k.people) x.people.add(canonical(p));
+  }
+  return [...(out ?? stored).values()];
+}
+
+const keyId = (k: { agent: string; tool: string; mcp_server: string; mcp_tool: string }) =>
+  [k.agent, k.tool, k.mcp_server, k.mcp_tool].join('\u0001');
+
+const newKey = (k: { agent: string; tool: string; mcp_server: string; mcp_tool: string }): ToolKey => ({
+  agent: k.agent,
+  tool: k.tool,
+  mcp_server: k.mcp_server,
+  mcp_tool: k.mcp_tool,
+  calls: 0,
+  anonymous: 0,
+  last: 0,
+  people: new Set(),
+});
+
+/** The blocks' tool-result keys: people as one bitmap per key (an OR per block), then each once by id. */
+async function storedToolKeys(s: Snapshot, org: string, blocks: ReturnType<typeof cover>) {
   const { numbers, canonical } = await tierPeople(s, org);
   const out = new Map<string, ToolKey>();
-  const get = (k: { agent: string; tool: string; mcp_server: string; mcp_tool: string }) => {
-    const id = [k.agent, k.tool, k.mcp_server, k.mcp_tool].join('\u0001');
-    let x = out.get(id);
-    if (!x) {
-      x = {
-        agent: k.agent,
-        tool: k.tool,
-        mcp_server: k.mcp_server,
-        mcp_tool: k.mcp_tool,
-        calls: 0,
-        anonymous: 0,
-        last: 0,
-        people: new Set(),
-      };
-      out.set(id, x);
-    }
-    return x;
-  };
-  // People of the blocks as one bitmap per key (an OR per block), then each once by id.
   const bitmaps = new Map<ToolKey, Uint8Array>();
   for (const r of await tierKeyRows(s, org, blocks)) {
     if (r.kind !== 'tool_result' || r.tool === '') continue;
-    const x = get(r);
+    const id = keyId(r);
+    let x = out.get(id);
+    if (!x) out.set(id, (x = newKey(r)));
     x.calls += Number(r.calls);
     x.anonymous += Number(r.anonymous_calls);
     x.last = Math.max(x.last, Number(r.last_time));
@@ -327,13 +364,5 @@ async function toolKeyFigures(
       if (id !== undefined) x.people.add(canonical(id));
     }
   }
-  for (const k of past) {
-    if (k.org_id !== org || k.kind !== 'tool_result' || k.tool === '') continue;
-    const x = get(k);
-    x.calls += k.calls;
-    x.anonymous += k.anonymous_calls;
-    x.last = Math.max(x.last, k.last_time);
-    for (const p of k.people) x.people.add(canonical(p));
-  }
-  return [...out.values()];
+  return out;
 }
