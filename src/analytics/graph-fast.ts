@@ -97,43 +97,39 @@ export async function fastGraph(s: Snapshot, q: FastGraphQuery, tiers: FastGraph
   for (const e of pastEdges) add(`person:${e.person_id}`, e.graph_calls);
 
   // Values of the rollup dimensions: the calls and the people their edges carry (known people only).
-  // A value's people are its figure's (distinct already); a set of its own only when another source adds people.
-  const dimSets = new Map<string, ReadonlyMap<string, number> | Set<string>>();
-  const ownSets = new Set<string>();
+  // A value's people are its figure's (distinct already, shared) plus those other sources add that it lacks.
+  const dimSets = new Map<string, { base: ReadonlyMap<string, number> | null; extra: Set<string> }>();
   const addPerson = (id: string, person: string) => {
     let set = dimSets.get(id);
-    if (!set || !ownSets.has(id)) {
-      dimSets.set(id, (set = new Set(set?.keys())));
-      ownSets.add(id);
-    }
-    (set as Set<string>).add(person);
+    if (!set) dimSets.set(id, (set = { base: null, extra: new Set() }));
+    if (!set.base?.has(person)) set.extra.add(person);
   };
   for (const f of figures) {
     if (f.people.size === 0) continue;
     const id = `${f.dim}:${f.value}`;
-    let calls = 0;
-    for (const c of f.people.values()) calls += c;
-    add(id, calls);
-    dimSets.set(id, f.people);
+    add(id, peopleCalls(f.people));
+    dimSets.set(id, { base: f.people, extra: new Set() });
   }
-  // Tool results by key (no person): calls, calls by no one, last use, people.
-  const toolNodes = new Map<string, { risk: Risk; people: Set<string>; last: number }>();
+  // Tool results by key (no person): calls, calls by no one, last use, people (the keys' own sets, shared: a tool
+  // node's distinct people are counted once at the end, a union only when several keys name the same tool).
+  const toolNodes = new Map<string, { risk: Risk; people: ReadonlySet<string>[] }>();
   const agentTool = new Map<string, { calls: number; last: number; risk: Risk }>();
   const toolServer = new Map<string, { calls: number; last: number; risk: Risk }>();
   for (const k of keys) {
     const name = toolName(k);
     const r = risk(k);
-    const node = toolNodes.get(name) ?? { risk: r, people: new Set<string>(), last: 0 };
+    const node = toolNodes.get(name) ?? { risk: r, people: [] };
     node.risk = r;
     toolNodes.set(name, node);
     add(`tool:${name}`, k.agent !== '' ? k.calls : k.calls - k.anonymous);
     if (k.agent !== '') {
-      add(`agent:${k.agent}`, k.calls);
-      for (const p of k.people) addPerson(`agent:${k.agent}`, p);
+      const agent = `agent:${k.agent}`;
+      add(agent, k.calls);
+      for (const p of k.people) addPerson(agent, p);
       const e = at(agentTool, `agent:${k.agent}\u0001tool:${name}`, r);
       e.calls += k.calls;
       e.last = Math.max(e.last, k.last);
-    } else for (const p of k.people) node.people.add(p);
+    } else if (k.people.size > 0) node.people.push(k.people);
     if (k.mcp_server !== '') {
       add(`tool:${name}`, k.calls);
       add(`mcp_server:${k.mcp_server}`, k.calls);
@@ -157,8 +153,11 @@ export async function fastGraph(s: Snapshot, q: FastGraphQuery, tiers: FastGraph
 
   // Every distinct edge, counted without listing them.
   let totalEdges = agentTool.size + toolServer.size + workspacePairs.length;
-  for (const set of dimSets.values()) totalEdges += set.size;
-  for (const node of toolNodes.values()) totalEdges += node.people.size;
+  for (const set of dimSets.values()) totalEdges += (set.base?.size ?? 0) + set.extra.size;
+  for (const { people } of toolNodes.values()) {
+    if (people.length === 1) totalEdges += (people[0] as ReadonlySet<string>).size;
+    else if (people.length > 1) totalEdges += new Set(people.flatMap((set) => [...set])).size;
+  }
 
   const all = [...nodeCalls].map(([id, calls]) => ({ id, calls }));
   const capped = all.length > q.maxNodes;
@@ -253,16 +252,17 @@ export async function fastGraph(s: Snapshot, q: FastGraphQuery, tiers: FastGraph
   // byCallsThenEnds' order (calls, then source and target rank; stable) over the numbered edges, without building an
   // object per edge to sort: tens of thousands of edges, and each request's garbage is what the server's GC pays for.
   const rankOf = ranked.map((n) => ranks.get(n.id) ?? 0);
-  const listed = [...edges];
-  const calls = new Float64Array(listed.length);
-  const sourceRank = new Int32Array(listed.length);
-  const targetRank = new Int32Array(listed.length);
-  listed.forEach(([k, e], i) => {
-    calls[i] = e.calls;
+  const numbers = Array.from(edges.keys());
+  const values = Array.from(edges.values());
+  const calls = new Float64Array(numbers.length);
+  const sourceRank = new Int32Array(numbers.length);
+  const targetRank = new Int32Array(numbers.length);
+  numbers.forEach((k, i) => {
+    calls[i] = (values[i] as { calls: number }).calls;
     sourceRank[i] = rankOf[Math.floor(k / K)] as number;
     targetRank[i] = rankOf[k % K] as number;
   });
-  const order = listed.map((_, i) => i);
+  const order = numbers.map((_, i) => i);
   order.sort(
     (a, b) =>
       (calls[b] as number) - (calls[a] as number) ||
@@ -270,15 +270,17 @@ export async function fastGraph(s: Snapshot, q: FastGraphQuery, tiers: FastGraph
       (targetRank[a] as number) - (targetRank[b] as number),
   );
   const outEdges: GraphEdge[] = order.map((i) => {
-    const [k, e] = listed[i] as [number, (typeof listed)[number][1]];
-    return {
+    const k = numbers[i] as number;
+    const e = values[i] as (typeof values)[number];
+    const out: GraphEdge = {
       source: (ranked[Math.floor(k / K)] as { id: string }).id,
       target: (ranked[k % K] as { id: string }).id,
       calls: e.calls,
       last_use: iso(e.last),
       risk: e.risk,
-      ...(e.loads !== undefined ? { loads: e.loads } : {}),
     };
+    if (e.loads !== undefined) out.loads = e.loads;
+    return out;
   });
   return {
     nodes,
@@ -290,6 +292,18 @@ export async function fastGraph(s: Snapshot, q: FastGraphQuery, tiers: FastGraph
       ? { cap_note: `graph capped at the ${q.maxNodes} busiest nodes of ${all.length}; narrow the window or filter` }
       : {}),
   };
+}
+
+/** A figure's people's calls summed: figures of the tier cache are shared and unchanged, so each is summed once. */
+const summed = new WeakMap<ReadonlyMap<string, number>, number>();
+function peopleCalls(people: ReadonlyMap<string, number>): number {
+  let calls = summed.get(people);
+  if (calls === undefined) {
+    calls = 0;
+    for (const c of people.values()) calls += c;
+    summed.set(people, calls);
+  }
+  return calls;
 }
 
 function at(m: Map<string, { calls: number; last: number; risk: Risk }>, k: string, r: Risk) {
