@@ -168,11 +168,25 @@ async function migrateToLatest(store: Store): Promise<void> {
     provider,
     ...(store.schema ? { migrationTableSchema: store.schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Kysely first looks for its own tables through a catalog query over every schema of the database, which fails
+  // with undefined_column/undefined_table (42703/42P01) when another schema's tables are created or dropped while it
+  // runs (other Steward schemas migrating side by side, another application's DDL). Nothing has run yet when that
+  // happens (no migration result), so the whole step is tried again.
+  for (let attempt = 1; error && !results?.length && isCatalogRace(error) && attempt < 5; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new AppError('store_unavailable', `migration ${failed} failed: ${(error as Error).message}`, undefined, {
       cause: error,
     });
   }
+}
+
+/** A catalog query that lost a race with concurrent DDL (PostgreSQL SQLSTATE 42703 / 42P01). */
+function isCatalogRace(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '42703' || code === '42P01';
 }

@@ -144,6 +144,16 @@ const lines = (s: string): string[] =>
     .map((x) => x.trim())
     .filter(Boolean);
 
+/**
+ * When a review held on `date` (YYYY-MM-DD) happened: noon UTC of that day, or now if that noon is still ahead — a
+ * review recorded this morning must count at once (the server counts reviews held up to now, so a noon in the future
+ * left the cadence overdue until midday UTC).
+ */
+function heldAt(date: string): string {
+  const noon = `${date}T12:00:00Z`;
+  return Date.parse(noon) > Date.now() ? new Date().toISOString() : noon;
+}
+
 function RecordReview({ cadences, onRecorded }: { cadences: CadenceItem[]; onRecorded: () => void }) {
   const [cadence, setCadence] = useState(cadences.find((c) => c.overdue)?.id ?? cadences[0]?.id ?? '');
   const [date, setDate] = useState(() => new Date().toISOString().slice(0, 10));
@@ -157,7 +167,7 @@ function RecordReview({ cadences, onRecorded }: { cadences: CadenceItem[]; onRec
     e.preventDefault();
     setDone(null);
     const body = {
-      held_at: `${date}T12:00:00Z`,
+      held_at: heldAt(date),
       attendees: lines(attendees),
       notes,
       decisions: decisions
