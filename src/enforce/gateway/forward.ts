@@ -119,7 +119,7 @@ export function forward(
       if (outcome.aborted) c.abort(CLIENT_GONE);
     },
 
-    onResponseStart(c, status, headers) {
+    onResponseStart(_c, status, headers) {
       outcome.status = status;
       const out = clientResponseHeaders(headers);
       const given = headers['request-id'];
@@ -132,7 +132,6 @@ export function forward(
       const read = plan.meter || plan.responseTextChars > 0;
       tap = read && ok && outcome.stream ? new SseUsageTap(plan.responseTextChars) : null;
       collect = read && ok && !outcome.stream && isJson(headers);
-      controller = c;
     },
 
     onResponseData(c, chunk) {

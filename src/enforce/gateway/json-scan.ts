@@ -70,6 +70,15 @@ export function skipValue(b: Buffer, i: number): number {
   return j;
 }
 
+/**
+ * Whether the value at `i` ends by its own bytes — a string, an array or an object — so that bytes equal to a
+ * complete value of that kind end where it did; a number or literal ends only at the byte after it.
+ */
+export function endsByItself(b: Buffer, i: number): boolean {
+  const c = b[i];
+  return c === QUOTE || c === LBRACE || c === LBRACKET;
+}
+
 export interface Span {
   start: number;
   end: number;
@@ -108,13 +117,8 @@ export function objectMembers(b: Buffer, i: number, skip?: MemberSkip): { member
   }
 }
 
-/** The element spans of the array at `i`. */
-export function arrayElements(b: Buffer, i: number): Span[] {
-  return arrayElementsEnd(b, i).elements;
-}
-
 /** The element spans of the array at `i` and the index after it (the array read once, its elements kept). */
-export function arrayElementsEnd(b: Buffer, i: number): { elements: Span[]; end: number } {
+export function arrayElements(b: Buffer, i: number): { elements: Span[]; end: number } {
   const out: Span[] = [];
   if (b[i] !== LBRACKET) throw new JsonScanError('not an array');
   i = skipSpace(b, i + 1);

@@ -1,5 +1,5 @@
 import { badRequest, type GatewayErrorReply } from './anthropic-error.js';
-import { arrayElementsEnd, JsonScanError, objectMembers, parseSpan, skipSpace, type Span } from './json-scan.js';
+import { arrayElements, JsonScanError, objectMembers, parseSpan, skipSpace, type Span } from './json-scan.js';
 import { RepeatedValues } from './repeated-values.js';
 
 /**
@@ -74,7 +74,7 @@ function read(b: Buffer): { ok: true; body: MessagesBody } | GatewayErrorReplyOn
   let elements: Span[] = [];
   const { members, end } = objectMembers(b, start, (key, at) => {
     if (key === 'messages' && b[at] === 0x5b) {
-      const array = arrayElementsEnd(b, at);
+      const array = arrayElements(b, at);
       elements = array.elements;
       return array.end;
     }

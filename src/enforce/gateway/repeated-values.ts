@@ -1,4 +1,4 @@
-import { skipValue } from './json-scan.js';
+import { endsByItself, skipValue } from './json-scan.js';
 
 /**
  * Skips request values that clients send unchanged again and again without scanning them. Claude Code resends the
@@ -18,10 +18,6 @@ const PER_NAME = 4;
 const MIN_BYTES = 1024;
 const MAX_BYTES = 256 * 1024;
 
-const QUOTE = 0x22;
-const LBRACE = 0x7b;
-const LBRACKET = 0x5b;
-
 export class RepeatedValues {
   private readonly seen = new Map<string, Buffer[]>();
 
@@ -30,9 +26,7 @@ export class RepeatedValues {
 
   /** The index after the value of member `name` starting at `at`, or -1 when `name` is not one remembered. */
   skip(name: string, b: Buffer, at: number): number {
-    if (!this.names.has(name)) return -1;
-    const first = b[at];
-    if (first !== LBRACKET && first !== LBRACE && first !== QUOTE) return -1;
+    if (!this.names.has(name) || !endsByItself(b, at)) return -1;
     let kept = this.seen.get(name);
     if (kept) {
       for (let k = 0; k < kept.length; k++) {

@@ -29,13 +29,7 @@ const NAMES: readonly [Buffer, number][] = [
 
 /** The event named by `buf[start, end)` (already trimmed), compared as bytes: no string per event. */
 function eventOf(buf: Buffer, start: number, end: number): number {
-  const length = end - start;
-  for (const [name, code] of NAMES) {
-    if (name.length !== length) continue;
-    let i = 0;
-    while (i < length && buf[start + i] === name[i]) i++;
-    if (i === length) return code;
-  }
+  for (const [name, code] of NAMES) if (name.length === end - start && startsWith(buf, start, end, name)) return code;
   return OTHER;
 }
 
