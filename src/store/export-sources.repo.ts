@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { AuditEntriesTable } from './audit-tables.js';
+import { AUDIT_COLUMNS } from './audit.repo.js';
 import type { Database, EventsTable } from './database.js';
 import type { Store } from './store.js';
 
@@ -99,23 +100,18 @@ export async function eventsForExport(
   return rows.map((r) => ({ ...r, id: Number(r.id) }));
 }
 
-/** An audit entry as exports read it: the stored row without its tree bookkeeping. */
-export type ExportAuditRow = Omit<AuditEntriesTable, 'hashes' | 'appended_at' | 'pruned_at'>;
+/** The audit table's tree bookkeeping, which exports leave out. */
+const AUDIT_BOOKKEEPING = ['hashes', 'appended_at', 'pruned_at'] as const;
+type AuditBookkeeping = (typeof AUDIT_BOOKKEEPING)[number];
 
-const EXPORT_AUDIT_COLUMNS = [
-  'idx',
-  'time',
-  'actor_kind',
-  'actor_id',
-  'actor_name',
-  'action',
-  'subject_kind',
-  'subject_id',
-  'outcome',
-  'source_ip',
-  'leaf',
-  'leaf_hash',
-] as const satisfies readonly (keyof ExportAuditRow)[];
+/** An audit entry as exports read it: the stored row without its tree bookkeeping. */
+export type ExportAuditRow = Omit<AuditEntriesTable, AuditBookkeeping>;
+
+/** The vault's own column list (audit.repo.ts) without the bookkeeping: a column the vault adds is exported too. */
+const EXPORT_AUDIT_COLUMNS = AUDIT_COLUMNS.filter(
+  (c): c is Exclude<(typeof AUDIT_COLUMNS)[number], AuditBookkeeping> =>
+    !(AUDIT_BOOKKEEPING as readonly string[]).includes(c),
+);
 
 export async function auditForExport(db: Db, q: { after: number; limit: number }): Promise<ExportAuditRow[]> {
   const rows = await db
