@@ -32,10 +32,17 @@ export interface Snapshot {
   /** `tierVersion`: tier reads made under the same version are shared between reports (tier-cache.ts). */
   version: string;
   folds: Map<string, Promise<DerivedFold>>;
-  /** Dictionaries read once per snapshot (`tierPeople`). */
+  /** What is read once per snapshot (`snapshotMemo`). */
   memo: Map<string, Promise<unknown>>;
   /** PostgreSQL: the snapshot exported for reads on other connections (`inParallel`). */
   exported: string | null;
+}
+
+/** What `make` gives, made once per snapshot under `key` (dictionaries and reads several reports share). */
+export function snapshotMemo<T>(s: Snapshot, key: string, make: () => Promise<T>): Promise<T> {
+  let p = s.memo.get(key) as Promise<T> | undefined;
+  if (!p) s.memo.set(key, (p = make()));
+  return p;
 }
 
 export async function readSnapshot<T>(store: Store, fn: (s: Snapshot) => Promise<T>): Promise<T> {

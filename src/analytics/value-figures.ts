@@ -2,7 +2,7 @@ import { numberedPeople } from '../store/tier-dictionaries.repo.js';
 import { hourlyPairs, mergedPeople, valueTierRows, type PairQuery } from '../store/tiers-read.repo.js';
 import { addHistogram } from './people-bitmap.js';
 import { tierRead } from './tier-cache.js';
-import { pastCursor, type Snapshot } from './tier-reads.js';
+import { pastCursor, snapshotMemo, type Snapshot } from './tier-reads.js';
 import { cover, splitWindow } from './tiers.js';
 
 const SEP = '\u0001';
@@ -15,22 +15,16 @@ export function tierPeople(
   s: Snapshot,
   org: string,
 ): Promise<{ numbers: Map<number, string>; canonical: (id: string) => string }> {
-  const key = `people/${org}`;
-  let p = s.memo.get(key) as ReturnType<typeof tierPeople> | undefined;
-  if (!p) {
-    p = (async () => {
-      const numbers = await tierRead(s, ['people', org], () => numberedPeople(s.trx, org));
-      const merged = await mergedPeople(s.trx, org);
-      const canonical = (id: string): string => {
-        let at = id;
-        for (let i = 0; i < 16 && merged.has(at); i++) at = merged.get(at) as string;
-        return at;
-      };
-      return { numbers, canonical };
-    })();
-    s.memo.set(key, p);
-  }
-  return p;
+  return snapshotMemo(s, `people/${org}`, async () => {
+    const numbers = await tierRead(s, ['people', org], () => numberedPeople(s.trx, org));
+    const merged = await mergedPeople(s.trx, org);
+    const canonical = (id: string): string => {
+      let at = id;
+      for (let i = 0; i < 16 && merged.has(at); i++) at = merged.get(at) as string;
+      return at;
+    };
+    return { numbers, canonical };
+  });
 }
 
 export interface ValueFigure {

@@ -19,7 +19,7 @@ import {
 } from '../store/workspace-tiers.repo.js';
 import type { Use } from './discovery.js';
 import { tierRead } from './tier-cache.js';
-import type { Snapshot } from './tier-reads.js';
+import { snapshotMemo, type Snapshot } from './tier-reads.js';
 import { blocksOf, cover, splitWindow, spread, type Block } from './tiers.js';
 
 /**
@@ -136,6 +136,20 @@ async function applySessions(
   return longest;
 }
 
+/** Brings the tier to what `now` says, from what `session_folders` counted for those sessions. */
+async function refold(
+  trx: Transaction<Database>,
+  store: Store,
+  now: readonly SessionFolds[],
+  through: number,
+): Promise<number> {
+  const folded = await foldedSessions(
+    trx,
+    now.map((s) => s.session_id),
+  );
+  return applySessions(trx, store, new Map(folded.map((r) => [r.session_id, r])), now, through);
+}
+
 /**
  * The refresher, after folding a chunk of events: the sessions those events belong to, counted as they are now.
  * Returns the longest session written (for `max_session_ms`).
@@ -147,8 +161,7 @@ export async function foldSessions(
   through: number,
 ): Promise<number> {
   if (ids.length === 0) return 0;
-  const before = new Map((await foldedSessions(trx, ids)).map((r) => [r.session_id, r]));
-  return applySessions(trx, store, before, await currentSessions(trx, ids), through);
+  return refold(trx, store, await currentSessions(trx, ids), through);
 }
 
 /** Fills the tier from every session (once, after migration 0013 on a store the refresher had already read). */
@@ -158,28 +171,14 @@ export async function fillWorkspaceTiers(trx: Transaction<Database>, store: Stor
   for (;;) {
     const page = await sessionsPage(trx, after, 5_000);
     if (page.length === 0) return longest;
-    const before = new Map(
-      (
-        await foldedSessions(
-          trx,
-          page.map((s) => s.session_id),
-        )
-      ).map((r) => [r.session_id, r]),
-    );
-    longest = Math.max(longest, await applySessions(trx, store, before, page, through));
+    longest = Math.max(longest, await refold(trx, store, page, through));
     after = (page[page.length - 1] as SessionFolds).session_id;
   }
 }
 
-function memo<T>(s: Snapshot, key: string, make: () => Promise<T>): Promise<T> {
-  let p = s.memo.get(key) as Promise<T> | undefined;
-  if (!p) s.memo.set(key, (p = make()));
-  return p;
-}
-
 /** The sessions events past the cursor belong to: as counted (`session_folders`) and as they are now. */
 function pastCursorSessions(s: Snapshot) {
-  return memo(s, 'workspace sessions past cursor', async () => {
+  return snapshotMemo(s, 'workspace sessions past cursor', async () => {
     const ids = await sessionsPastCursor(s.trx, s.cursor.event_id);
     const [folded, now] = [await foldedSessions(s.trx, ids), await currentSessions(s.trx, ids)];
     return { ids: new Set(ids), folded, now };
@@ -188,24 +187,20 @@ function pastCursorSessions(s: Snapshot) {
 
 type Uses = Map<string, Use>;
 
-function addSession(uses: Uses, r: SessionFolds): void {
-  for (const folder of foldersOf(r.workspace_paths)) {
-    const k = `${folder}\u0001${r.person_id}`;
-    const u = uses.get(k);
-    if (!u)
-      uses.set(k, {
-        value: folder,
-        person_id: r.person_id,
-        first_seen: r.first_seen,
-        last_seen: r.last_seen,
-        calls: 1,
-      });
-    else {
-      u.first_seen = Math.min(u.first_seen, r.first_seen);
-      u.last_seen = Math.max(u.last_seen, r.last_seen);
-      u.calls += 1;
-    }
+/** Counts `calls` sessions of a (folder, person) whose activity spans [first, last] into `uses`. */
+function addUse(uses: Uses, folder: string, person: string, first: number, last: number, calls: number): void {
+  const k = `${folder}\u0001${person}`;
+  const u = uses.get(k);
+  if (!u) uses.set(k, { value: folder, person_id: person, first_seen: first, last_seen: last, calls });
+  else {
+    u.first_seen = Math.min(u.first_seen, first);
+    u.last_seen = Math.max(u.last_seen, last);
+    u.calls += calls;
   }
+}
+
+function addSession(uses: Uses, r: SessionFolds): void {
+  for (const folder of foldersOf(r.workspace_paths)) addUse(uses, folder, r.person_id, r.first_seen, r.last_seen, 1);
 }
 
 /**
@@ -242,18 +237,8 @@ export async function workspaceUses(
     const blocks = cover(days.from, days.to, s.cursor.tiers_through);
     const stored = await tierRead(s, ['workspace uses', org, blocks, scope], async () => {
       const out: Uses = new Map();
-      for (const r of await workspaceTierRows(s.trx, org, blocks, scope)) {
-        const k = `${r.folder}\u0001${r.person_id}`;
-        const u = out.get(k);
-        if (!u) {
-          const use = { value: r.folder, person_id: r.person_id, first_seen: r.first_seen, last_seen: r.last_seen };
-          out.set(k, { ...use, calls: r.sessions });
-        } else {
-          u.first_seen = Math.min(u.first_seen, r.first_seen);
-          u.last_seen = Math.max(u.last_seen, r.last_seen);
-          u.calls += r.sessions;
-        }
-      }
+      for (const r of await workspaceTierRows(s.trx, org, blocks, scope))
+        addUse(out, r.folder, r.person_id, r.first_seen, r.last_seen, r.sessions);
       return out;
     });
     for (const [k, u] of stored) uses.set(k, { ...u });

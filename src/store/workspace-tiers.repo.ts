@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, SessionFoldersTable } from './database.js';
+import type { ScopeFilters } from './discovery-read.repo.js';
 import type { Store } from './store.js';
 import { inBlocks, type BlockRef } from './tiers-read.repo.js';
 import { prepared } from './tiers.repo.js';
@@ -148,7 +149,7 @@ export async function workspaceTierRows(
   db: Db,
   org: string,
   blocks: readonly BlockRef[],
-  scope: { team?: string | undefined; department?: string | undefined },
+  scope: ScopeFilters,
 ): Promise<WorkspaceTierRow[]> {
   const out: WorkspaceTierRow[] = [];
   for (const b of blocks) {
@@ -200,7 +201,7 @@ export async function sessionsLastSeen(
   from: number,
   to: number,
   before: number,
-  scope: { team?: string | undefined; department?: string | undefined },
+  scope: ScopeFilters,
 ): Promise<SessionFolds[]> {
   if (from >= to) return [];
   let q = sessionFolds(db)
@@ -220,7 +221,7 @@ export async function sessionsOfPerson(
   person: string,
   from: number,
   to: number,
-  scope: { team?: string | undefined; department?: string | undefined },
+  scope: ScopeFilters,
 ): Promise<SessionFolds[]> {
   let q = sessionFolds(db).where('org_id', '=', org).where('last_seen', '>=', from).where('first_seen', '<', to);
   q = person === '' ? q.where('person_id', 'is', null) : q.where('person_id', '=', person);
