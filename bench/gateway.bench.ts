@@ -18,9 +18,11 @@
  * them all alike; each arm gets BENCH_GATEWAY_SECONDS of load per cell after a discarded warm-up slice.
  *
  * Env: BENCH_GATEWAY_SECONDS (5; per arm and cell), BENCH_GATEWAY_SLICE_MS (250), BENCH_GATEWAY_CONCURRENCY (1,16,64),
- * BENCH_GATEWAY_MODES (json,sse), BENCH_GATEWAY_ARMS (direct,bare,steward,portkey; direct is always run),
+ * BENCH_GATEWAY_MODES (json,sse), BENCH_GATEWAY_ARMS (direct,bare,steward,portkey; direct is always run; `raw`, opt-in,
+ * adds bench/gateway/raw-forwarder.ts, the floor of a forwarding loop on raw sockets),
  * BENCH_GATEWAY_BODY_BYTES (20480), BENCH_GATEWAY_QUICK=1 (0.5 s per arm and cell, shorter warm-up: under a minute in all).
- * Progress on stderr; the last stdout line is one JSON object.
+ * Each cell also reports the CPU steal while it ran (bench/gateway/cpu-steal.ts): latency verdicts of runs with
+ * steal are not comparable with quiet ones. Progress on stderr; the last stdout line is one JSON object.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import type { Agent } from 'node:http';
@@ -35,6 +37,7 @@ import {
   type Pooled,
 } from './gateway/cell-stats.js';
 import { claudeCodeRequest } from './gateway/claude-code-request.js';
+import { cpuTimes, stealShare } from './gateway/cpu-steal.js';
 import { checkFidelity, type Fidelity } from './gateway/fidelity.js';
 import { agentFor, runSlice, type Target } from './gateway/load-slice.js';
 import { installPortkey, startPortkey } from './gateway/portkey-arm.js';
@@ -90,6 +93,10 @@ async function startArms(mockUrl: string): Promise<{ arms: Arm[]; skipped: Recor
       else if (name === 'bare') {
         const p = await startProcess({ name, ...tsEntry('bare-proxy.ts', [mockUrl]) });
         arms.push({ name, process: p, baseUrl: `http://127.0.0.1:${p.port}`, headers: clientKey, stop: p.stop });
+      } else if (name === 'raw') {
+        // Opt-in: the floor of a purpose-built forwarding loop (bench/gateway/raw-forwarder.ts), not a budget arm.
+        const p = await startProcess({ name, ...tsEntry('raw-forwarder.ts', [mockUrl]) });
+        arms.push({ name, process: p, baseUrl: `http://127.0.0.1:${p.port}`, headers: clientKey, stop: p.stop });
       } else if (name === 'steward') {
         const s = await startSteward(mockUrl, UPSTREAM_KEY);
         arms.push({ ...s, name, report: s.budgetList });
@@ -112,6 +119,8 @@ interface CellResult {
   arms: Record<string, ArmCell>;
   budget?: CellBudget;
   load_generator_cpu_share: number;
+  /** Share of the machine's CPU the hypervisor took while the cell ran (bench/gateway/cpu-steal.ts). */
+  cpu_steal_share: number | null;
 }
 
 async function runCell(
@@ -128,6 +137,7 @@ async function runCell(
   for (let i = 0; i < arms.length; i++) await runSlice(targets[i]!, agents[i]!, concurrency, warm); // discarded
   const cpuBefore = arms.map((a) => (a.process ? procStats(a.process.pid).cpuMs : 0));
   const client0 = process.cpuUsage();
+  const machine0 = cpuTimes();
   const t0 = performance.now();
   const rounds = Math.max(1, Math.round((seconds * 1000) / SLICE_MS));
   for (let r = 0; r < rounds; r++) {
@@ -154,6 +164,7 @@ async function runCell(
   const result: CellResult = {
     arms: out,
     load_generator_cpu_share: Math.round(((client.user + client.system) / 1000 / wall) * 100) / 100,
+    cpu_steal_share: stealShare(machine0, cpuTimes()),
   };
   if (out.steward && out.bare) result.budget = cellBudget(out.steward, out.bare);
   return result;
@@ -170,6 +181,7 @@ function line(cellName: string, arm: string, c: ArmCell): string {
 
 async function main(): Promise<void> {
   const loadBefore = loadavg().map(round1);
+  const machineBefore = cpuTimes();
   const request = claudeCodeRequest(BODY_BYTES);
   const mock = await startProcess({ name: 'mock upstream', ...tsEntry('mock-upstream.ts') });
   const mockUrl = `http://127.0.0.1:${mock.port}`;
@@ -199,6 +211,7 @@ async function main(): Promise<void> {
         cells[name] = cell;
         for (const [arm, c] of Object.entries(cell.arms)) log(line(name, arm, c));
         if (cell.budget) log(`${name.padEnd(8)} budget ${JSON.stringify(cell.budget)}`);
+        log(`${name.padEnd(8)} cpu steal ${cell.cpu_steal_share ?? 'unknown'}`);
       }
     }
   } finally {
@@ -235,6 +248,8 @@ async function main(): Promise<void> {
         node: process.version,
         load_average_before: loadBefore,
         load_average_after: loadavg().map(round1),
+        // Over the whole run; each cell has its own. Runs with steal are not comparable with quiet ones.
+        cpu_steal_share: stealShare(machineBefore, cpuTimes()),
         topology:
           'separate processes: load generator (this one), mock upstream, and one per proxy arm; all share 2 cores',
       },
