@@ -161,12 +161,13 @@ async function runCell(
     }
     out[arm.name] = cell;
   });
+  const steal = stealShare(machine0, cpuTimes());
   const result: CellResult = {
     arms: out,
     load_generator_cpu_share: Math.round(((client.user + client.system) / 1000 / wall) * 100) / 100,
-    cpu_steal_share: stealShare(machine0, cpuTimes()),
+    cpu_steal_share: steal,
   };
-  if (out.steward && out.bare) result.budget = cellBudget(out.steward, out.bare);
+  if (out.steward && out.bare) result.budget = cellBudget(out.steward, out.bare, steal);
   return result;
 }
 
