@@ -52,6 +52,11 @@ const BODY_BYTES = Number(process.env.BENCH_GATEWAY_BODY_BYTES ?? 20 * 1024);
 const ARM_NAMES = ['direct', ...(process.env.BENCH_GATEWAY_ARMS ?? 'bare,steward,portkey').split(',')]
   .map((a) => a.trim())
   .filter((a, i, all) => a && all.indexOf(a) === i);
+/**
+ * The pass-through arms, each a program in bench/gateway given the mock's URL: the bare proxy (the budget's baseline)
+ * and, opt-in, the raw forwarder (the floor of a purpose-built forwarding loop, not a budget arm).
+ */
+const PASS_THROUGH: Record<string, string> = { bare: 'bare-proxy.ts', raw: 'raw-forwarder.ts' };
 /** The key the mock "upstream" is called with (gateways swap the client's credential for it). */
 const UPSTREAM_KEY = 'sk-ant-api03-bench-upstream-key';
 
@@ -90,12 +95,8 @@ async function startArms(mockUrl: string): Promise<{ arms: Arm[]; skipped: Recor
   for (const name of ARM_NAMES) {
     try {
       if (name === 'direct') arms.push({ name, baseUrl: mockUrl, headers: clientKey, stop: async () => {} });
-      else if (name === 'bare') {
-        const p = await startProcess({ name, ...tsEntry('bare-proxy.ts', [mockUrl]) });
-        arms.push({ name, process: p, baseUrl: `http://127.0.0.1:${p.port}`, headers: clientKey, stop: p.stop });
-      } else if (name === 'raw') {
-        // Opt-in: the floor of a purpose-built forwarding loop (bench/gateway/raw-forwarder.ts), not a budget arm.
-        const p = await startProcess({ name, ...tsEntry('raw-forwarder.ts', [mockUrl]) });
+      else if (name in PASS_THROUGH) {
+        const p = await startProcess({ name, ...tsEntry(PASS_THROUGH[name] as string, [mockUrl]) });
         arms.push({ name, process: p, baseUrl: `http://127.0.0.1:${p.port}`, headers: clientKey, stop: p.stop });
       } else if (name === 'steward') {
         const s = await startSteward(mockUrl, UPSTREAM_KEY);

@@ -19,8 +19,12 @@ const CRLF = Buffer.from('\r\n');
 const MAX_HEAD = 64 * 1024;
 const idle: net.Socket[] = [];
 
+/** The value of a header field in a head (the first line excluded); compiled once per name, not per message. */
+const fieldPatterns = new Map<string, RegExp>();
 function headerValue(head: string, name: string): string | null {
-  const m = new RegExp(`\\r\\n${name}:[ \\t]*([^\\r]*)`, 'i').exec(head);
+  let re = fieldPatterns.get(name);
+  if (!re) fieldPatterns.set(name, (re = new RegExp(`\\r\\n${name}:[ \\t]*([^\\r]*)`, 'i')));
+  const m = re.exec(head);
   return m ? (m[1] as string).trim() : null;
 }
 
