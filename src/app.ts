@@ -33,7 +33,7 @@ import type { AuditService } from './audit/audit-service.js';
 import type { StewardBudgetGate } from './budgets/budget-gate.js';
 import type { Config } from './config/schema.js';
 import { createEnforcement, type Enforcement } from './enforce/enforcement.js';
-import { installGatewayFastPath } from './enforce/gateway/gateway-fast-path.js';
+import { installWireGateway } from './enforce/gateway/wire/wire-gateway.js';
 import { registerGatewayRoutes } from './enforce/gateway/gateway.routes.js';
 import { registerErrorHandler } from './errors/http-error-handler.js';
 import { TokenVerifier } from './identity/api-tokens.js';
@@ -161,8 +161,8 @@ export function buildApp(
   });
   if (config.gateway.enabled) {
     registerGatewayRoutes(http, enforcement.gateway, config.gateway.maxBodyBytes);
-    // POST /v1/messages skips Fastify's per-request work (profiled: ~8% of the gateway's CPU per request).
-    installGatewayFastPath(http.server, enforcement.gateway, config.gateway.maxBodyBytes, (err) =>
+    // POST /v1/messages is served by the gateway's own HTTP/1.1 loop before node:http (docs/gateway-benchmark.md).
+    installWireGateway(http.server, enforcement.gateway, config.gateway.maxBodyBytes, (err) =>
       logger.error({ err }, 'gateway: request failed'),
     );
   }

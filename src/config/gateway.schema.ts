@@ -74,7 +74,7 @@ export const gatewaySchema = z
       .describe('Base URL requests are forwarded to (the Anthropic API, or another Messages API endpoint).'),
     upstreamApiKey: z
       .string()
-      .min(1)
+      .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (it is sent as a header value)')
       .optional()
       .describe(
         'The API key Steward sends upstream as x-api-key (clients present gateway keys, never this key). A secret: never logged or returned. Without it requests are forwarded with no credential.',

@@ -11,7 +11,7 @@ import { AnthropicGateway } from './gateway/anthropic-gateway.js';
 import { GatewayEventSink } from './gateway/gateway-events.js';
 import { createGatewayMetrics } from './gateway/gateway-metrics.js';
 import { PriceTable } from './gateway/price-table.js';
-import { UpstreamClient } from './gateway/upstream-client.js';
+import { UpstreamPool } from './gateway/wire/upstream-pool.js';
 import { ClaudeCodeHooks } from './hooks/claude-code-hooks.js';
 import { InferenceHooks } from './inference/inference-hooks.js';
 import { SubjectDirectory } from './subject-directory.js';
@@ -73,7 +73,7 @@ export function createEnforcement(
           })
       : undefined,
   );
-  const upstream = new UpstreamClient(config.gateway);
+  const upstream = new UpstreamPool(config.gateway);
   const gateway = new AnthropicGateway({
     settings: config.gateway,
     enforceMode: config.enforce.mode,

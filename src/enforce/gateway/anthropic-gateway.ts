@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Config } from '../../config/schema.js';
 import type { BudgetGate, Reservation } from '../../contracts/budget.js';
 import type { Surface } from '../../contracts/canonical.js';
@@ -8,6 +8,7 @@ import type { ActivePolicy } from '../active-policy.js';
 import type { DecisionRecorder } from '../decision-record.js';
 import type { SubjectDirectory } from '../subject-directory.js';
 import { anthropicErrorBody, NO_RETRY, type GatewayErrorReply } from './anthropic-error.js';
+import type { ClientReply } from './client-reply.js';
 import { forward, localRequestId, type ForwardOutcome, type ForwardPlan } from './forward.js';
 import { headerText, presentedKey } from './forward-headers.js';
 import { budgetDecision, budgetOutcome, budgetSubjectOf, settleOrRelease } from './gateway-budget.js';
@@ -17,8 +18,9 @@ import { gatewayWho, type ClaudeCodeOrigin, type Who } from './gateway-identity.
 import { denyMessage, gatewayVerdict, responseVerdict, type GatewayVerdict } from './gateway-policy.js';
 import { readMessagesBody, type MessagesBody } from './messages-body.js';
 import type { PriceTable } from './price-table.js';
-import type { UpstreamClient } from './upstream-client.js';
 import { totalTokens } from './usage.js';
+import type { FieldLines } from './wire/http1-head.js';
+import type { UpstreamPool } from './wire/upstream-pool.js';
 
 /**
  * The Messages API gateway (DESIGN §5 `/gateway/anthropic`, issue 5): authenticate the gateway key → read the few
@@ -36,13 +38,21 @@ export interface GatewayDeps {
   recorder: DecisionRecorder;
   events: GatewayEventSink;
   prices: PriceTable;
-  upstream: UpstreamClient;
+  upstream: UpstreamPool;
   metrics: GatewayMetrics;
   budgets: BudgetGate | null;
   onError: (err: unknown, what: string) => void;
 }
 
 export type MessagesEndpoint = 'messages' | 'count_tokens';
+
+/** A gateway request's head, from the gateway's own loop or from node:http. */
+export interface GatewayRequest {
+  method: string;
+  headers: IncomingHttpHeaders;
+  /** The same fields in the client's order and spelling, forwarded as sent. */
+  fields: FieldLines;
+}
 
 interface RequestContext {
   time: number;
@@ -60,11 +70,11 @@ export class AnthropicGateway {
   constructor(private readonly deps: GatewayDeps) {}
 
   /** 401 in the Anthropic format unless a live gateway key was presented. */
-  async authenticate(req: IncomingMessage, res: ServerResponse): Promise<GatewayPrincipal | null> {
-    const key = presentedKey(req.headers);
+  async authenticate(headers: IncomingHttpHeaders, reply: ClientReply): Promise<GatewayPrincipal | null> {
+    const key = presentedKey(headers);
     const principal = key ? await this.deps.keys.verify(key) : null;
     if (principal) return principal;
-    this.refuse(res, {
+    this.refuse(reply, {
       status: 401,
       type: 'authentication_error',
       message: key
@@ -77,18 +87,18 @@ export class AnthropicGateway {
 
   /** `POST /v1/messages` and `POST /v1/messages/count_tokens`; `path` keeps the query string. */
   async messages(
-    req: IncomingMessage,
-    res: ServerResponse,
+    req: GatewayRequest,
+    reply: ClientReply,
     raw: Buffer | undefined,
     path: string,
     endpoint: MessagesEndpoint,
   ): Promise<void> {
     const startedAt = performance.now();
     const time = Date.now();
-    const principal = await this.authenticate(req, res);
+    const principal = await this.authenticate(req.headers, reply);
     if (!principal) return;
     const parsed = readMessagesBody(raw);
-    if (!parsed.ok) return this.answerRefusal(res, parsed.error, null);
+    if (!parsed.ok) return this.answerRefusal(reply, parsed.error, null);
     const body = parsed.body;
     // The header, or for a client that sends none, the session in Claude Code's metadata.user_id.
     const sessionId = headerText(req.headers, 'x-claude-code-session-id') ?? body.claudeCode?.sessionId ?? null;
@@ -106,7 +116,7 @@ export class AnthropicGateway {
     };
 
     const decided = await this.decide(body, ctx);
-    if ('refuse' in decided) return this.answerRefusal(res, decided.refuse, body.model);
+    if ('refuse' in decided) return this.answerRefusal(reply, decided.refuse, body.model);
     const verdict = decided.verdict;
     const forwarded = verdict.redactedBody ?? (raw as Buffer);
 
@@ -114,12 +124,12 @@ export class AnthropicGateway {
     let extraHeaders: Record<string, string> = {};
     if (endpoint === 'messages' && this.deps.budgets) {
       const admitted = await this.admit(body, forwarded.length, ctx, verdict.decision.policyVersion);
-      if ('refuse' in admitted) return this.answerRefusal(res, admitted.refuse, body.model);
+      if ('refuse' in admitted) return this.answerRefusal(reply, admitted.refuse, body.model);
       reservation = admitted.reservation;
       extraHeaders = admitted.headers;
     }
 
-    if (res.destroyed) {
+    if (reply.gone()) {
       // The client left while the request was being judged: nothing is sent upstream, nothing is spent.
       if (reservation)
         this.deps.budgets?.release(reservation).catch((e: unknown) => this.deps.onError(e, 'budget release'));
@@ -129,11 +139,11 @@ export class AnthropicGateway {
     this.deps.metrics.observeAdded(body.stream, (performance.now() - startedAt) / 1000);
     forward(
       this.deps.upstream,
-      res,
+      reply,
       {
         method: 'POST',
         path,
-        clientHeaders: req.headers,
+        clientFields: req.fields,
         body: forwarded,
         upstreamApiKey: this.deps.settings.upstreamApiKey,
         extraHeaders,
@@ -145,38 +155,37 @@ export class AnthropicGateway {
   }
 
   /** `GET /v1/models` (model discovery, claude-surfaces.md §6.1): authenticated pass-through. */
-  async passThrough(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    const principal = await this.authenticate(req, res);
+  async passThrough(req: GatewayRequest, reply: ClientReply, path: string): Promise<void> {
+    const principal = await this.authenticate(req.headers, reply);
     if (!principal) return;
     const plan: ForwardPlan = {
       // Fastify answers HEAD on GET routes: HEAD goes upstream as HEAD, anything else as GET.
       method: req.method === 'HEAD' ? 'HEAD' : 'GET',
       path,
-      clientHeaders: req.headers,
+      clientFields: req.fields,
       body: null,
       upstreamApiKey: this.deps.settings.upstreamApiKey,
       extraHeaders: {},
       meter: false,
       responseTextChars: 0,
     };
-    forward(this.deps.upstream, res, plan, (o) => {
+    forward(this.deps.upstream, reply, plan, (o) => {
       this.deps.metrics.countRequest(String(o.status || 499), '');
     });
   }
 
-  refuse(res: ServerResponse, reply: GatewayErrorReply, requestId = localRequestId()): void {
-    if (res.headersSent) return;
-    res.writeHead(reply.status, {
-      'content-type': 'application/json',
-      'request-id': requestId,
-      ...reply.headers,
-    });
-    res.end(anthropicErrorBody(reply.type, reply.message));
+  refuse(reply: ClientReply, refusal: GatewayErrorReply, requestId = localRequestId()): void {
+    if (reply.headersSent() || reply.gone()) return;
+    reply.answer(
+      refusal.status,
+      { 'request-id': requestId, ...refusal.headers },
+      anthropicErrorBody(refusal.type, refusal.message),
+    );
   }
 
-  private answerRefusal(res: ServerResponse, reply: GatewayErrorReply, model: string | null): void {
-    this.refuse(res, reply);
-    this.deps.metrics.countRequest(String(reply.status), this.modelLabel(model));
+  private answerRefusal(reply: ClientReply, refusal: GatewayErrorReply, model: string | null): void {
+    this.refuse(reply, refusal);
+    this.deps.metrics.countRequest(String(refusal.status), this.modelLabel(model));
   }
 
   private async who(principal: GatewayPrincipal, origin: ClaudeCodeOrigin, time: number): Promise<Who> {

@@ -1,7 +1,5 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-
-/** Headers as the upstream client takes them. */
-export type UpstreamHeaders = Record<string, string | string[]>;
+import type { FieldLines, ResponseHead } from './wire/http1-head.js';
 
 /**
  * Which headers cross the gateway (claude-surfaces.md §6.2: `anthropic-*`, `x-claude-code-*` and unknown headers are
@@ -28,22 +26,54 @@ function connectionListed(value: string | string[] | undefined): Set<string> | n
   return new Set(value.split(',').map((s) => s.trim().toLowerCase()));
 }
 
-export function upstreamRequestHeaders(
-  client: IncomingHttpHeaders,
-  apiKey: string | undefined,
-  contentLength: number | null,
-): UpstreamHeaders {
-  const listed = connectionListed(client.connection);
-  const out: UpstreamHeaders = {};
-  for (const name in client) {
-    if (REQUEST_DROP.has(name) || listed?.has(name)) continue;
-    const value = client[name];
-    if (value !== undefined) out[name] = value;
+/**
+ * The request's header section for the upstream, as `name: value\r\n` lines in the client's order and spelling
+ * (the pool adds Host and Content-Length). Values were checked by the head reader (or llhttp) and the key by the
+ * config schema, so no line can carry a CR or LF.
+ */
+export function upstreamFieldLines(client: FieldLines, apiKey: string | undefined): string {
+  const { names, rawNames, values } = client;
+  let listed: Set<string> | null = null;
+  for (let i = 0; i < names.length; i++) if (names[i] === 'connection') listed = connectionListed(values[i]);
+  let lines = '';
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
+    if (REQUEST_DROP.has(name) || name === 'accept-encoding' || listed?.has(name)) continue;
+    lines += `${rawNames[i] as string}: ${values[i] as string}\r\n`;
   }
-  out['accept-encoding'] = 'identity';
-  if (contentLength !== null) out['content-length'] = String(contentLength);
-  if (apiKey) out['x-api-key'] = apiKey;
-  return out;
+  lines += 'accept-encoding: identity\r\n';
+  if (apiKey) lines += `x-api-key: ${apiKey}\r\n`;
+  return lines;
+}
+
+/** node:http's `req.rawHeaders` (name, value, name, value…) as field lines. */
+export function fieldLinesOf(rawHeaders: string[]): FieldLines {
+  const names: string[] = [];
+  const rawNames: string[] = [];
+  const values: string[] = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] as string;
+    rawNames.push(name);
+    names.push(name.toLowerCase());
+    values.push(rawHeaders[i + 1] as string);
+  }
+  return { names, rawNames, values };
+}
+
+/**
+ * The upstream response's header lines for the client, as sent, less hop-by-hop fields and the framing fields
+ * (Content-Length, Transfer-Encoding), which the loop writes itself for the framing it passes on.
+ */
+export function clientResponseLines(head: ResponseHead): string {
+  const { names, rawNames, values } = head.fields;
+  const listed = connectionListed(head.headers.connection);
+  let lines = '';
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
+    if (HOP_BY_HOP.has(name) || name === 'content-length' || listed?.has(name)) continue;
+    lines += `${rawNames[i] as string}: ${values[i] as string}\r\n`;
+  }
+  return lines;
 }
 
 export function clientResponseHeaders(upstream: IncomingHttpHeaders): OutgoingHttpHeaders {

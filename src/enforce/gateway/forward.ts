@@ -1,23 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import type { Dispatcher } from 'undici';
 import { anthropicErrorBody } from './anthropic-error.js';
-import { clientResponseHeaders, upstreamRequestHeaders } from './forward-headers.js';
+import type { ClientReply } from './client-reply.js';
+import { upstreamFieldLines } from './forward-headers.js';
 import { SseUsageTap } from './sse-usage.js';
-import { isEventStream, isJson, timeoutPhase, type UpstreamClient, type UpstreamHandler } from './upstream-client.js';
 import { emptyUsage, foldUsage, type Usage } from './usage.js';
+import type { FieldLines, ResponseHead } from './wire/http1-head.js';
+import type { ExchangeHandler, UpstreamExchange, UpstreamFailure, UpstreamPool } from './wire/upstream-pool.js';
 
 /**
  * Forwards one request and streams the answer back as it arrives: status, headers (`request-id` included) and body
  * bytes exactly as the upstream sent them, each chunk written to the client before it is looked at. Usage is read on
- * the side (SSE: SseUsageTap; JSON: the collected body once complete). A client that goes away aborts the upstream
- * request (claude-surfaces.md §6.2); upstream failures before any byte become 502/504 in the Anthropic error format.
+ * the side (SSE: SseUsageTap over the content; JSON: the collected body once complete). A client that goes away
+ * aborts the upstream request (claude-surfaces.md §6.2); upstream failures before any byte become 502/504 in the
+ * Anthropic error format.
  */
 export interface ForwardPlan {
-  method: Dispatcher.HttpMethod;
+  method: string;
   /** Path and query after the gateway prefix. */
   path: string;
-  clientHeaders: IncomingHttpHeaders;
+  /** The client's header fields, in order. */
+  clientFields: FieldLines;
   body: Buffer | null;
   upstreamApiKey: string | undefined;
   /** Added to the response (budget warnings). */
@@ -49,16 +51,13 @@ export interface ForwardOutcome {
 /** Larger JSON responses are passed through but not parsed for usage. */
 const MAX_METERED_JSON = 16 * 1024 * 1024;
 
-/** Why the upstream request was aborted when the client went away. */
-const CLIENT_GONE = new Error('the client went away');
-
 export function localRequestId(): string {
   return 'req_stw_' + randomBytes(12).toString('hex');
 }
 
 export function forward(
-  upstream: UpstreamClient,
-  res: ServerResponse,
+  upstream: UpstreamPool,
+  reply: ClientReply,
   plan: ForwardPlan,
   done: (outcome: ForwardOutcome) => void,
 ): void {
@@ -80,8 +79,8 @@ export function forward(
   let collect = false;
   let chunks: Buffer[] = [];
   let collected = 0;
-  let corked = false;
-  let controller: Dispatcher.DispatchController | null = null;
+  let exchange: UpstreamExchange | null = null;
+  const framed = reply.framed;
 
   const finish = (): void => {
     if (finished) return;
@@ -97,106 +96,103 @@ export function forward(
     outcome.endedAt = performance.now();
     done(outcome);
   };
-  const uncork = (): void => {
-    corked = false;
-    res.uncork();
+  const resume = (): void => exchange?.resume();
+  const send = (bytes: Buffer): void => {
+    if (!reply.write(bytes)) {
+      exchange?.pause();
+      reply.onDrain(resume);
+    }
   };
-  const resume = (): void => controller?.resume();
 
-  res.on('close', () => {
-    if (res.writableFinished || finished) return;
+  reply.onGone(() => {
+    if (finished) return;
     outcome.aborted = true;
-    // Before the request reached a connection there is no controller yet: onRequestStart aborts it then.
-    controller?.abort(CLIENT_GONE);
-    // A client that half-closed its side must not keep the socket (and server shutdown) waiting.
-    res.destroy();
+    exchange?.abort();
     finish();
   });
 
-  const handler: UpstreamHandler = {
-    onRequestStart(c) {
-      controller = c;
-      if (outcome.aborted) c.abort(CLIENT_GONE);
-    },
-
-    onResponseStart(_c, status, headers) {
-      outcome.status = status;
-      const out = clientResponseHeaders(headers);
-      const given = headers['request-id'];
-      outcome.requestId = typeof given === 'string' && given !== '' ? given : localRequestId();
-      if (given === undefined) out['request-id'] = outcome.requestId;
-      Object.assign(out, plan.extraHeaders);
-      res.writeHead(status, out);
-      const ok = status >= 200 && status < 300;
-      outcome.stream = isEventStream(headers);
+  const handler: ExchangeHandler = {
+    onHead(head: ResponseHead) {
+      if (finished) return;
+      outcome.status = head.status;
+      const given = head.headers['request-id'];
+      const hasId = typeof given === 'string' && given !== '';
+      outcome.requestId = hasId ? given : localRequestId();
+      reply.start(head, hasId ? null : outcome.requestId, plan.extraHeaders);
+      const ok = head.status >= 200 && head.status < 300;
+      const type = head.headers['content-type'];
+      outcome.stream = typeof type === 'string' && type.startsWith('text/event-stream');
       const read = plan.meter || plan.responseTextChars > 0;
       tap = read && ok && outcome.stream ? new SseUsageTap(plan.responseTextChars) : null;
-      collect = read && ok && !outcome.stream && isJson(headers);
+      collect = read && ok && !outcome.stream && typeof type === 'string' && type.includes('json');
     },
 
-    onResponseData(c, chunk) {
-      // The client first; usage is read after the write. Corked until the end of this event-loop turn (setImmediate,
-      // never a timer): when the upstream's last chunk and its end arrive together, the chunk and the chunked
-      // encoding's terminator leave in one write instead of two (one syscall per response fewer; profiled at ~5% of
-      // the gateway's CPU under load). Chunks arriving in later turns are not held back.
-      if (!corked) {
-        corked = true;
-        res.cork();
-        setImmediate(uncork);
-      }
-      if (!res.write(chunk)) {
-        c.pause();
-        res.once('drain', resume);
-      }
-      if (tap !== null) tap.push(chunk);
+    onBody(bytes: Buffer) {
+      // The client first; usage is read after the write.
+      if (framed && !finished) send(bytes);
+    },
+
+    onContent(content: Buffer) {
+      if (finished) return;
+      if (!framed) send(content);
+      if (tap !== null) tap.push(content);
       else if (collect && collected <= MAX_METERED_JSON) {
-        chunks.push(chunk);
-        collected += chunk.length;
+        chunks.push(content);
+        collected += content.length;
       }
     },
 
-    onResponseEnd() {
+    onEnd() {
+      if (finished) return;
       if (tap === null) {
         if (collect && collected <= MAX_METERED_JSON) {
           readJsonUsage(Buffer.concat(chunks, collected), outcome, plan.responseTextChars);
           chunks = [];
         } else outcome.completed = true;
       }
-      res.end();
+      reply.end();
       finish();
     },
 
-    onResponseError(_c, err) {
-      if (outcome.aborted || finished) return;
-      const phase = timeoutPhase(err);
-      if (res.headersSent) {
+    onError(failure: UpstreamFailure, headSeen: boolean) {
+      if (finished) return;
+      const timedOut = failure === 'connect_timeout' || failure === 'idle_timeout';
+      if (headSeen) {
         // Cut mid-response: the client sees a broken stream (Claude Code retries, then falls back to non-streaming).
-        outcome.errorType = phase ? 'upstream_timeout' : 'upstream_disconnected';
-        res.destroy();
+        outcome.errorType = timedOut ? 'upstream_timeout' : 'upstream_disconnected';
+        reply.cut();
         finish();
         return;
       }
-      outcome.status = phase ? 504 : 502;
-      outcome.errorType = phase ? `upstream_${phase}_timeout` : 'upstream_unreachable';
+      outcome.status = timedOut ? 504 : 502;
+      outcome.errorType =
+        failure === 'connect_timeout'
+          ? 'upstream_connect_timeout'
+          : failure === 'idle_timeout'
+            ? 'upstream_idle_timeout'
+            : 'upstream_unreachable';
       outcome.requestId = localRequestId();
       const message =
-        phase === 'connect'
+        failure === 'connect_timeout'
           ? 'Steward gateway: timed out connecting to the upstream.'
-          : phase === 'idle'
+          : failure === 'idle_timeout'
             ? 'Steward gateway: the upstream went silent.'
             : 'Steward gateway could not reach the upstream Messages API.';
-      res.writeHead(outcome.status, {
-        'content-type': 'application/json',
-        'request-id': outcome.requestId,
-        ...plan.extraHeaders,
-      });
-      res.end(anthropicErrorBody('api_error', message));
+      reply.answer(
+        outcome.status,
+        { 'request-id': outcome.requestId, ...plan.extraHeaders },
+        anthropicErrorBody('api_error', message),
+      );
       finish();
     },
   };
 
-  const headers = upstreamRequestHeaders(plan.clientHeaders, plan.upstreamApiKey, plan.body ? plan.body.length : null);
-  upstream.dispatch(plan.method, plan.path, headers, plan.body, handler);
+  if (reply.gone()) {
+    outcome.aborted = true;
+    return finish();
+  }
+  const lines = upstreamFieldLines(plan.clientFields, plan.upstreamApiKey);
+  exchange = upstream.send(plan.method, plan.path, lines, plan.body, handler);
 }
 
 function readJsonUsage(body: Buffer, outcome: ForwardOutcome, textChars: number): void {

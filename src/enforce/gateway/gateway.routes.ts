@@ -1,7 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GATEWAY } from '../../identity/roles.js';
 import type { GatewayErrorReply } from './anthropic-error.js';
-import type { AnthropicGateway, MessagesEndpoint } from './anthropic-gateway.js';
+import type { AnthropicGateway, GatewayRequest, MessagesEndpoint } from './anthropic-gateway.js';
+import { fieldLinesOf } from './forward-headers.js';
+import { NodeReply } from './node-reply.js';
 
 /**
  * `/gateway/anthropic` (DESIGN §5): `ANTHROPIC_BASE_URL=http://host:4318/gateway/anthropic`.
@@ -12,8 +14,9 @@ import type { AnthropicGateway, MessagesEndpoint } from './anthropic-gateway.js'
  * Bodies arrive as raw Buffers whatever their Content-Type (no JSON parse by Fastify: the bytes are forwarded as
  * sent), and answers are written to the raw response after `reply.hijack()`, so Fastify adds no serialisation or
  * hooks on the way out. Every error this prefix produces, Fastify's included, is in the Anthropic format. On a
- * listening server `POST /v1/messages` (and count_tokens) is answered before Fastify by gateway-fast-path.ts; these
- * routes serve it under `inject()` and on a server where the fast path could not be installed.
+ * listening server `POST /v1/messages` (and count_tokens) is answered before node:http by the gateway's own loop
+ * (wire/wire-gateway.ts); these routes serve what the loop hands over (other routes, unusual framing such as a
+ * chunked request body or `Expect: 100-continue`, malformed heads, which node:http refuses) and `inject()`.
  */
 export const GATEWAY_PREFIX = '/gateway/anthropic';
 
@@ -43,7 +46,7 @@ export function registerGatewayRoutes(app: FastifyInstance, gateway: AnthropicGa
         const status = err.statusCode ?? 500;
         const reject = (r: GatewayErrorReply): void => {
           reply.hijack();
-          gateway.refuse(reply.raw, r);
+          gateway.refuse(new NodeReply(reply.raw), r);
         };
         if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || status === 413) {
           return reject(bodyTooLarge(maxBodyBytes));
@@ -57,7 +60,7 @@ export function registerGatewayRoutes(app: FastifyInstance, gateway: AnthropicGa
 
       scope.setNotFoundHandler((request, reply) => {
         reply.hijack();
-        gateway.refuse(reply.raw, {
+        gateway.refuse(new NodeReply(reply.raw), {
           status: 404,
           type: 'not_found_error',
           message: `The Steward gateway does not serve ${request.method} ${request.url.split('?')[0]}.`,
@@ -74,14 +77,22 @@ export function registerGatewayRoutes(app: FastifyInstance, gateway: AnthropicGa
             await handle(request, reply);
           } catch (err) {
             request.log.error({ err }, 'gateway: request failed');
-            gateway.refuse(reply.raw, UNAVAILABLE);
+            gateway.refuse(new NodeReply(reply.raw), UNAVAILABLE);
           }
         };
       const messages = (endpoint: MessagesEndpoint) =>
         hijacked((request, reply) =>
-          gateway.messages(request.raw, reply.raw, request.body as Buffer | undefined, pathOf(request), endpoint),
+          gateway.messages(
+            requestOf(request),
+            new NodeReply(reply.raw),
+            request.body as Buffer | undefined,
+            pathOf(request),
+            endpoint,
+          ),
         );
-      const passThrough = hijacked((request, reply) => gateway.passThrough(request.raw, reply.raw, pathOf(request)));
+      const passThrough = hijacked((request, reply) =>
+        gateway.passThrough(requestOf(request), new NodeReply(reply.raw), pathOf(request)),
+      );
 
       scope.post('/v1/messages', { config: { access: GATEWAY } }, messages('messages'));
       scope.post('/v1/messages/count_tokens', { config: { access: GATEWAY } }, messages('count_tokens'));
@@ -96,6 +107,11 @@ export function registerGatewayRoutes(app: FastifyInstance, gateway: AnthropicGa
     },
     { prefix: GATEWAY_PREFIX },
   );
+}
+
+function requestOf(request: FastifyRequest): GatewayRequest {
+  const raw = request.raw;
+  return { method: raw.method ?? 'GET', headers: raw.headers, fields: fieldLinesOf(raw.rawHeaders) };
 }
 
 /** The path and query after the prefix, exactly as the client sent them (`/v1/messages?beta=true`). */

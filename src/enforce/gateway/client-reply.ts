@@ -1,0 +1,30 @@
+import type { ResponseHead } from './wire/http1-head.js';
+
+/**
+ * Where the gateway's answer to one request goes. Two kinds of connection carry gateway requests: those the
+ * gateway's own HTTP/1.1 loop serves (wire/wire-connection.ts, the hot path: the upstream's framed bytes pass
+ * through untouched) and those node:http serves (node-reply.ts: requests the loop hands over, `inject()` in tests;
+ * node:http frames the content itself). The gateway and the forwarder speak only to this interface.
+ */
+export interface ClientReply {
+  /** true: `write` takes the body as the upstream framed it; false: its content (chunked framing removed). */
+  readonly framed: boolean;
+  /** The client went away, or the reply was cut. */
+  gone(): boolean;
+  headersSent(): boolean;
+  /** Runs once if the client goes away before the reply has ended. */
+  onGone(listener: () => void): void;
+  /** A whole response the gateway makes itself (refusals, gateway errors): JSON body, `headers` added. */
+  answer(status: number, headers: Record<string, string>, body: string): void;
+  /**
+   * The head of a forwarded response: the upstream's fields less hop-by-hop ones, `requestId` when the upstream
+   * sent none, `added` (budget warnings), and framing for what follows.
+   */
+  start(head: ResponseHead, requestId: string | null, added: Record<string, string>): void;
+  /** false: the client is not keeping up; `onDrain` says when to go on. */
+  write(bytes: Buffer): boolean;
+  onDrain(listener: () => void): void;
+  end(): void;
+  /** Breaks a response mid-stream: the client sees a broken stream, never a truncated one that looks whole. */
+  cut(): void;
+}
