@@ -26,24 +26,57 @@ function connectionListed(value: string | string[] | undefined): Set<string> | n
   return new Set(value.split(',').map((s) => s.trim().toLowerCase()));
 }
 
+/** Whether a client's request field goes upstream: credentials, hop-by-hop and framing fields are the gateway's. */
+export function requestFieldKept(fields: FieldLines): (name: string) => boolean {
+  const listed = connectionListed(fieldValue(fields, 'connection'));
+  return (name) => !REQUEST_DROP.has(name) && name !== 'accept-encoding' && !listed?.has(name);
+}
+
+/** Whether an upstream response field goes to the client: not hop-by-hop, not framing (the loop writes its own). */
+export function responseFieldKept(head: ResponseHead): (name: string) => boolean {
+  const listed = connectionListed(head.headers.connection);
+  return (name) => !HOP_BY_HOP.has(name) && name !== 'content-length' && !listed?.has(name);
+}
+
+/** The lines after the gateway's own (`accept-encoding: identity`, the server-side key), before Content-Length. */
+export function upstreamExtraLines(apiKey: string | undefined): string {
+  return apiKey ? `accept-encoding: identity\r\nx-api-key: ${apiKey}\r\n` : 'accept-encoding: identity\r\n';
+}
+
 /**
- * The request's header section for the upstream, as `name: value\r\n` lines in the client's order and spelling
- * (the pool adds Host and Content-Length). Values were checked by the head reader (or llhttp) and the key by the
- * config schema, so no line can carry a CR or LF.
+ * A message head as one Buffer: `before`, the kept field lines as received (copied byte for byte from their source,
+ * or rebuilt from node:http's names as sent), then `after`. Values were checked by the head reader (or llhttp) and
+ * the key by the config schema, so no line can carry a CR or LF. One allocation, no string per line.
  */
-export function upstreamFieldLines(client: FieldLines, apiKey: string | undefined): string {
-  const { names, rawNames, values } = client;
-  let listed: Set<string> | null = null;
-  for (let i = 0; i < names.length; i++) if (names[i] === 'connection') listed = connectionListed(values[i]);
-  let lines = '';
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i] as string;
-    if (REQUEST_DROP.has(name) || name === 'accept-encoding' || listed?.has(name)) continue;
-    lines += `${rawNames[i] as string}: ${values[i] as string}\r\n`;
+export function composeHead(
+  before: string,
+  fields: FieldLines,
+  keep: (name: string) => boolean,
+  after: string,
+): Buffer {
+  const { names, values, source, spans, rawNames } = fields;
+  if (source === null || spans === null) {
+    let lines = before;
+    for (let i = 0; i < names.length; i++) {
+      if (keep(names[i] as string)) lines += `${(rawNames ?? names)[i] as string}: ${values[i] as string}\r\n`;
+    }
+    return Buffer.from(lines + after, 'latin1');
   }
-  lines += 'accept-encoding: identity\r\n';
-  if (apiKey) lines += `x-api-key: ${apiKey}\r\n`;
-  return lines;
+  let size = before.length + after.length;
+  for (let i = 0; i < names.length; i++)
+    if (keep(names[i] as string)) size += (spans[2 * i + 1] as number) - (spans[2 * i] as number);
+  const out = Buffer.allocUnsafe(size);
+  let at = out.write(before, 0, 'latin1');
+  for (let i = 0; i < names.length; i++) {
+    if (keep(names[i] as string)) at += source.copy(out, at, spans[2 * i] as number, spans[2 * i + 1] as number);
+  }
+  out.write(after, at, 'latin1');
+  return out;
+}
+
+function fieldValue(fields: FieldLines, name: string): string | undefined {
+  const at = fields.names.indexOf(name);
+  return at < 0 ? undefined : fields.values[at];
 }
 
 /** node:http's `req.rawHeaders` (name, value, name, value…) as field lines. */
@@ -57,23 +90,7 @@ export function fieldLinesOf(rawHeaders: string[]): FieldLines {
     names.push(name.toLowerCase());
     values.push(rawHeaders[i + 1] as string);
   }
-  return { names, rawNames, values };
-}
-
-/**
- * The upstream response's header lines for the client, as sent, less hop-by-hop fields and the framing fields
- * (Content-Length, Transfer-Encoding), which the loop writes itself for the framing it passes on.
- */
-export function clientResponseLines(head: ResponseHead): string {
-  const { names, rawNames, values } = head.fields;
-  const listed = connectionListed(head.headers.connection);
-  let lines = '';
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i] as string;
-    if (HOP_BY_HOP.has(name) || name === 'content-length' || listed?.has(name)) continue;
-    lines += `${rawNames[i] as string}: ${values[i] as string}\r\n`;
-  }
-  return lines;
+  return { names, values, source: null, spans: null, rawNames };
 }
 
 export function clientResponseHeaders(upstream: IncomingHttpHeaders): OutgoingHttpHeaders {

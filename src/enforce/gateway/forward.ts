@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { anthropicErrorBody } from './anthropic-error.js';
 import type { ClientReply } from './client-reply.js';
-import { upstreamFieldLines } from './forward-headers.js';
+import { composeHead, requestFieldKept, upstreamExtraLines } from './forward-headers.js';
 import { SseUsageTap } from './sse-usage.js';
 import { emptyUsage, foldUsage, type Usage } from './usage.js';
 import type { FieldLines, ResponseHead } from './wire/http1-head.js';
@@ -191,8 +191,14 @@ export function forward(
     outcome.aborted = true;
     return finish();
   }
-  const lines = upstreamFieldLines(plan.clientFields, plan.upstreamApiKey);
-  exchange = upstream.send(plan.method, plan.path, lines, plan.body, handler);
+  const length = plan.body === null ? '' : `content-length: ${plan.body.length}\r\n`;
+  const head = composeHead(
+    upstream.requestStart(plan.method, plan.path),
+    plan.clientFields,
+    requestFieldKept(plan.clientFields),
+    upstreamExtraLines(plan.upstreamApiKey) + length + '\r\n',
+  );
+  exchange = upstream.send(plan.method, head, plan.body, handler);
 }
 
 function readJsonUsage(body: Buffer, outcome: ForwardOutcome, textChars: number): void {

@@ -2,7 +2,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FOREIGN, INCOMPLETE, readRequestHead, readResponseHead, type RequestHead } from './http1-head.js';
-import { MAX_HEAD, prng, CLAUDE_LINES, BODY, head, minimal, accepted } from './http1-head.test-heads.js';
+import { MAX_HEAD, prng, CLAUDE_LINES, BODY, head, minimal, accepted, rawNames } from './http1-head.test-heads.js';
 
 /**
  * The wire loop's strict head reader. What it accepts it serves itself, so it must read exactly what node:http's
@@ -119,7 +119,8 @@ async function compareWithNode(headBytes: Buffer, ours: RequestHead): Promise<No
   expect(ex.leftOpen, label).toBe(node.keepAlive && ours.close);
   // Field lines as sent: same names, same (trimmed) values, same order.
   const flat: string[] = [];
-  for (let f = 0; f < ours.fields.names.length; f++) flat.push(ours.fields.rawNames[f]!, ours.fields.values[f]!);
+  const names = rawNames(ours.fields);
+  for (let f = 0; f < names.length; f++) flat.push(names[f]!, ours.fields.values[f]!);
   expect(node.rawHeaders, label).toEqual(flat);
   // node's req.headers is an ordinary object: `__proto__` cannot be one of its own fields.
   const mine = Object.fromEntries(Object.entries(ours.headers).filter(([k]) => k !== '__proto__'));

@@ -1,4 +1,4 @@
-import { FOREIGN, INCOMPLETE, readRequestHead, type RequestHead } from './http1-head.js';
+import { FOREIGN, INCOMPLETE, readRequestHead, type FieldLines, type RequestHead } from './http1-head.js';
 
 /** Request heads and helpers shared by the head reader's tests (http1-head.test.ts, http1-head.fuzz.test.ts). */
 export const MAX_HEAD = 16_384; // node's default http.maxHeaderSize
@@ -58,4 +58,14 @@ export function accepted(buf: Buffer, max = MAX_HEAD): RequestHead {
   if (r === INCOMPLETE || r === FOREIGN)
     throw new Error(`not accepted: ${r} ${JSON.stringify(buf.toString('latin1'))}`);
   return r;
+}
+
+/** The names of a head's fields as sent, read back from the lines the head reader kept. */
+export function rawNames(fields: FieldLines): string[] {
+  const { source, spans } = fields;
+  if (source === null || spans === null) return fields.rawNames ?? [];
+  return fields.names.map((_, i) => {
+    const start = spans[2 * i] as number;
+    return source.toString('latin1', start, source.indexOf(0x3a, start));
+  });
 }

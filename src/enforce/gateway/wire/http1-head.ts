@@ -21,11 +21,17 @@ export const FOREIGN = 'foreign';
 
 export type GatewayEndpoint = 'messages' | 'count_tokens';
 
-/** The header fields of a head, in order: lower-cased names, names as sent, values (latin1, OWS trimmed). */
+/** The header fields of a head, in order: lower-cased names and values (latin1, OWS trimmed). */
 export interface FieldLines {
   names: string[];
-  rawNames: string[];
   values: string[];
+  /**
+   * The lines as received, to forward without rebuilding them: line i is `source[spans[2i], spans[2i + 1])`, its
+   * CRLF included. Null for fields that came from node:http, which keeps the names as sent in `rawNames`.
+   */
+  source: Buffer | null;
+  spans: number[] | null;
+  rawNames: string[] | null;
 }
 
 export interface RequestHead {
@@ -247,15 +253,15 @@ export function readResponseHead(
 /** field-line = field-name ":" OWS field-value OWS, each ending CRLF, from `start` to `end` (the final CRLF). */
 function readFields(buf: Buffer, start: number, end: number): FieldLines | null {
   const names: string[] = [];
-  const rawNames: string[] = [];
   const values: string[] = [];
+  const spans: number[] = [];
   let p = start;
   while (p < end) {
     // A line starting with whitespace is obs-fold (RFC 9112 §5.2); a field name is a token (no space before ':').
     let i = p;
     while (TCHAR[buf[i] as number] === 1) i++;
     if (i === p || buf[i] !== COLON) return null;
-    const rawName = buf.toString('latin1', p, i);
+    const nameEnd = i;
     i++;
     while (buf[i] === SP || buf[i] === HTAB) i++;
     const valueStart = i;
@@ -274,16 +280,16 @@ function readFields(buf: Buffer, start: number, end: number): FieldLines | null 
     // Each line ends in CRLF; the CR at `end` starts the head's closing CRLF CRLF.
     if (buf[i] !== CR || buf[i + 1] !== LF) return null;
     if (names.length === MAX_FIELDS) return null;
-    const name = rawName.toLowerCase();
+    const name = buf.toString('latin1', p, nameEnd).toLowerCase();
     // OWS after a Content-Length is SP or HTAB (RFC 9112 §5.1), but llhttp refuses an HTAB after its digits (400):
     // a length the two parsers do not both read is not one to frame by.
     if (trailingTab && name === 'content-length') return null;
     names.push(name);
-    rawNames.push(rawName);
     values.push(buf.toString('latin1', valueStart, valueEnd));
+    spans.push(p, i + 2);
     p = i + 2;
   }
-  return { names, rawNames, values };
+  return { names, values, source: buf, spans, rawNames: null };
 }
 
 function endpointOf(target: string): GatewayEndpoint | null {

@@ -32,7 +32,8 @@ function exchange(pool: UpstreamPool, body = '{}'): Promise<Result> {
     let head: ResponseHead | null = null;
     const done = (failure: UpstreamFailure | null) =>
       resolve({ head, framed: Buffer.concat(framed), content: Buffer.concat(content), failure });
-    pool.send('POST', '/v1/messages', 'content-type: application/json\r\n', Buffer.from(body), {
+    const request = `${pool.requestStart('POST', '/v1/messages')}content-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`;
+    pool.send('POST', Buffer.from(request), Buffer.from(body), {
       onHead: (h) => (head = h),
       onBody: (b) => framed.push(Buffer.from(b)),
       onContent: (c) => content.push(Buffer.from(c)),
@@ -188,13 +189,18 @@ describe('UpstreamPool', () => {
     });
     const pool = poolFor(up.url);
     const head = await new Promise<ResponseHead>((resolve) => {
-      const x = pool.send('POST', '/v1/messages', '', Buffer.from('{}'), {
-        onHead: (h) => resolve(h),
-        onBody: () => x.abort(),
-        onContent: () => undefined,
-        onEnd: () => undefined,
-        onError: () => undefined,
-      });
+      const x = pool.send(
+        'POST',
+        Buffer.from(`${pool.requestStart('POST', '/')}content-length: 2\r\n\r\n`),
+        Buffer.from('{}'),
+        {
+          onHead: (h) => resolve(h),
+          onBody: () => x.abort(),
+          onContent: () => undefined,
+          onEnd: () => undefined,
+          onError: () => undefined,
+        },
+      );
     });
     expect(head.status).toBe(200);
     await gone;

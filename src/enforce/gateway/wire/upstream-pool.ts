@@ -65,19 +65,15 @@ export class UpstreamPool {
   }
 
   /**
-   * Sends one request. `fieldLines` are complete `name: value\r\n` lines (no Host, no Content-Length, no
-   * Connection: those are the pool's); `path` is what followed `/gateway/anthropic`, query included.
+   * The start of a request's head: request line (the base URL's path before `path`, which is what followed
+   * `/gateway/anthropic`, query included) and Host. The caller adds the fields, Content-Length and the blank line.
    */
-  send(
-    method: string,
-    path: string,
-    fieldLines: string,
-    body: Buffer | null,
-    handler: ExchangeHandler,
-  ): UpstreamExchange {
-    let head = `${method} ${this.basePath}${path} HTTP/1.1\r\n${this.hostLine}${fieldLines}`;
-    if (body !== null) head += `content-length: ${body.length}\r\n`;
-    head += '\r\n';
+  requestStart(method: string, path: string): string {
+    return `${method} ${this.basePath}${path} HTTP/1.1\r\n${this.hostLine}`;
+  }
+
+  /** Sends one request: `head` is the whole head (requestStart, fields, blank line), `body` what follows it. */
+  send(method: string, head: Buffer, body: Buffer | null, handler: ExchangeHandler): UpstreamExchange {
     const exchange = new UpstreamExchange(method, handler, this.settings.idleTimeoutMs);
     if (this.closed) {
       queueMicrotask(() => exchange.fail('unreachable'));
@@ -241,7 +237,7 @@ class UpstreamSocket {
     return !this.broken && !this.socket.destroyed && this.socket.writable && this.socket.readable;
   }
 
-  start(exchange: UpstreamExchange, head: string, body: Buffer | null): void {
+  start(exchange: UpstreamExchange, head: Buffer, body: Buffer | null): void {
     this.exchange = exchange;
     exchange.carrier = this;
     this.head = null;
@@ -249,10 +245,10 @@ class UpstreamSocket {
     this.decoder = null;
     this.socket.setTimeout(exchange.idleTimeoutMs);
     this.socket.resume();
-    if (body === null || body.length === 0) this.socket.write(head, 'latin1');
+    if (body === null || body.length === 0) this.socket.write(head);
     else {
       this.socket.cork();
-      this.socket.write(head, 'latin1');
+      this.socket.write(head);
       this.socket.write(body);
       this.socket.uncork();
     }

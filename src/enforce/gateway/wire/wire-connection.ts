@@ -3,7 +3,7 @@ import type net from 'node:net';
 import type { AnthropicGateway } from '../anthropic-gateway.js';
 import type { GatewayErrorReply } from '../anthropic-error.js';
 import type { ClientReply } from '../client-reply.js';
-import { clientResponseLines } from '../forward-headers.js';
+import { composeHead, responseFieldKept } from '../forward-headers.js';
 import { FOREIGN, INCOMPLETE, readRequestHead, type RequestHead, type ResponseHead } from './http1-head.js';
 
 /**
@@ -230,15 +230,16 @@ export class WireReply implements ClientReply {
   start(head: ResponseHead, requestId: string | null, added: Record<string, string>): void {
     if (this.started || this.done) return;
     this.started = true;
-    let out = statusLine(head.status) + clientResponseLines(head);
-    if (requestId !== null) out += `request-id: ${requestId}\r\n`;
-    for (const name in added) out += `${name}: ${added[name] as string}\r\n`;
-    if (head.framing === 'chunked') out += 'transfer-encoding: chunked\r\n';
-    else if (head.framing === 'length') out += `content-length: ${head.contentLength}\r\n`;
+    let after = requestId === null ? '' : `request-id: ${requestId}\r\n`;
+    for (const name in added) after += `${name}: ${added[name] as string}\r\n`;
+    if (head.framing === 'chunked') after += 'transfer-encoding: chunked\r\n';
+    else if (head.framing === 'length') after += `content-length: ${head.contentLength}\r\n`;
     else if (head.framing === 'close') this.closeAfter = true;
-    if (this.closeAfter) out += 'connection: close\r\n';
+    if (this.closeAfter) after += 'connection: close\r\n';
     this.cork();
-    this.connection.socket.write(out + '\r\n', 'latin1');
+    this.connection.socket.write(
+      composeHead(statusLine(head.status), head.fields, responseFieldKept(head), after + '\r\n'),
+    );
   }
 
   write(bytes: Buffer): boolean {
