@@ -209,6 +209,53 @@ describe('the gateway loop and node:http on one port', () => {
   });
 });
 
+describe('backpressure', () => {
+  it('streams a long answer intact to a client that reads slowly', async () => {
+    const words = 40_000;
+    h.upstream.next.push({ kind: 'text', text: Array.from({ length: words }, (_, i) => `w${i}`).join(' ') });
+    const body = JSON.stringify({
+      model: 'claude-sonnet-5',
+      max_tokens: 64,
+      stream: true,
+      messages: [{ role: 'user', content: 'long' }],
+    });
+    const text = await new Promise<string>((resolve, reject) => {
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          method: 'POST',
+          path: '/gateway/anthropic/v1/messages',
+          headers: { 'content-type': 'application/json', 'x-api-key': key },
+          agent: false,
+        },
+        (res) => {
+          const parts: Buffer[] = [];
+          let received = 0;
+          res.on('data', (c: Buffer) => {
+            parts.push(c);
+            received += c.length;
+            // A client slower than the upstream: every 256 KB it stops reading for a moment.
+            if (received > 256 * 1024) {
+              received = 0;
+              res.pause();
+              setTimeout(() => res.resume(), 20);
+            }
+          });
+          res.on('end', () => resolve(Buffer.concat(parts).toString()));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+    expect(text.length).toBeGreaterThan(2_000_000);
+    expect(count(text, 'event: content_block_delta')).toBe(words);
+    expect(text).toContain(`"text":"w${words - 1} "`);
+    expect(text.trimEnd().endsWith('"type":"message_stop"}')).toBe(true);
+  });
+});
+
 describe('shutdown', () => {
   it('closes the loop’s idle keep-alive connections instead of waiting for them', async () => {
     const own = await startGatewayHarness();
