@@ -38,7 +38,10 @@ export interface ExchangeHandler {
 
 /** Largest response head accepted from the upstream. */
 const MAX_RESPONSE_HEAD = 64 * 1024;
-/** An idle pooled socket is closed after this long (the upstream may close it sooner: that only costs a connect). */
+/**
+ * A pooled socket idle for longer is not reused (the upstream may have closed it by then; a fresh connect costs less
+ * than a failed request). It is closed when it is next taken from the pool, by the upstream, or by the idle timeout.
+ */
 const KEEP_ALIVE_MS = 10_000;
 
 export class UpstreamPool {
@@ -79,8 +82,12 @@ export class UpstreamPool {
       queueMicrotask(() => exchange.fail('unreachable'));
       return exchange;
     }
+    const now = performance.now();
     let socket = this.idle.pop();
-    while (socket !== undefined && !socket.usable()) socket = this.idle.pop();
+    while (socket !== undefined && !socket.usable(now)) {
+      socket.socket.destroy();
+      socket = this.idle.pop();
+    }
     socket ??= this.connect();
     socket.start(exchange, head, body);
     return exchange;
@@ -202,6 +209,10 @@ class UpstreamSocket {
   private left = 0;
   private decoder: ChunkedBody | null = null;
   private broken = false;
+  /** When it last went back to the pool. */
+  private idleSince = 0;
+  /** The idle timeout armed on the socket (set once: each set allocates a timer). */
+  private timeoutMs = 0;
 
   constructor(
     private readonly pool: UpstreamPool,
@@ -233,7 +244,9 @@ class UpstreamSocket {
     socket.on('close', () => this.onClose());
   }
 
-  usable(): boolean {
+  /** Can carry another request; with `now`, also not idle for longer than KEEP_ALIVE_MS. */
+  usable(now?: number): boolean {
+    if (now !== undefined && now - this.idleSince > KEEP_ALIVE_MS) return false;
     return !this.broken && !this.socket.destroyed && this.socket.writable && this.socket.readable;
   }
 
@@ -243,7 +256,10 @@ class UpstreamSocket {
     this.head = null;
     this.buffered = null;
     this.decoder = null;
-    this.socket.setTimeout(exchange.idleTimeoutMs);
+    if (this.timeoutMs !== exchange.idleTimeoutMs) {
+      this.timeoutMs = exchange.idleTimeoutMs;
+      this.socket.setTimeout(this.timeoutMs);
+    }
     this.socket.resume();
     if (body === null || body.length === 0) this.socket.write(head);
     else {
@@ -315,7 +331,7 @@ class UpstreamSocket {
     this.exchange = null;
     exchange.end();
     if (reusable && this.usable()) {
-      this.socket.setTimeout(KEEP_ALIVE_MS);
+      this.idleSince = performance.now();
       this.pool.release(this);
     } else {
       this.broken = true;

@@ -42,6 +42,8 @@ export class WireConnection {
   private reply: WireReply | null = null;
   private clientEnded = false;
   private handedOver = false;
+  /** The socket's inactivity timeout now: set only when it changes (each set allocates a timer). */
+  private timeoutMs = 0;
 
   private readonly onData = (chunk: Buffer): void => {
     if (this.head !== null && this.reply === null) return this.bodyPart(chunk);
@@ -81,7 +83,7 @@ export class WireConnection {
     socket.on('close', this.onClose);
     socket.on('error', this.ignoreError);
     socket.on('timeout', this.onTimeout);
-    socket.setTimeout(ctx.requestTimeoutMs());
+    this.setTimeout(ctx.requestTimeoutMs());
   }
 
   /** Shutdown: an idle connection closes now, a busy one after its exchange. */
@@ -123,7 +125,6 @@ export class WireConnection {
   private serve(head: RequestHead, body: Buffer | undefined): void {
     const reply = new WireReply(this, head.close || this.clientEnded || this.ctx.closing());
     this.reply = reply;
-    this.socket.setTimeout(0);
     const gateway = this.ctx.gateway;
     gateway
       .messages({ method: 'POST', headers: head.headers, fields: head.fields }, reply, body, head.path, head.endpoint)
@@ -142,9 +143,19 @@ export class WireConnection {
       this.socket.end();
       return;
     }
-    this.socket.setTimeout(this.pending === null ? this.ctx.keepAliveTimeoutMs() : this.ctx.requestTimeoutMs());
+    this.setTimeout(this.pending === null ? this.ctx.keepAliveTimeoutMs() : this.ctx.requestTimeoutMs());
     if (this.socket.isPaused()) this.socket.resume();
     this.next();
+  }
+
+  /**
+   * The timeout stays armed while an exchange is in flight (a client that sends nothing while it waits is normal):
+   * `onTimeout` ignores it then, and node:net re-arms it on the next read or write.
+   */
+  private setTimeout(ms: number): void {
+    if (ms === this.timeoutMs) return;
+    this.timeoutMs = ms;
+    this.socket.setTimeout(ms);
   }
 
   private handOverNow(): void {
