@@ -209,6 +209,53 @@ describe('the gateway loop and node:http on one port', () => {
   });
 });
 
+describe('bad bytes', () => {
+  it('survives mutated, truncated and random requests on fresh connections, and keeps serving', async () => {
+    const valid = Buffer.from(
+      `POST /gateway/anthropic/v1/messages?beta=true HTTP/1.1\r\nHost: s\r\nx-api-key: ${key}\r\n` +
+        `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(BODY)}\r\n\r\n${BODY}`,
+    );
+    let seed = 0x2545f491;
+    const rand = (n: number): number => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    const cases: Buffer[] = [];
+    for (let i = 0; i < 120; i++) {
+      const b = Buffer.from(valid);
+      const kind = i % 3;
+      if (kind === 0)
+        for (let k = 0; k < 1 + rand(4); k++)
+          b[rand(b.length)] = [0x0d, 0x0a, 0x20, 0x00, 0x3a, rand(256)][rand(6)] as number;
+      if (kind === 1) cases.push(b.subarray(0, rand(b.length)));
+      else if (kind === 2) cases.push(Buffer.from(Array.from({ length: 1 + rand(2000) }, () => rand(256))));
+      else cases.push(b);
+    }
+    await Promise.all(
+      cases.map(
+        (bytes) =>
+          new Promise<void>((resolve) => {
+            const socket = net.connect(Number(url.port), url.hostname);
+            const done = (): void => {
+              socket.destroy();
+              resolve();
+            };
+            socket.on('error', done);
+            socket.on('close', done);
+            socket.setTimeout(300, done);
+            socket.end(bytes);
+          }),
+      ),
+    );
+    const agent = new Agent({ keepAlive: false });
+    const answer = await messages(agent);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toMatchObject({ type: 'message' });
+  });
+});
+
 describe('backpressure', () => {
   it('streams a long answer intact to a client that reads slowly', async () => {
     const words = 40_000;
