@@ -175,7 +175,8 @@ export class AnthropicGateway {
   }
 
   refuse(reply: ClientReply, refusal: GatewayErrorReply, requestId = localRequestId()): void {
-    if (reply.headersSent() || reply.gone()) return;
+    // answer() itself does nothing once a head is out.
+    if (reply.gone()) return;
     reply.answer(
       refusal.status,
       { 'request-id': requestId, ...refusal.headers },

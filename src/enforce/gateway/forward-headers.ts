@@ -19,23 +19,41 @@ const HOP_BY_HOP = new Set([
   'transfer-encoding',
   'upgrade',
 ]);
-const REQUEST_DROP = new Set([...HOP_BY_HOP, 'host', 'content-length', 'x-api-key', 'authorization', 'expect']);
+/** `accept-encoding` is replaced (upstreamExtraLines), the others are the gateway's own or the client's secret. */
+const REQUEST_DROP = new Set([
+  ...HOP_BY_HOP,
+  'host',
+  'content-length',
+  'x-api-key',
+  'authorization',
+  'expect',
+  'accept-encoding',
+]);
 
-function connectionListed(value: string | string[] | undefined): Set<string> | null {
-  if (typeof value !== 'string' || value === '' || value.toLowerCase() === 'keep-alive') return null;
-  return new Set(value.split(',').map((s) => s.trim().toLowerCase()));
+/** The members of a comma-separated list (RFC 9110 §5.6.1), trimmed and lower-cased. */
+export function listTokens(list: string): string[] {
+  return list === '' ? [] : list.split(',').map((part) => part.trim().toLowerCase());
+}
+
+/** Whether a field is end-to-end: not hop-by-hop, not named in the message's Connection field. */
+function endToEnd(connection: string | string[] | undefined): (name: string) => boolean {
+  const listed =
+    typeof connection !== 'string' || connection.toLowerCase() === 'keep-alive'
+      ? null
+      : new Set(listTokens(connection));
+  return (name) => !HOP_BY_HOP.has(name) && !listed?.has(name);
 }
 
 /** Whether a client's request field goes upstream: credentials, hop-by-hop and framing fields are the gateway's. */
 export function requestFieldKept(fields: FieldLines): (name: string) => boolean {
-  const listed = connectionListed(fieldValue(fields, 'connection'));
-  return (name) => !REQUEST_DROP.has(name) && name !== 'accept-encoding' && !listed?.has(name);
+  const kept = endToEnd(fieldValue(fields, 'connection'));
+  return (name) => !REQUEST_DROP.has(name) && kept(name);
 }
 
-/** Whether an upstream response field goes to the client: not hop-by-hop, not framing (the loop writes its own). */
+/** Whether an upstream response field goes to the client: end-to-end and not framing (the loop writes its own). */
 export function responseFieldKept(head: ResponseHead): (name: string) => boolean {
-  const listed = connectionListed(head.headers.connection);
-  return (name) => !HOP_BY_HOP.has(name) && name !== 'content-length' && !listed?.has(name);
+  const kept = endToEnd(head.headers.connection);
+  return (name) => name !== 'content-length' && kept(name);
 }
 
 /** The lines after the gateway's own (`accept-encoding: identity`, the server-side key), before Content-Length. */
@@ -93,13 +111,11 @@ export function fieldLinesOf(rawHeaders: string[]): FieldLines {
   return { names, values, source: null, spans: null, rawNames };
 }
 
+/** The upstream response's end-to-end headers for node:http, which frames the body itself (Content-Length kept). */
 export function clientResponseHeaders(upstream: IncomingHttpHeaders): OutgoingHttpHeaders {
-  const listed = connectionListed(upstream.connection);
+  const kept = endToEnd(upstream.connection);
   const out: OutgoingHttpHeaders = {};
-  for (const name in upstream) {
-    if (HOP_BY_HOP.has(name) || listed?.has(name)) continue;
-    out[name] = upstream[name];
-  }
+  for (const name in upstream) if (kept(name)) out[name] = upstream[name];
   return out;
 }
 

@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { ClientReply } from './client-reply.js';
+import { TurnCork, type ClientReply } from './client-reply.js';
 import { clientResponseHeaders } from './forward-headers.js';
 import type { ResponseHead } from './wire/http1-head.js';
 
@@ -9,13 +9,11 @@ import type { ResponseHead } from './wire/http1-head.js';
  */
 export class NodeReply implements ClientReply {
   readonly framed = false;
-  private corked = false;
-  private readonly uncork = (): void => {
-    this.corked = false;
-    this.res.uncork();
-  };
+  private readonly cork: TurnCork;
 
-  constructor(private readonly res: ServerResponse) {}
+  constructor(private readonly res: ServerResponse) {
+    this.cork = new TurnCork(res);
+  }
 
   gone(): boolean {
     return this.res.destroyed;
@@ -48,13 +46,7 @@ export class NodeReply implements ClientReply {
   }
 
   write(bytes: Buffer): boolean {
-    // Corked until the end of this event-loop turn (setImmediate, never a timer): when the upstream's last chunk
-    // and its end arrive together, they leave in one write instead of two.
-    if (!this.corked) {
-      this.corked = true;
-      this.res.cork();
-      setImmediate(this.uncork);
-    }
+    this.cork.hold();
     return this.res.write(bytes);
   }
 

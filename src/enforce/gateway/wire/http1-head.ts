@@ -15,11 +15,12 @@
  * more than a request: repeated fields are joined, Transfer-Encoding is allowed and wins over Content-Length).
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import type { MessagesEndpoint } from '../anthropic-gateway.js';
+import { listTokens } from '../forward-headers.js';
+import { GATEWAY_PREFIX } from '../gateway.routes.js';
 
 export const INCOMPLETE = 'incomplete';
 export const FOREIGN = 'foreign';
-
-export type GatewayEndpoint = 'messages' | 'count_tokens';
 
 /** The header fields of a head, in order: lower-cased names and values (latin1, OWS trimmed). */
 export interface FieldLines {
@@ -35,7 +36,7 @@ export interface FieldLines {
 }
 
 export interface RequestHead {
-  endpoint: GatewayEndpoint;
+  endpoint: MessagesEndpoint;
   /** The path and query after `/gateway/anthropic`, as sent (`/v1/messages?beta=true`). */
   path: string;
   fields: FieldLines;
@@ -78,9 +79,8 @@ const VALUE_BYTE = new Uint8Array(256);
 for (let b = 0; b < 256; b++) VALUE_BYTE[b] = b === HTAB || (b >= 0x20 && b !== 0x7f) ? 1 : 0;
 
 const HEAD_END = Buffer.from('\r\n\r\n');
-const MESSAGES_PATH = '/gateway/anthropic/v1/messages';
+const MESSAGES_PATH = GATEWAY_PREFIX + '/v1/messages';
 const ROUTE_PREFIX = Buffer.from('POST ' + MESSAGES_PATH);
-const GATEWAY_PREFIX_LENGTH = '/gateway/anthropic'.length;
 const HTTP11_CRLF = Buffer.from('HTTP/1.1\r\n');
 const COUNT_TOKENS = '/count_tokens';
 
@@ -178,7 +178,7 @@ export function readRequestHead(buf: Buffer, maxHeadBytes: number): RequestHead 
   if (host !== 1) return FOREIGN;
   return {
     endpoint,
-    path: target.slice(GATEWAY_PREFIX_LENGTH),
+    path: target.slice(GATEWAY_PREFIX.length),
     fields,
     headers,
     contentLength,
@@ -196,7 +196,8 @@ export function readResponseHead(
   const end = buf.indexOf(HEAD_END);
   if (end < 0 || end + 4 > maxHeadBytes) return buf.length >= maxHeadBytes || hasBareLf(buf) ? null : INCOMPLETE;
   // status-line = HTTP-version SP status-code SP [ reason-phrase ] CRLF (RFC 9112 §4)
-  if (end < 12 || buf.toString('latin1', 0, 7) !== 'HTTP/1.' || buf[8] !== SP) return null;
+  const text = buf.toString('latin1', 0, end);
+  if (end < 12 || !text.startsWith('HTTP/1.') || buf[8] !== SP) return null;
   const minor = buf[7];
   if (minor !== 0x30 && minor !== 0x31) return null;
   let status = 0;
@@ -209,14 +210,13 @@ export function readResponseHead(
   const lineEnd = buf.indexOf(CR, 12);
   if ((lineEnd !== 12 && buf[12] !== SP) || buf[lineEnd + 1] !== LF) return null;
   for (let i = 13; i < lineEnd; i++) if (VALUE_BYTE[buf[i] as number] === 0) return null;
-  const fields = readFields(buf, buf.toString('latin1', 0, end), lineEnd + 2, end);
+  const fields = readFields(buf, text, lineEnd + 2, end);
   if (fields === null) return null;
 
   const headers = Object.create(null) as Record<string, string | string[]>;
   let length = -1;
   let chunked = false;
   let transferEncoded = false;
-  let connection = '';
   const { names, values } = fields;
   for (let f = 0; f < names.length; f++) {
     const name = names[f] as string;
@@ -233,8 +233,9 @@ export function readResponseHead(
       // The final coding decides (RFC 9112 §6.3 rule 4); with any other, the body runs to the close.
       const codings = (headers[name] as string).toLowerCase().split(',');
       chunked = (codings[codings.length - 1] as string).trim() === 'chunked';
-    } else if (name === 'connection') connection += ',' + value;
+    }
   }
+  const connection = (headers.connection as string | undefined) ?? '';
   const http10 = minor === 0x30;
   const close = hasToken(connection, 'close') || (http10 && !hasToken(connection, 'keep-alive'));
   let framing: ResponseFraming;
@@ -295,7 +296,7 @@ function readFields(buf: Buffer, text: string, start: number, end: number): Fiel
   return { names, values, source: buf, spans, rawNames: null };
 }
 
-function endpointOf(target: string): GatewayEndpoint | null {
+function endpointOf(target: string): MessagesEndpoint | null {
   if (!target.startsWith(MESSAGES_PATH)) return null;
   const q = target.indexOf('?');
   const route = (q < 0 ? target : target.slice(0, q)).slice(MESSAGES_PATH.length);
@@ -316,11 +317,8 @@ function digits(value: string): number {
   return n;
 }
 
-/** A comma-separated list (RFC 9110 §5.6.1) holds `token`, case-insensitively. */
 function hasToken(list: string, token: string): boolean {
-  if (list === '') return false;
-  for (const part of list.split(',')) if (part.trim().toLowerCase() === token) return true;
-  return false;
+  return listTokens(list).includes(token);
 }
 
 /** An LF not preceded by CR: a line ending this reader refuses (llhttp's lenient modes accept it). */

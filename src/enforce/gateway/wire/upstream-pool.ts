@@ -52,7 +52,7 @@ export class UpstreamPool {
   private readonly port: number;
   private readonly basePath: string;
   /** `host: …` header line, computed once. */
-  readonly hostLine: string;
+  private readonly hostLine: string;
   private closed = false;
 
   constructor(private readonly settings: UpstreamPoolSettings) {
@@ -77,7 +77,7 @@ export class UpstreamPool {
 
   /** Sends one request: `head` is the whole head (requestStart, fields, blank line), `body` what follows it. */
   send(method: string, head: Buffer, body: Buffer | null, handler: ExchangeHandler): UpstreamExchange {
-    const exchange = new UpstreamExchange(method, handler, this.settings.idleTimeoutMs);
+    const exchange = new UpstreamExchange(method, handler);
     if (this.closed) {
       queueMicrotask(() => exchange.fail('unreachable'));
       return exchange;
@@ -124,6 +124,9 @@ export class UpstreamPool {
         })
       : net.connect({ host: this.host, port: this.port });
     socket.setNoDelay(true);
+    // The idle timeout stays armed for the socket's life: in an exchange it is the upstream's silence, in the pool
+    // the socket's end (one timer per socket, not one per request).
+    socket.setTimeout(this.settings.idleTimeoutMs);
     const s = new UpstreamSocket(this, socket, this.secure, this.settings.connectTimeoutMs);
     this.open.add(s);
     return s;
@@ -144,7 +147,6 @@ export class UpstreamExchange {
   constructor(
     readonly method: string,
     private readonly handler: ExchangeHandler,
-    readonly idleTimeoutMs: number,
   ) {}
 
   /** The client went away: the upstream request is abandoned and its socket closed (never reused mid-response). */
@@ -211,8 +213,6 @@ class UpstreamSocket {
   private broken = false;
   /** When it last went back to the pool. */
   private idleSince = 0;
-  /** The idle timeout armed on the socket (set once: each set allocates a timer). */
-  private timeoutMs = 0;
 
   constructor(
     private readonly pool: UpstreamPool,
@@ -256,10 +256,6 @@ class UpstreamSocket {
     this.head = null;
     this.buffered = null;
     this.decoder = null;
-    if (this.timeoutMs !== exchange.idleTimeoutMs) {
-      this.timeoutMs = exchange.idleTimeoutMs;
-      this.socket.setTimeout(this.timeoutMs);
-    }
     this.socket.resume();
     if (body === null || body.length === 0) this.socket.write(head);
     else {

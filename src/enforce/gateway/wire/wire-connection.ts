@@ -1,9 +1,9 @@
 import { STATUS_CODES } from 'node:http';
 import type net from 'node:net';
 import type { AnthropicGateway } from '../anthropic-gateway.js';
-import type { GatewayErrorReply } from '../anthropic-error.js';
-import type { ClientReply } from '../client-reply.js';
+import { TurnCork, type ClientReply } from '../client-reply.js';
 import { composeHead, responseFieldKept } from '../forward-headers.js';
+import { UNAVAILABLE } from '../gateway.routes.js';
 import { FOREIGN, INCOMPLETE, readRequestHead, type RequestHead, type ResponseHead } from './http1-head.js';
 
 /**
@@ -25,7 +25,6 @@ export interface WireContext {
   closing: () => boolean;
   handOver: (socket: net.Socket, pending: Buffer | null) => void;
   forget: (connection: WireConnection) => void;
-  unavailable: GatewayErrorReply;
   onError: (err: unknown) => void;
 }
 
@@ -40,8 +39,6 @@ export class WireConnection {
   private parts: Buffer[] = [];
   private partsLength = 0;
   private reply: WireReply | null = null;
-  private clientEnded = false;
-  private handedOver = false;
   /** The socket's inactivity timeout now: set only when it changes (each set allocates a timer). */
   private timeoutMs = 0;
 
@@ -55,7 +52,6 @@ export class WireConnection {
     this.next();
   };
   private readonly onEnd = (): void => {
-    this.clientEnded = true;
     // As node:http (`httpAllowHalfOpen` false): a client that ends its side has abandoned the exchange in flight,
     // which is aborted upstream, and the connection closes.
     if (this.reply === null) this.socket.end();
@@ -123,7 +119,7 @@ export class WireConnection {
   }
 
   private serve(head: RequestHead, body: Buffer | undefined): void {
-    const reply = new WireReply(this, head.close || this.clientEnded || this.ctx.closing());
+    const reply = new WireReply(this, head.close || this.ctx.closing());
     this.reply = reply;
     const gateway = this.ctx.gateway;
     gateway
@@ -131,7 +127,7 @@ export class WireConnection {
       .catch((err: unknown) => {
         this.ctx.onError(err);
         if (reply.headersSent()) reply.cut();
-        else gateway.refuse(reply, this.ctx.unavailable);
+        else gateway.refuse(reply, UNAVAILABLE);
       });
   }
 
@@ -139,7 +135,8 @@ export class WireConnection {
   replied(reply: WireReply, keepOpen: boolean): void {
     if (this.reply !== reply) return;
     this.reply = null;
-    if (!keepOpen || this.clientEnded || this.ctx.closing()) {
+    // A client that ended its side was destroyed in onEnd: `destroyed` is that state.
+    if (!keepOpen || this.socket.destroyed || this.ctx.closing()) {
       this.socket.end();
       return;
     }
@@ -159,8 +156,6 @@ export class WireConnection {
   }
 
   private handOverNow(): void {
-    if (this.handedOver) return;
-    this.handedOver = true;
     const socket = this.socket;
     socket.removeListener('data', this.onData);
     socket.removeListener('end', this.onEnd);
@@ -191,17 +186,15 @@ export class WireReply implements ClientReply {
   private done = false;
   /** The client went away or the reply was cut. */
   private lost = false;
-  private corked = false;
   private goneListener: (() => void) | null = null;
-  private readonly uncork = (): void => {
-    this.corked = false;
-    this.connection.socket.uncork();
-  };
+  private readonly cork: TurnCork;
 
   constructor(
     private readonly connection: WireConnection,
     private closeAfter: boolean,
-  ) {}
+  ) {
+    this.cork = new TurnCork(connection.socket);
+  }
 
   gone(): boolean {
     return this.lost || this.connection.socket.destroyed;
@@ -247,7 +240,7 @@ export class WireReply implements ClientReply {
     else if (head.framing === 'length') after += `content-length: ${head.contentLength}\r\n`;
     else if (head.framing === 'close') this.closeAfter = true;
     if (this.closeAfter) after += 'connection: close\r\n';
-    this.cork();
+    this.cork.hold();
     this.connection.socket.write(
       composeHead(statusLine(head.status), head.fields, responseFieldKept(head), after + '\r\n'),
     );
@@ -255,7 +248,7 @@ export class WireReply implements ClientReply {
 
   write(bytes: Buffer): boolean {
     if (this.done) return true;
-    this.cork();
+    this.cork.hold();
     return this.connection.socket.write(bytes);
   }
 
@@ -278,17 +271,6 @@ export class WireReply implements ClientReply {
   private finish(): void {
     this.done = true;
     this.connection.replied(this, !this.closeAfter);
-  }
-
-  /**
-   * Corked until the end of this event-loop turn (setImmediate, never a timer): the head, the chunks that arrived
-   * with it and the end leave in one write instead of several (one syscall per response fewer).
-   */
-  private cork(): void {
-    if (this.corked) return;
-    this.corked = true;
-    this.connection.socket.cork();
-    setImmediate(this.uncork);
   }
 }
 

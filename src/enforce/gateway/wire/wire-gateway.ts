@@ -1,7 +1,6 @@
 import http from 'node:http';
 import type net from 'node:net';
 import type { AnthropicGateway } from '../anthropic-gateway.js';
-import { UNAVAILABLE } from '../gateway.routes.js';
 import { WireConnection, type WireContext } from './wire-connection.js';
 
 /**
@@ -47,7 +46,6 @@ export function installWireGateway(
       if (pending !== null && pending.length > 0) socket.emit('data', pending);
     },
     forget: (c) => live.delete(c),
-    unavailable: UNAVAILABLE,
     onError,
   };
   server.on('connection', (socket: net.Socket) => {
