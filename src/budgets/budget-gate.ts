@@ -87,6 +87,10 @@ export async function createBudgetGate(opts: BudgetGateOptions): Promise<Steward
   await book.start(opts.refreshMs ?? 1000, opts.redis);
   const listeners: ((o: RejectionOutcome) => void)[] = [];
   const finished = new WeakSet<Reservation>();
+  // Reservation ids are unique across replicas (Redis holds are keyed by them) through a random prefix per gate, and
+  // cheap: one per gateway request, where randomUUID's string took ~20 allocations.
+  const idPrefix = randomUUID();
+  let idSeq = 0;
   const reject = (o: RejectionOutcome): void => {
     for (const l of listeners) l(o);
   };
@@ -109,7 +113,7 @@ export async function createBudgetGate(opts: BudgetGateOptions): Promise<Steward
         reject('paused');
         return { outcome: 'paused', budget: paused, message: pausedMessage(paused) };
       }
-      const id = randomUUID();
+      const id = `${idPrefix}.${(++idSeq).toString(36)}`;
       if (defs.length === 0) {
         return { outcome: 'allow', reservation: { id, holds: [], estimate, createdAt: now }, warnings: [] };
       }

@@ -92,7 +92,10 @@ export class SubjectDirectory {
     if (hit && hit.until > now) return hit.value;
     const value = await load();
     if (this.cache.size >= this.opts.maxEntries) this.cache.clear();
-    this.cache.set(key, { value, until: now + (value.identity ? this.opts.knownTtlMs : this.opts.unknownTtlMs) });
+    // Known means a person: hints for someone not stored yet (a new install, a new email) are cached briefly, like
+    // nobody, so that the person the next commit creates from them is found soon after.
+    const known = value.subject.personId !== undefined;
+    this.cache.set(key, { value, until: now + (known ? this.opts.knownTtlMs : this.opts.unknownTtlMs) });
     return value;
   }
 }

@@ -3,16 +3,20 @@ import type { PersonResolver } from '../identity/person-resolver.js';
 import type { Store } from '../store/store.js';
 import { commitBatch, type CommitOptions, type CommitResult } from './commit-batch.js';
 import { mergePrepared } from './prepare-batch.js';
+import { fromTextBatch, type TextBatch } from './writer/rows-text.js';
 import type { WriterClient } from './writer/writer-client.js';
+import type { GroupEntry } from './writer/writer-protocol.js';
 
 /**
- * What the group-commit queue hands a group to. A request's batch is either here on the main thread (`batch`) or
- * already with the SQLite writer thread under a ticket (`ticket`: a decode worker handed it over directly).
+ * What the group-commit queue hands a group to. A request's batch is either here on the main thread (`batch`, or
+ * `text`: its rows already as text, writer/rows-text.ts) or already with the SQLite writer thread under a ticket
+ * (`ticket`: a decode worker handed it over directly).
  */
 export interface CommitItem {
   /** Events + metric points: what the queue's bounds count. */
   size: number;
   batch?: PreparedBatch;
+  text?: TextBatch;
   ticket?: number;
 }
 
@@ -39,8 +43,9 @@ export class InlineCommitter implements GroupCommitter {
   async commit(items: readonly CommitItem[], now: number): Promise<Committed> {
     const started = performance.now();
     const batches = items.map((i) => {
-      if (!i.batch) throw new Error('inline commit given a ticket: decode handoff needs the writer thread');
-      return i.batch;
+      if (i.batch) return i.batch;
+      if (i.text) return fromTextBatch(i.text);
+      throw new Error('inline commit given a ticket: decode handoff needs the writer thread');
     });
     const result = await commitBatch(this.store, this.resolver, mergePrepared(batches), now, this.options);
     return { result, ms: performance.now() - started };
@@ -56,9 +61,10 @@ export class ThreadCommitter implements GroupCommitter {
   constructor(readonly writer: WriterClient) {}
 
   commit(items: readonly CommitItem[], now: number, retryable: boolean): Promise<Committed> {
-    const entries = items.map((i) =>
-      i.ticket !== undefined ? { ticket: i.ticket } : { batch: i.batch as PreparedBatch },
-    );
+    const entries = items.map((i): GroupEntry => {
+      if (i.ticket !== undefined) return { ticket: i.ticket };
+      return i.text ? { text: i.text } : { batch: i.batch as PreparedBatch };
+    });
     return this.writer.commit(entries, now, retryable);
   }
 

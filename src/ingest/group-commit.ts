@@ -3,6 +3,7 @@ import { AppError } from '../errors/app-error.js';
 import { isDataError } from '../store/store-errors.js';
 import type { CommitResult } from './commit-batch.js';
 import type { CommitItem, GroupCommitter } from './committer.js';
+import type { TextBatch } from './writer/rows-text.js';
 
 /**
  * Group commit: requests hand their normalised batch to this queue and are answered only after the transaction
@@ -53,6 +54,11 @@ export class GroupCommitQueue {
 
   submit(batch: PreparedBatch): Promise<CommitResult> {
     return this.submitItem({ size: batch.rows.length + batch.metrics.length, batch });
+  }
+
+  /** A batch whose rows are already text (writer/rows-text.ts): the writer thread takes it as it is. */
+  submitText(text: TextBatch): Promise<CommitResult> {
+    return this.submitItem({ size: text.rowCount + text.metrics.length, text });
   }
 
   /** A batch here, or one a decode worker already handed to the writer thread under a ticket. */

@@ -1,8 +1,8 @@
-import type { IdentityHints, NormalisedEvent, PreparedBatch, Surface } from '../../contracts/canonical.js';
+import type { IdentityHints, NormalisedEvent, Surface } from '../../contracts/canonical.js';
 import type { GroupCommitQueue } from '../../ingest/group-commit.js';
 import { timedDedupeKey } from '../../ingest/normalise/dedupe-key.js';
 import { identifier } from '../../ingest/otlp/values.js';
-import { prepareBatch } from '../../ingest/prepare-batch.js';
+import { TextBatchBuilder } from '../../ingest/writer/rows-text.js';
 import type { GatewayPrincipal } from '../../identity/gateway-keys.js';
 import { NO_IDENTITY, NO_SESSION_HINTS } from '../decision-record.js';
 import type { Usage } from './usage.js';
@@ -109,10 +109,12 @@ export function gatewayRequestEvent(r: GatewayRequestRecord): NormalisedEvent {
  * batch, because a commit costs milliseconds of the event loop however small it is (ARCHITECTURE "Group commit
  * sizing") and one per request would be most of the gateway's cost. A crash loses at most the last `flushMs` of
  * usage records (never a budget settlement: the gate keeps those); shutdown flushes. Failures go to `onError`.
+ * Each event is turned into its row's text as it arrives (`TextBatchBuilder`): what waits for the flush is a string
+ * per request, not the event's objects, which lived long enough to be promoted and to bring on full collections.
  */
 export class GatewayEventSink {
   private readonly inFlight = new Set<Promise<unknown>>();
-  private buffer: NormalisedEvent[] = [];
+  private readonly buffer = new TextBatchBuilder();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -123,8 +125,8 @@ export class GatewayEventSink {
   ) {}
 
   submit(events: NormalisedEvent[]): void {
-    for (const e of events) this.buffer.push(e);
-    if (this.buffer.length >= this.maxEvents || this.flushMs === 0) this.flush();
+    for (const e of events) this.buffer.add(e);
+    if (this.buffer.size >= this.maxEvents || this.flushMs === 0) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.flushMs);
   }
 
@@ -132,12 +134,9 @@ export class GatewayEventSink {
   flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.buffer.length === 0) return;
-    const events = this.buffer;
-    this.buffer = [];
-    const batch: PreparedBatch = prepareBatch({ events, metrics: [], rejected: 0, errors: [] });
+    if (this.buffer.size === 0) return;
     const p = this.queue
-      .submit(batch)
+      .submitText(this.buffer.take())
       .catch(this.onError)
       .finally(() => this.inFlight.delete(p));
     this.inFlight.add(p);

@@ -6,16 +6,15 @@ import { auditEntriesForCommit } from '../../audit/commit-entries.js';
 import { EVENT_COLUMNS, COL, type EventValues } from '../../contracts/event-columns.js';
 import { normaliseLogs } from '../normalise/normalise-logs.js';
 import { prepareBatch } from '../prepare-batch.js';
-import { fromTextBatch, toTextBatch } from './rows-text.js';
+import { fromTextBatch, TextBatchBuilder, toTextBatch } from './rows-text.js';
 
-const capture = () =>
-  prepareBatch(
-    normaliseLogs(fixtureJson('otlp/http-json/logs.json'), {
-      capture: 'redacted',
-      limits: { maxValueBytes: 65536 },
-      now: () => 1_800_000_000_000,
-    }),
-  );
+const normalised = () =>
+  normaliseLogs(fixtureJson('otlp/http-json/logs.json'), {
+    capture: 'redacted',
+    limits: { maxValueBytes: 65536 },
+    now: () => 1_800_000_000_000,
+  });
+const capture = () => prepareBatch(normalised());
 
 /** Values a stored column can hold: text (line feeds, U+2028, lone surrogates included), finite numbers, null. */
 const value = fc.oneof(
@@ -81,5 +80,20 @@ describe('rows as text between the decode workers and the writer thread', () => 
   it('refuse text that does not hold the rows it announces', () => {
     const text = toTextBatch(capture());
     expect(() => fromTextBatch({ ...text, rowCount: text.rowCount + 1 })).toThrow(/holds \d+ rows/);
+  });
+
+  it('built one event at a time, are the batch prepareBatch and toTextBatch make of the same events', () => {
+    const events = normalised().events;
+    expect(events.length).toBeGreaterThan(3);
+    const builder = new TextBatchBuilder();
+    for (const e of events) builder.add(e);
+    expect(builder.size).toBe(events.length);
+    const built = builder.take();
+    const whole = toTextBatch(prepareBatch({ events, metrics: [], rejected: 0, errors: [] }));
+    expect(built).toEqual(whole);
+    expect(fromTextBatch(structuredClone(built)).rows).toHaveLength(events.length);
+    // Taken: the builder starts again empty, and an empty batch has no text.
+    expect(builder.size).toBe(0);
+    expect(builder.take()).toMatchObject({ rowsText: '', rowCount: 0, identities: [], sessions: [] });
   });
 });

@@ -10,6 +10,7 @@ import { isDataError } from '../../store/store-errors.js';
 import { ThreadCommitter } from '../committer.js';
 import { normaliseLogs, type NormaliseOptions } from '../normalise/normalise-logs.js';
 import { prepareBatch } from '../prepare-batch.js';
+import { toTextBatch } from './rows-text.js';
 import { WriterClient } from './writer-client.js';
 
 const opts: NormaliseOptions = { capture: 'off', limits: { maxValueBytes: 65536 }, now: () => 1_800_000_000_000 };
@@ -37,25 +38,28 @@ describe('the SQLite writer thread', () => {
     await t.cleanup();
   });
 
-  it('commits a batch handed over under a ticket and one sent inline in one transaction, visible to the main connection', async () => {
+  it('commits a batch handed over under a ticket, one sent inline and one sent as text in one transaction, visible to the main connection', async () => {
     const ticket = writer.newTicket();
     const held = freshCapture('held');
     writer.hold(ticket, held);
     const inline = freshCapture('inline');
+    const text = toTextBatch(freshCapture('text'));
     const { result } = await new ThreadCommitter(writer).commit(
       [
         { size: held.rows.length, ticket },
         { size: inline.rows.length, batch: inline },
+        { size: text.rowCount, text },
       ],
       Date.now(),
       true,
     );
-    expect(result.eventsInserted).toBe(held.rows.length + inline.rows.length);
+    const total = held.rows.length + inline.rows.length + text.rowCount;
+    expect(result.eventsInserted).toBe(total);
     const stored = await t.store.db
       .selectFrom('events')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
-    expect(Number(stored.n)).toBe(held.rows.length + inline.rows.length);
+    expect(Number(stored.n)).toBe(total);
     const people = await t.store.db.selectFrom('people').selectAll().execute();
     expect(people).toHaveLength(1); // one person, resolved on the writer's connection
   });

@@ -9,8 +9,8 @@ import type { TextBatch } from './rows-text.js';
  * A decode worker hands its prepared batch straight to the writer over its own MessagePort (`HoldMessage`), so the
  * rows are cloned once, decode worker → writer, and the main thread never touches them. The main thread keeps the
  * group commit's queue, bounds and lingering (group-commit.ts) and sends only which tickets make a group
- * (`CommitMessage`); batches built on the main thread (gateway usage records, decision records) travel inline in
- * the commit message.
+ * (`CommitMessage`); batches built on the main thread travel inline in the commit message: decision records as
+ * values, gateway usage records with their rows already as text (rows-text.ts `TextBatchBuilder`).
  */
 /** How the writer thread commits, and whether it also checkpoints the WAL. */
 export interface WriterOptions extends CommitOptions {
@@ -29,7 +29,8 @@ export interface HoldMessage {
 }
 
 /** One entry of a group: a batch already held under a ticket, or one sent inline. */
-export type GroupEntry = { ticket: number } | { batch: PreparedBatch };
+/** A batch held under a ticket, one posted with the commit as values, or one posted with its rows as text. */
+export type GroupEntry = { ticket: number } | { batch: PreparedBatch } | { text: TextBatch };
 
 export interface CommitMessage {
   type: 'commit';

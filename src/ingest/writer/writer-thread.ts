@@ -98,8 +98,8 @@ async function pump(): Promise<void> {
         const batches: PreparedBatch[] = [];
         const texts: SealedText[] = [];
         for (const e of msg.entries) {
-          if ('ticket' in e) {
-            const b = held.get(e.ticket) as TextBatch;
+          if ('ticket' in e || 'text' in e) {
+            const b = 'text' in e ? e.text : (held.get(e.ticket) as TextBatch);
             batches.push(fromTextBatch(b));
             texts.push({ text: b.rowsText, count: b.rowCount });
           } else {
