@@ -38,8 +38,9 @@ export function toTextBatch(batch: PreparedBatch): TextBatch {
  * group commit (the gateway's usage records, enforce/gateway/gateway-events.ts). Each event becomes its line as it is
  * added, as `prepareBatch` and `toTextBatch` together would make it, so what waits is one leaf string per event: the
  * event's own objects die young. Held as objects for the ~100 ms of a gathering, every event outlived two scavenges
- * and was promoted; at 2,500 requests/s that grew the old generation by ~10 MB/s, a full collection every ~3 s whose
- * incremental marking took half the event loop for ~130 ms (docs/gateway-benchmark.md).
+ * (one every ~60 ms under load) and was promoted: with what else the gathering kept, the old generation grew by
+ * ~2.3 KB per request, and at c=16 a full collection came every 3–4 s whose incremental marking took half the event
+ * loop for 100–230 ms (docs/gateway-benchmark.md, "Old-generation promotion").
  */
 export class TextBatchBuilder {
   private lines: string[] = [];
