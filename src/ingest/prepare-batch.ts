@@ -10,33 +10,50 @@ import type { EventValues } from '../contracts/event-columns.js';
 export const ORG = 'default';
 
 /**
+ * The identities and session hints of a batch's events, each listed once, as a prepared batch holds them: rows name
+ * their identity by its index in `identities`.
+ */
+export class BatchReferences {
+  readonly identities: IdentityHints[] = [];
+  private readonly identityIndex = new Map<IdentityHints, number>();
+  private readonly sessionHints = new Map<string, SessionHints>();
+
+  /** Lists the event's identity and session hints if new; returns the index of its identity. */
+  add(e: NormalisedEvent): number {
+    let idx = this.identityIndex.get(e.identity);
+    if (idx === undefined) {
+      idx = this.identities.length;
+      this.identities.push(e.identity);
+      this.identityIndex.set(e.identity, idx);
+    }
+    if (e.sessionId !== null && !this.sessionHints.has(e.sessionId)) this.sessionHints.set(e.sessionId, e.session);
+    return idx;
+  }
+
+  sessions(): [string, SessionHints][] {
+    return [...this.sessionHints];
+  }
+}
+
+/**
  * Normalised batch → commit-ready batch (runs on the decode worker): each event becomes a value array in
  * EVENT_COLUMNS order with its numbers bounded, identities and session hints are listed once.
  */
 export function prepareBatch(batch: NormalisedBatch, consume = false): PreparedBatch {
-  const identityIndex = new Map<IdentityHints, number>();
-  const identities: IdentityHints[] = [];
-  const sessions = new Map<string, SessionHints>();
+  const refs = new BatchReferences();
   const rows: EventValues[] = new Array(batch.events.length);
   const rowIdentity: number[] = new Array(batch.events.length);
   batch.events.forEach((e, i) => {
-    let idx = identityIndex.get(e.identity);
-    if (idx === undefined) {
-      idx = identities.length;
-      identities.push(e.identity);
-      identityIndex.set(e.identity, idx);
-    }
-    rowIdentity[i] = idx;
+    rowIdentity[i] = refs.add(e);
     rows[i] = eventValues(e);
-    if (e.sessionId !== null && !sessions.has(e.sessionId)) sessions.set(e.sessionId, e.session);
     // Consumed: the event is garbage once it is a row (fewer objects for the next scavenge to copy).
     if (consume) (batch.events as (NormalisedEvent | undefined)[])[i] = undefined;
   });
   return {
     rows,
     rowIdentity,
-    identities,
-    sessions: [...sessions],
+    identities: refs.identities,
+    sessions: refs.sessions(),
     metrics: batch.metrics,
     rejected: batch.rejected,
     errors: batch.errors,

@@ -1,6 +1,6 @@
-import type { IdentityHints, NormalisedEvent, PreparedBatch, SessionHints } from '../../contracts/canonical.js';
+import type { NormalisedEvent, PreparedBatch } from '../../contracts/canonical.js';
 import { COL, type EventValues } from '../../contracts/event-columns.js';
-import { eventValues } from '../prepare-batch.js';
+import { BatchReferences, eventValues } from '../prepare-batch.js';
 
 /**
  * A prepared batch on its way from a decode worker to the SQLite writer thread, its rows as text: one JSON array per
@@ -25,9 +25,7 @@ export function toTextBatch(batch: PreparedBatch): TextBatch {
   const { rows, ...rest } = batch;
   const lines = new Array<string>(rows.length);
   for (let i = 0; i < rows.length; i++) {
-    const row = rows[i] as EventValues;
-    row.splice(PERSON, 1);
-    lines[i] = JSON.stringify(row);
+    lines[i] = rowLine(rows[i] as EventValues);
     (rows as (EventValues | undefined)[])[i] = undefined; // garbage now: the next scavenge need not copy it
   }
   return { ...rest, rowsText: rows.length ? lines.join('\n') + '\n' : '', rowCount: rows.length };
@@ -45,9 +43,7 @@ export function toTextBatch(batch: PreparedBatch): TextBatch {
 export class TextBatchBuilder {
   private lines: string[] = [];
   private rowIdentity: number[] = [];
-  private identities: IdentityHints[] = [];
-  private identityIndex = new Map<IdentityHints, number>();
-  private sessions = new Map<string, SessionHints>();
+  private refs = new BatchReferences();
 
   /** Events added since the last `take`. */
   get size(): number {
@@ -55,17 +51,8 @@ export class TextBatchBuilder {
   }
 
   add(e: NormalisedEvent): void {
-    let idx = this.identityIndex.get(e.identity);
-    if (idx === undefined) {
-      idx = this.identities.length;
-      this.identities.push(e.identity);
-      this.identityIndex.set(e.identity, idx);
-    }
-    this.rowIdentity.push(idx);
-    const row = eventValues(e);
-    row.splice(PERSON, 1);
-    this.lines.push(JSON.stringify(row));
-    if (e.sessionId !== null && !this.sessions.has(e.sessionId)) this.sessions.set(e.sessionId, e.session);
+    this.rowIdentity.push(this.refs.add(e));
+    this.lines.push(rowLine(eventValues(e)));
   }
 
   /** The events added so far as one batch; the builder starts again empty. */
@@ -74,19 +61,23 @@ export class TextBatchBuilder {
       rowsText: this.lines.length ? this.lines.join('\n') + '\n' : '',
       rowCount: this.lines.length,
       rowIdentity: this.rowIdentity,
-      identities: this.identities,
-      sessions: [...this.sessions],
+      identities: this.refs.identities,
+      sessions: this.refs.sessions(),
       metrics: [],
       rejected: 0,
       errors: [],
     };
     this.lines = [];
     this.rowIdentity = [];
-    this.identities = [];
-    this.identityIndex = new Map();
-    this.sessions = new Map();
+    this.refs = new BatchReferences();
     return batch;
   }
+}
+
+/** A row's line: every value but `person_id`, as JSON. The row is consumed (its `person_id` slot is removed). */
+function rowLine(row: EventValues): string {
+  row.splice(PERSON, 1);
+  return JSON.stringify(row);
 }
 
 /** The batch with its rows as values again (`person_id` null, for the commit to fill). */
