@@ -96,4 +96,27 @@ describe('rows as text between the decode workers and the writer thread', () => 
     expect(builder.size).toBe(0);
     expect(builder.take()).toMatchObject({ rowsText: '', rowCount: 0, identities: [], sessions: [] });
   });
+
+  it('built past its first buffer, with any text in the values, are still what toTextBatch makes', () => {
+    // The builder keeps its lines as UTF-8 bytes: non-ASCII, astral and lone-surrogate values must come back as the
+    // same text, and a gathering larger than the first buffer (64 KB) must survive the buffer's growth.
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'binary' }), { minLength: 1, maxLength: 8 }), (texts) => {
+        const builder = new TextBatchBuilder();
+        for (let round = 0; round < 2; round++) {
+          const events = normalised().events;
+          const many = Array.from({ length: 120 }, (_, i) => {
+            const e = structuredClone(events[i % events.length]!);
+            return { ...e, model: `${texts[i % texts.length]!}\u00e9\u{1F600}`, agent: texts[(i + 1) % texts.length]! };
+          });
+          for (const e of structuredClone(many)) builder.add(e);
+          const built = builder.take();
+          expect(Buffer.byteLength(built.rowsText)).toBeGreaterThan(64 * 1024);
+          expect(built).toEqual(toTextBatch(prepareBatch({ events: many, metrics: [], rejected: 0, errors: [] })));
+          expect(fromTextBatch(built).rows).toHaveLength(many.length);
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
 });

@@ -34,32 +34,50 @@ export function toTextBatch(batch: PreparedBatch): TextBatch {
 /**
  * A text batch gathered one event at a time, for a producer that holds events a while before handing them to the
  * group commit (the gateway's usage records, enforce/gateway/gateway-events.ts). Each event becomes its line as it is
- * added, as `prepareBatch` and `toTextBatch` together would make it, so what waits is one leaf string per event: the
- * event's own objects die young. Held as objects for the ~100 ms of a gathering, every event outlived two scavenges
- * (one every ~60 ms under load) and was promoted: with what else the gathering kept, the old generation grew by
- * ~2.3 KB per request, and at c=16 a full collection came every 3–4 s whose incremental marking took half the event
- * loop for 100–230 ms (docs/gateway-benchmark.md, "Old-generation promotion").
+ * added, as `prepareBatch` and `toTextBatch` together would make it, and the line is written into a byte buffer
+ * outside the JavaScript heap, reused from one batch to the next; `take` decodes it into the batch's text.
+ *
+ * Why outside the heap: what a gathering holds for its ~100 ms outlives the scavenges in between (one every
+ * ~45–60 ms under load). Held as events, every one was promoted: with what else the gathering kept, the old
+ * generation grew by ~2.3 KB per request, and at c=16 a full collection came every 3–4 s whose incremental marking
+ * took half the event loop for 100–230 ms. Held as one string per event, the strings were still nearly all of what
+ * each scavenge copied (≈ 220 KB of ≈ 230 KB surviving at c=1) and a third of what was promoted; a full collection
+ * still came about every second at c=1 (docs/gateway-benchmark.md, "Old-generation promotion" and "Scavenges and
+ * the gathering"). Bytes in a Buffer are neither copied by a scavenge nor promoted.
  */
 export class TextBatchBuilder {
-  private lines: string[] = [];
+  /** The lines so far, UTF-8, each ended by "\n"; grows to the largest gathering and stays (≤ 500 rows, ~0.4 MB). */
+  private bytes = Buffer.allocUnsafeSlow(64 * 1024);
+  private used = 0;
+  private count = 0;
   private rowIdentity: number[] = [];
   private refs = new BatchReferences();
 
   /** Events added since the last `take`. */
   get size(): number {
-    return this.lines.length;
+    return this.count;
   }
 
   add(e: NormalisedEvent): void {
     this.rowIdentity.push(this.refs.add(e));
-    this.lines.push(rowLine(eventValues(e)));
+    const line = rowLine(eventValues(e));
+    // A UTF-16 code unit is at most 3 bytes of UTF-8 (a surrogate pair, two units, is 4), plus the line feed.
+    const room = this.used + line.length * 3 + 1;
+    if (room > this.bytes.length) {
+      const larger = Buffer.allocUnsafeSlow(Math.max(room, this.bytes.length * 2));
+      this.bytes.copy(larger, 0, 0, this.used);
+      this.bytes = larger;
+    }
+    this.used += this.bytes.write(line, this.used);
+    this.bytes[this.used++] = 0x0a;
+    this.count++;
   }
 
   /** The events added so far as one batch; the builder starts again empty. */
   take(): TextBatch {
     const batch: TextBatch = {
-      rowsText: this.lines.length ? this.lines.join('\n') + '\n' : '',
-      rowCount: this.lines.length,
+      rowsText: this.bytes.toString('utf8', 0, this.used),
+      rowCount: this.count,
       rowIdentity: this.rowIdentity,
       identities: this.refs.identities,
       sessions: this.refs.sessions(),
@@ -67,7 +85,8 @@ export class TextBatchBuilder {
       rejected: 0,
       errors: [],
     };
-    this.lines = [];
+    this.used = 0;
+    this.count = 0;
     this.rowIdentity = [];
     this.refs = new BatchReferences();
     return batch;
