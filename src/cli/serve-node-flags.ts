@@ -15,6 +15,16 @@
  * - `--single-threaded-gc`: each isolate collects its own garbage on its own thread. On two cores, V8's GC helper
  *   threads competed with the decode worker and the writer for CPU (~15% of the server's CPU under ingest) and
  *   cost more in coordination than they saved.
+ * - `--no-allocation-site-pretenuring`: V8 may decide, at a scavenge, that what a site in the code allocates lives
+ *   long (≥ 85% of a sample still alive), and from then on allocate it straight in the old generation. It never
+ *   reconsiders (no sample is taken once objects skip the young generation). A gateway request's objects die within
+ *   the request, but during the first seconds of load (caches filling, the first commit not yet back) a scavenge can
+ *   find most of them alive: seen with `--trace-pretenuring-statistics`, four sites went to "tenure" at the first
+ *   scavenge under load. In such a run every later request's objects from those sites went to the old generation, a
+ *   full collection came every 0.6–1.4 s (a 4–8 ms pause each, and ~40 ms of marking), and the c=1 added p99 was
+ *   1.4–2.2 ms instead of 0.8–1.0. It happened in about half of the runs; with this option in none of ten. Ingest is
+ *   not slowed (bench:ingest, alternating runs: JSON 41.2k/40.8k events/s without, 38.7k/42.1k with; protobuf
+ *   36.0k/36.1k and 37.6k/36.7k): its batches travel as text, which pretenuring never applied to.
  *
  * Measured under `npm run bench:ingest`, alternating runs on the same machine (events/s JSON–protobuf, server peak
  * RSS): no options ~45–52k, 300–340 MB; the semi-space alone 47–56k, 268–304 MB; semi-space and growing factor
@@ -26,4 +36,5 @@ export const SERVE_NODE_FLAGS: readonly string[] = [
   '--max-semi-space-size=8',
   '--heap-growing-percent=50',
   '--single-threaded-gc',
+  '--no-allocation-site-pretenuring',
 ];
