@@ -20,7 +20,8 @@
  * Env: BENCH_GATEWAY_SECONDS (5; per arm and cell), BENCH_GATEWAY_SLICE_MS (250), BENCH_GATEWAY_CONCURRENCY (1,16,64),
  * BENCH_GATEWAY_MODES (json,sse), BENCH_GATEWAY_ARMS (direct,bare,steward,portkey; direct is always run; `raw`, opt-in,
  * adds bench/gateway/raw-forwarder.ts, the floor of a forwarding loop on raw sockets),
- * BENCH_GATEWAY_BODY_BYTES (20480), BENCH_GATEWAY_QUICK=1 (0.5 s per arm and cell, shorter warm-up: under a minute in all).
+ * BENCH_GATEWAY_BODY_BYTES (20480), BENCH_GATEWAY_WARMUP_SECONDS (5; per arm and mode, at concurrency 8, before any cell),
+ * BENCH_GATEWAY_QUICK=1 (0.5 s per arm and cell, shorter warm-up: under a minute in all).
  * Each cell also reports the CPU steal while it ran (bench/gateway/cpu-steal.ts): latency verdicts of runs with
  * steal are not comparable with quiet ones. Progress on stderr; the last stdout line is one JSON object.
  */
@@ -46,6 +47,13 @@ import { startSteward } from './gateway/steward-arm.js';
 const QUICK = process.env.BENCH_GATEWAY_QUICK === '1' || process.env.BENCH_GATEWAY_QUICK === 'true';
 const SECONDS = Number(process.env.BENCH_GATEWAY_SECONDS ?? (QUICK ? 0.5 : 5));
 const SLICE_MS = Number(process.env.BENCH_GATEWAY_SLICE_MS ?? (QUICK ? 150 : 250));
+/**
+ * Load per arm and mode before the first cell. A server's steady state is what the cells measure: in Steward,
+ * TurboFan was still compiling on V8's worker threads ~20 s into a c=1 load after a 1 s warm-up (`--trace-opt`:
+ * 230 optimisations in the second 5 s, ~30 in the third and fourth, a few after), and the compiler's threads, ~17% of
+ * a core at 10–15 s, delayed the single request in flight on a 2-core machine.
+ */
+const WARMUP_SECONDS = Number(process.env.BENCH_GATEWAY_WARMUP_SECONDS ?? (QUICK ? 0.3 : 5));
 const CONCURRENCY = (process.env.BENCH_GATEWAY_CONCURRENCY ?? '1,16,64').split(',').map(Number);
 const MODES = (process.env.BENCH_GATEWAY_MODES ?? 'json,sse').split(',').map((m) => m.trim()) as Mode[];
 const BODY_BYTES = Number(process.env.BENCH_GATEWAY_BODY_BYTES ?? 20 * 1024);
@@ -205,7 +213,7 @@ async function main(): Promise<void> {
     }
     // JIT warm-up of every arm in both modes before anything is timed.
     for (const mode of MODES)
-      await runCell(arms, request, 8, mode, QUICK ? 0.3 : Math.min(SECONDS, 1)).catch(() => undefined);
+      await runCell(arms, request, 8, mode, WARMUP_SECONDS).catch(() => undefined);
     for (const concurrency of CONCURRENCY) {
       for (const mode of MODES) {
         const name = `c${concurrency}_${mode}`;
