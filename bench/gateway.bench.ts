@@ -212,8 +212,7 @@ async function main(): Promise<void> {
       log(`fidelity ${arm.name.padEnd(8)} ${JSON.stringify(fidelity[arm.name])}`);
     }
     // JIT warm-up of every arm in both modes before anything is timed.
-    for (const mode of MODES)
-      await runCell(arms, request, 8, mode, WARMUP_SECONDS).catch(() => undefined);
+    for (const mode of MODES) await runCell(arms, request, 8, mode, WARMUP_SECONDS).catch(() => undefined);
     for (const concurrency of CONCURRENCY) {
       for (const mode of MODES) {
         const name = `c${concurrency}_${mode}`;
