@@ -18,9 +18,9 @@
  * - `--no-allocation-site-pretenuring`: V8 may decide, at a scavenge, that what a site in the code allocates lives
  *   long (≥ 85% of a sample still alive), and from then on allocate it straight in the old generation. It never
  *   reconsiders (no sample is taken once objects skip the young generation). A gateway request's objects die within
- *   the request, but during the first seconds of load (caches filling, the first commit not yet back) a scavenge can
- *   find most of them alive: seen with `--trace-pretenuring-statistics`, four sites went to "tenure" at the first
- *   scavenge under load. In such a run every later request's objects from those sites went to the old generation, a
+ *   the request, yet `--trace-pretenuring-statistics` showed four sites with 86–100% of their sampled objects alive
+ *   at the first scavenge under load (why then was not traced; the server had just started taking requests), and
+ *   V8 switched them to "tenure". In such a run every later request's objects from those sites went to the old generation, a
  *   full collection came every 0.6–1.4 s (a 4–8 ms pause each, and ~40 ms of marking), and the c=1 added p99 was
  *   1.4–2.2 ms instead of 0.8–1.0. It happened in about half of the runs; with this option in none of ten. Ingest is
  *   not slowed (bench:ingest, alternating runs: JSON 41.2k/40.8k events/s without, 38.7k/42.1k with; protobuf

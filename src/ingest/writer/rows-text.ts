@@ -41,9 +41,9 @@ export function toTextBatch(batch: PreparedBatch): TextBatch {
  * ~45–60 ms under load). Held as events, every one was promoted: with what else the gathering kept, the old
  * generation grew by ~2.3 KB per request, and at c=16 a full collection came every 3–4 s whose incremental marking
  * took half the event loop for 100–230 ms. Held as one string per event, the strings were still nearly all of what
- * each scavenge copied (≈ 220 KB of ≈ 230 KB surviving at c=1) and a third of what was promoted; a full collection
- * still came about every second at c=1 (docs/gateway-benchmark.md, "Old-generation promotion" and "Scavenges and
- * the gathering"). Bytes in a Buffer are neither copied by a scavenge nor promoted.
+ * each scavenge copied (≈ 220 KB of ≈ 230 KB surviving at c=1, 0.67 ms of a 1.0 ms pause) and a third of what was
+ * promoted (docs/gateway-benchmark.md, "Old-generation promotion" and "Scavenges and the gathering"). Bytes in a
+ * Buffer are neither copied by a scavenge nor promoted.
  */
 export class TextBatchBuilder {
   /** The lines so far, UTF-8, each ended by "\n"; grows to the largest gathering and stays (≤ 500 rows, ~0.4 MB). */
