@@ -49,4 +49,15 @@ export class TurnCork {
     this.stream.cork();
     setImmediate(this.release);
   }
+
+  /**
+   * Lets what is held leave now: the reply has ended, and whatever else this turn does (reading usage, metering,
+   * settling the budget) must not stand between the client and its last bytes. The pending release then finds
+   * nothing held.
+   */
+  flush(): void {
+    if (!this.held) return;
+    this.held = false;
+    this.stream.uncork();
+  }
 }

@@ -144,13 +144,14 @@ export function forward(
 
     onEnd() {
       if (finished) return;
+      // The client's answer leaves first; reading its usage and metering it (finish → done) come after.
+      reply.end();
       if (tap === null) {
         if (collect && collected <= MAX_METERED_JSON) {
           readJsonUsage(Buffer.concat(chunks, collected), outcome, plan.responseTextChars);
           chunks = [];
         } else outcome.completed = true;
       }
-      reply.end();
       finish();
     },
 

@@ -258,6 +258,7 @@ export class WireReply implements ClientReply {
 
   end(): void {
     if (this.done) return;
+    this.cork.flush();
     this.finish();
   }
 
