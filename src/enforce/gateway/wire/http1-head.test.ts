@@ -78,6 +78,24 @@ describe('readRequestHead: the served shape', () => {
     expect(Object.prototype).not.toHaveProperty('again');
   });
 
+  it('reads each name right whatever names it has seen before (the name cache)', () => {
+    // "a~" and "b_" hash alike (31·97 + 126 = 31·98 + 95): the second must not be read as the first.
+    for (let round = 0; round < 3; round++) {
+      const r = accepted(minimal(['A~: 1', 'b_: 2', 'X-API-Key: k', 'x-api-key2: k2', 'X-App: cli']));
+      expect(r.fields.names).toEqual(['host', 'a~', 'b_', 'x-api-key', 'x-api-key2', 'x-app']);
+      expect(r.fields.values).toEqual(['gw', '1', '2', 'k', 'k2', 'cli']);
+      expect(r.headers['a~' as 'host']).toBe('1');
+      expect(r.headers['b_' as 'host']).toBe('2');
+    }
+    // More fields than the arrays start with.
+    const many = Array.from({ length: 70 }, (_, i) => `X-F${i}: v${i}`);
+    const r = accepted(minimal(many));
+    expect(r.fields.names.length).toBe(71);
+    expect(r.fields.spans?.length).toBe(142);
+    expect(r.fields.names[70]).toBe('x-f69');
+    expect(r.fields.values[70]).toBe('v69');
+  });
+
   it('waits for the rest of a head that may still be ours', () => {
     const bytes = head(CLAUDE_LINES);
     for (let cut = 0; cut < bytes.length; cut++) {

@@ -116,6 +116,22 @@ const SINGLE = new Set([
  */
 const REQUEST_FOREIGN = new Set(['transfer-encoding', 'expect', 'upgrade', 'set-cookie', 'cookie', 'proxy-connection']);
 
+/** Each byte lower-cased (ASCII letters only: field names are tokens, RFC 9110 §5.1). */
+const LOWER = new Uint8Array(256);
+for (let b = 0; b < 256; b++) LOWER[b] = b >= 0x41 && b <= 0x5a ? b | 0x20 : b;
+
+/**
+ * Field names seen before, lower-cased, by a hash of their bytes. A client sends the same names on every request,
+ * so each is one string for the life of the process instead of a slice and a lower-cased copy per request, and it is
+ * internalized once it has been used as a key (the `headers` object, the name sets), so those lookups no longer
+ * hash a fresh string. Bounded: past NAME_CACHE_MAX distinct names, new ones are sliced as before.
+ */
+const NAME_CACHE_MAX = 1024;
+const nameCache = new Map<number, string>();
+
+/** Most heads have fewer fields than this: the field arrays start at this size instead of growing by copies. */
+const FIELDS_GUESS = 32;
+
 /** Node's default cap on header pairs (`server.maxHeadersCount`). */
 const MAX_FIELDS = 2000;
 /** A Content-Length of more digits than this is not a length anyone means (and would lose precision). */
@@ -256,14 +272,18 @@ export function readResponseHead(
 
 /** field-line = field-name ":" OWS field-value OWS, each ending CRLF, from `start` to `end` (the final CRLF). */
 function readFields(buf: Buffer, text: string, start: number, end: number): FieldLines | null {
-  const names: string[] = [];
-  const values: string[] = [];
-  const spans: number[] = [];
+  // Sized once for the common head (holes past the count are cut off at the end), not grown push by push.
+  const names = new Array<string>(FIELDS_GUESS);
+  const values = new Array<string>(FIELDS_GUESS);
+  const spans = new Array<number>(2 * FIELDS_GUESS);
+  let count = 0;
   let p = start;
   while (p < end) {
     // A line starting with whitespace is obs-fold (RFC 9112 §5.2); a field name is a token (no space before ':').
     let i = p;
-    while (TCHAR[buf[i] as number] === 1) i++;
+    let hash = 0;
+    for (let b = buf[i] as number; TCHAR[b] === 1; b = buf[++i] as number)
+      hash = (Math.imul(hash, 31) + (LOWER[b] as number)) | 0;
     if (i === p || buf[i] !== COLON) return null;
     const nameEnd = i;
     i++;
@@ -283,17 +303,37 @@ function readFields(buf: Buffer, text: string, start: number, end: number): Fiel
     }
     // Each line ends in CRLF; the CR at `end` starts the head's closing CRLF CRLF.
     if (buf[i] !== CR || buf[i + 1] !== LF) return null;
-    if (names.length === MAX_FIELDS) return null;
-    const name = text.slice(p, nameEnd).toLowerCase();
+    if (count === MAX_FIELDS) return null;
+    const name = fieldName(buf, text, p, nameEnd, hash);
     // OWS after a Content-Length is SP or HTAB (RFC 9112 §5.1), but llhttp refuses an HTAB after its digits (400):
     // a length the two parsers do not both read is not one to frame by.
     if (trailingTab && name === 'content-length') return null;
-    names.push(name);
-    values.push(text.slice(valueStart, valueEnd));
-    spans.push(p, i + 2);
+    names[count] = name;
+    values[count] = text.slice(valueStart, valueEnd);
+    spans[2 * count] = p;
+    spans[2 * count + 1] = i + 2;
+    count++;
     p = i + 2;
   }
+  names.length = count;
+  values.length = count;
+  spans.length = 2 * count;
   return { names, values, source: buf, spans, rawNames: null };
+}
+
+/** The lower-cased name `buf[from, to)`, whose bytes hash (lower-cased) to `hash`: the cached string when it is one. */
+function fieldName(buf: Buffer, text: string, from: number, to: number, hash: number): string {
+  const cached = nameCache.get(hash);
+  if (cached !== undefined && cached.length === to - from) {
+    let k = 0;
+    while (k < cached.length && cached.charCodeAt(k) === LOWER[buf[from + k] as number]) k++;
+    if (k === cached.length) return cached;
+  }
+  if (cached !== undefined || nameCache.size >= NAME_CACHE_MAX) return text.slice(from, to).toLowerCase();
+  // A string of its own: a slice of `text` would keep this request's whole head alive for as long as it is cached.
+  const name = buf.toString('latin1', from, to).toLowerCase();
+  nameCache.set(hash, name);
+  return name;
 }
 
 function endpointOf(target: string): MessagesEndpoint | null {
