@@ -144,8 +144,8 @@ export function forward(
 
     onEnd() {
       if (finished) return;
-      // The client's answer leaves first; reading its usage and metering it (finish → done) come after.
-      reply.end();
+      // Alone in flight, the client's answer leaves first; reading its usage and metering it (finish → done) come after.
+      reply.end(upstream.inFlight() <= 1);
       if (tap === null) {
         if (collect && collected <= MAX_METERED_JSON) {
           readJsonUsage(Buffer.concat(chunks, collected), outcome, plan.responseTextChars);

@@ -55,6 +55,7 @@ export class NodeReply implements ClientReply {
   }
 
   end(): void {
+    // node:http's end() writes what is held at once whatever else is in flight.
     this.res.end();
   }
 

@@ -93,6 +93,11 @@ export class UpstreamPool {
     return exchange;
   }
 
+  /** Exchanges under way (connecting, sent, or reading a response), the one ending now included. */
+  inFlight(): number {
+    return this.open.size - this.idle.length;
+  }
+
   close(): Promise<void> {
     this.closed = true;
     for (const s of this.open) s.socket.destroy();

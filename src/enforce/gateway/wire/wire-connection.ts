@@ -256,9 +256,9 @@ export class WireReply implements ClientReply {
     this.connection.socket.once('drain', listener);
   }
 
-  end(): void {
+  end(alone: boolean): void {
     if (this.done) return;
-    this.cork.flush();
+    if (alone) this.cork.flush();
     this.finish();
   }
 
