@@ -57,9 +57,9 @@ export class TurnCork {
   /**
    * Lets what is held leave now: the reply has ended and is the only one in flight, so whatever else this turn does
    * (reading usage, metering, settling the budget) must not stand between the client and its last bytes. With
-   * others in flight the turn's replies still leave together: one write each at the end of the turn wakes the
-   * clients less than writes spread through it (measured as 40 µs of CPU per request at c=16, docs/gateway-benchmark.md).
-   * The pending release then finds nothing held.
+   * others in flight the turn's replies still leave together: writes spread through a turn cost CPU at c ≥ 16 (an
+   * earlier session measured 40 µs per request at c=16, this one ~10 µs; docs/gateway-benchmark.md). The pending
+   * release then finds nothing held.
    */
   flush(): void {
     if (!this.held) return;

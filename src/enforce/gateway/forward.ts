@@ -144,7 +144,7 @@ export function forward(
 
     onEnd() {
       if (finished) return;
-      // Alone in flight, the client's answer leaves first; reading its usage and metering it (finish → done) come after.
+      // Alone in flight, the answer leaves now; reading its usage and metering it (finish → done) come after.
       reply.end(upstream.inFlight() <= 1);
       if (tap === null) {
         if (collect && collected <= MAX_METERED_JSON) {

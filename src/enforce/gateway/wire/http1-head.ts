@@ -122,9 +122,10 @@ for (let b = 0; b < 256; b++) LOWER[b] = b >= 0x41 && b <= 0x5a ? b | 0x20 : b;
 
 /**
  * Field names seen before, lower-cased, by a hash of their bytes. A client sends the same names on every request,
- * so each is one string for the life of the process instead of a slice and a lower-cased copy per request, and it is
- * internalized once it has been used as a key (the `headers` object, the name sets), so those lookups no longer
- * hash a fresh string. Bounded: past NAME_CACHE_MAX distinct names, new ones are sliced as before.
+ * so each is one string for the life of the process instead of a slice and a lower-cased copy per request (with
+ * the presized arrays: 6.8 → 4.9 KB allocated per Claude Code head). Before, `perf` showed V8 hashing the fresh
+ * names and looking them up in its string table on every request. Bounded: past NAME_CACHE_MAX distinct names, new
+ * ones are sliced as before.
  */
 const NAME_CACHE_MAX = 1024;
 const nameCache = new Map<number, string>();
