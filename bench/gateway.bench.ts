@@ -20,8 +20,8 @@
  * Env: BENCH_GATEWAY_SECONDS (5; per arm and cell), BENCH_GATEWAY_SLICE_MS (250), BENCH_GATEWAY_CONCURRENCY (1,16,64),
  * BENCH_GATEWAY_MODES (json,sse), BENCH_GATEWAY_ARMS (direct,bare,steward,portkey; direct is always run; `raw`, opt-in,
  * adds bench/gateway/raw-forwarder.ts, the floor of a forwarding loop on raw sockets),
- * BENCH_GATEWAY_BODY_BYTES (20480), BENCH_GATEWAY_WARMUP_SECONDS (5; per arm and mode, at concurrency 8, before any cell),
- * BENCH_GATEWAY_QUICK=1 (0.5 s per arm and cell, shorter warm-up: under a minute in all).
+ * BENCH_GATEWAY_BODY_BYTES (20480), BENCH_GATEWAY_WARMUP_SECONDS (5; per arm and mode, at concurrency 8, before any
+ * cell), BENCH_GATEWAY_QUICK=1 (0.5 s per arm and cell, shorter warm-up: under a minute in all).
  * Each cell also reports the CPU steal while it ran (bench/gateway/cpu-steal.ts): latency verdicts of runs with
  * steal are not comparable with quiet ones. Progress on stderr; the last stdout line is one JSON object.
  */

@@ -20,10 +20,10 @@
  *   reconsiders (no sample is taken once objects skip the young generation). A gateway request's objects die within
  *   the request, yet `--trace-pretenuring-statistics` showed four sites with 86–100% of their sampled objects alive
  *   at the first scavenge under load (why then was not traced; the server had just started taking requests), and
- *   V8 switched them to "tenure". In such a run every later request's objects from those sites went to the old generation, a
- *   full collection came every 0.6–1.4 s (a 4–8 ms pause each, and ~40 ms of marking), and the c=1 added p99 was
- *   1.4–2.2 ms instead of 0.8–1.0. It happened in about half of the runs; with this option in none of ten. Ingest is
- *   not slowed (bench:ingest, alternating runs: JSON 41.2k/40.8k events/s without, 38.7k/42.1k with; protobuf
+ *   V8 switched them to "tenure". In such a run every later request's objects from those sites went to the old
+ *   generation, a full collection came every 0.6–1.4 s (a 4–8 ms pause each, and ~40 ms of marking), and the c=1
+ *   added p99 was 1.4–2.2 ms instead of 0.8–1.0. It happened in about half of the runs; with this option in none of
+ *   ten. Ingest is not slowed (bench:ingest, alternating runs: JSON 41.2k/40.8k events/s without, 38.7k/42.1k with; protobuf
  *   36.0k/36.1k and 37.6k/36.7k): its batches travel as text, which pretenuring never applied to.
  *
  * Measured under `npm run bench:ingest`, alternating runs on the same machine (events/s JSON–protobuf, server peak
